@@ -1,0 +1,64 @@
+"""The `cchc-nlp` command line.
+
+Each subcommand lives in the module that owns its concern; that module defines
+`configure_parser(parser)` and `run(args) -> int`. Modules are imported only when
+their subcommand runs, so `cchc-nlp --help` stays fast.
+
+Exit codes: 0 success, 1 some documents failed (recorded, see the output), 2 usage
+or input errors, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from cchc_nlp import __version__
+from cchc_nlp.errors import CchcError, InputError
+
+__all__ = ["main", "COMMANDS"]
+
+# name -> (module, one-line help). The module provides configure_parser() and run().
+COMMANDS: dict[str, tuple[str, str]] = {
+    "tokenize": ("cchc_nlp.commands_text", "print the normalized sentences and words of a text file"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cchc-nlp",
+        description="Turn Vietnamese administrative-reform (CCHC) news into research data.",
+    )
+    parser.add_argument("--version", action="version", version=f"cchc-nlp {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    # Parse the command name first, then let its module describe its own options.
+    known, _ = parser.parse_known_args(argv[:1] if argv and not argv[0].startswith("-") else argv)
+    if getattr(known, "command", None) is None:
+        parser.print_help(sys.stderr)
+        return 2
+    module = importlib.import_module(known._module)
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    module.configure_parser(subparsers.choices[known.command])
+    args = parser.parse_args(argv)
+    try:
+        return int(module.run(args) or 0)
+    except InputError as exc:
+        print(f"cchc-nlp {known.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except CchcError as exc:
+        print(f"cchc-nlp {known.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"cchc-nlp {known.command}: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,222 @@
+"""The spaCy pipeline: a Vietnamese tokenizer built on underthesea, and `load()`.
+
+`load()` returns a `CchcVietnamese` Language whose tokenizer normalizes the text
+(`cchc_nlp.normalize`), splits sentences and words (`cchc_nlp.segment`) and builds a
+`Doc` whose text *is* the normalized text, so every character offset of every later
+record refers to it. Later stages are ordinary spaCy components registered with
+`@Language.factory` and named in `DEFAULT_COMPONENTS`.
+
+Article metadata (publication date, URL, source) travels on the Doc as extension
+attributes; `nlp.parse(text, published="2016-12-26")` sets them before the components run.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from spacy.language import BaseDefaults, Language
+from spacy.lang.vi.lex_attrs import LEX_ATTRS
+from spacy.lang.vi.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+from spacy.util import load_config_from_str, registry
+from spacy.vocab import Vocab
+
+from cchc_nlp.errors import InputError
+from cchc_nlp.normalize import normalize
+from cchc_nlp.segment import segment_words, split_sentences
+
+__all__ = ["CchcVietnamese", "VietnameseTokenizer", "load", "DEFAULT_COMPONENTS", "MAX_TEXT_CHARS"]
+
+# Larger inputs are refused with an InputError (a page dump is rarely over 100 kB).
+MAX_TEXT_CHARS = 20_000_000
+
+# Components of the default pipeline, in order: (factory name, module that registers it).
+# A module that is not importable is an error, not a silent skip.
+DEFAULT_COMPONENTS: list[tuple[str, str]] = []
+
+# Doc extension attributes, registered once at import (spaCy's recommended pattern).
+DOC_EXTENSIONS: dict[str, Any] = {
+    "published": None,  # ISO date "YYYY-MM-DD" of publication, anchors relative dates
+    "meta": None,  # dict: url, source, title, doc_id... as given by the caller
+    "offsets": None,  # normalized -> raw offset anchors, see NormalizedText
+    "entities": None,  # list of entity record dicts (cchc_nlp.tag)
+    "metrics": None,  # list of metric record dicts (cchc_nlp.metrics)
+    "province": None,  # the province the article is about (dict) or None
+}
+for _name, _default in DOC_EXTENSIONS.items():
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+class VietnameseTokenizer:
+    """Normalize, split sentences, segment words with underthesea, and build a Doc.
+
+    The Doc's text equals `normalize(text).text`; sentence starts are set, and with
+    `pos=True` underthesea's POS tags go to `token.tag_`.
+    """
+
+    def __init__(self, vocab: Vocab, pos: bool = False, max_chars: int = MAX_TEXT_CHARS):
+        self.vocab = vocab
+        self.pos = pos
+        self.max_chars = max_chars
+
+    def __call__(self, text: str) -> Doc:
+        if isinstance(text, str) and len(text) > self.max_chars:
+            raise InputError(
+                f"text of {len(text):,} characters is over the limit of {self.max_chars:,}; "
+                "split it into articles first"
+            )
+        normalized = normalize(text)
+        doc = self.doc_from_normalized(normalized.text)
+        doc._.offsets = [list(pair) for pair in normalized.anchors]
+        return doc
+
+    def doc_from_normalized(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        sent_starts: list[bool] = []
+        tags: list[str] = []
+        cursor = 0
+        for start, end in split_sentences(text):
+            first = True
+            for token in segment_words(text, start, end, with_pos=self.pos):
+                _add_gap(text[cursor : token.start], words, spaces, sent_starts, tags)
+                words.append(token.text)
+                spaces.append(False)
+                sent_starts.append(first)
+                tags.append(token.tag or "X")
+                first = False
+                cursor = token.end
+        _add_gap(text[cursor:], words, spaces, sent_starts, tags)
+        return Doc(
+            self.vocab,
+            words=words,
+            spaces=spaces,
+            sent_starts=sent_starts or None,
+            tags=tags if self.pos and words else None,
+        )
+
+    # The tokenizer has no state to save; these keep nlp.to_disk/to_bytes working.
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs: Any) -> "VietnameseTokenizer":
+        return self
+
+    def to_disk(self, path: Any, **kwargs: Any) -> None:
+        return None
+
+    def from_disk(self, path: Any, **kwargs: Any) -> "VietnameseTokenizer":
+        return self
+
+
+def _add_gap(gap: str, words: list[str], spaces: list[bool], sent_starts: list[bool], tags: list[str]) -> None:
+    """Whitespace between two words: a trailing space, or whitespace tokens."""
+    if not gap:
+        return
+    if words and gap[0] == " " and not spaces[-1]:
+        spaces[-1] = True
+        gap = gap[1:]
+    if gap:
+        words.append(gap)
+        spaces.append(False)
+        sent_starts.append(False)
+        tags.append("_SP")
+
+
+@registry.tokenizers("cchc_nlp.VietnameseTokenizer.v1")
+def create_tokenizer(pos: bool = False):
+    def make_tokenizer(nlp: Language) -> VietnameseTokenizer:
+        return VietnameseTokenizer(nlp.vocab, pos=pos)
+
+    return make_tokenizer
+
+
+_CONFIG = """
+[nlp]
+lang = "vi"
+pipeline = []
+
+[nlp.tokenizer]
+@tokenizers = "cchc_nlp.VietnameseTokenizer.v1"
+pos = false
+"""
+
+
+class CchcDefaults(BaseDefaults):
+    config = load_config_from_str(_CONFIG)
+    lex_attr_getters = LEX_ATTRS
+    stop_words = STOP_WORDS
+    writing_system = {"direction": "ltr", "has_case": True, "has_letters": True}
+
+
+class CchcVietnamese(Language):
+    """spaCy Language for CCHC news: underthesea tokens, normalized text, article metadata."""
+
+    lang = "vi"
+    Defaults = CchcDefaults
+
+    def make_article_doc(self, text: str, published: str | None = None, **meta: Any) -> Doc:
+        """Tokenize `text` and attach its metadata, without running the components."""
+        doc = self.make_doc(text)
+        doc._.published = _iso_date(published)
+        doc._.meta = {key: value for key, value in meta.items() if value is not None}
+        return doc
+
+    def parse(self, text: str, published: str | None = None, **meta: Any) -> Doc:
+        """Run the whole pipeline on one article.
+
+        >>> nlp = load()
+        >>> doc = nlp.parse("Sáng ngày 23/12, hội nghị diễn ra.", published="2016-12-26")
+        >>> doc._.published
+        '2016-12-26'
+        """
+        return self(self.make_article_doc(text, published, **meta))
+
+    def parse_many(
+        self, items: Iterable[tuple[str, dict[str, Any]]], batch_size: int = 16
+    ) -> Iterator[Doc]:
+        """Run the pipeline over (text, meta) pairs; meta may hold `published`."""
+        docs = (self.make_article_doc(text, meta.get("published"), **{k: v for k, v in meta.items() if k != "published"}) for text, meta in items)
+        yield from self.pipe(docs, batch_size=batch_size)
+
+
+def _iso_date(value: Any) -> str | None:
+    """Accept a date, datetime or ISO string; keep the calendar date as 'YYYY-MM-DD'."""
+    if value is None or value == "":
+        return None
+    if hasattr(value, "date") and callable(value.date):
+        value = value.date()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    text = str(value).strip()
+    import datetime as _dt
+
+    try:
+        return _dt.date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        raise InputError(f"publication date {text!r} is not an ISO date; give it as YYYY-MM-DD") from None
+
+
+def load(pos: bool = False, components: Iterable[str] | None = None) -> CchcVietnamese:
+    """The cchc_nlp pipeline.
+
+    pos: also run underthesea's POS tagger (about 4x slower) and fill `token.tag_`.
+    components: factory names to add, in order; default: every component in
+        `DEFAULT_COMPONENTS`. Pass `[]` for the text core alone.
+
+    >>> nlp = load(components=[])
+    >>> [t.text for t in nlp("Cải cách hành chính")]
+    ['Cải cách', 'hành chính']
+    """
+    nlp = CchcVietnamese.from_config({"nlp": {"tokenizer": {"pos": pos}}})
+    nlp.max_length = MAX_TEXT_CHARS
+    wanted = [name for name, _ in DEFAULT_COMPONENTS] if components is None else list(components)
+    modules = dict(DEFAULT_COMPONENTS)
+    for name in wanted:
+        if name in modules:
+            importlib.import_module(modules[name])
+        nlp.add_pipe(name)
+    return nlp
