@@ -1,0 +1,90 @@
+"""The records later stages attach to a Doc: entity and metric dicts.
+
+Records are plain JSON-able dicts (str, int, float, bool, None, lists, dicts) so they
+survive `nlp.pipe(n_process=...)`, Parquet, CSV and JSON alike.
+
+Entity record::
+
+    {"label": "OFFICIAL", "text": "Lê Quang Trung", "start": 10, "end": 24,
+     "norm": "Lê Quang Trung", "attrs": {"titles": [...], ...}}
+
+Metric record: the keys of METRIC_COLUMNS (doc_id is filled by the dataset stage).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+__all__ = [
+    "ENTITY_LABELS",
+    "METRIC_COLUMNS",
+    "add_entity",
+    "entities",
+    "metrics",
+]
+
+ENTITY_LABELS = (
+    "OFFICIAL",
+    "PERSON",
+    "AUTHOR",
+    "PROVINCE",
+    "DISTRICT",
+    "COMMUNE",
+    "ORG",
+    "DATE",
+    "PERIOD",
+    "LEGAL_DOC",
+)
+
+METRIC_COLUMNS = (
+    "doc_id",
+    "metric",
+    "value",
+    "unit",
+    "denominator",
+    "share",
+    "qualifier",
+    "is_target",
+    "period_start",
+    "period_end",
+    "period_label",
+    "scope_level",
+    "subject",
+    "province",
+    "start",
+    "end",
+    "sentence",
+    "confidence",
+    "warnings",
+)
+
+
+def add_entity(doc: Doc, label: str, start: int, end: int, norm: str | None = None, **attrs: Any) -> dict[str, Any]:
+    """Append an entity record for doc.text[start:end] and return it."""
+    if label not in ENTITY_LABELS:
+        raise ValueError(f"unknown entity label {label!r}; expected one of {', '.join(ENTITY_LABELS)}")
+    record = {
+        "label": label,
+        "text": doc.text[start:end],
+        "start": start,
+        "end": end,
+        "norm": norm,
+        "attrs": {key: value for key, value in attrs.items() if value is not None},
+    }
+    if doc._.entities is None:
+        doc._.entities = []
+    doc._.entities.append(record)
+    return record
+
+
+def entities(doc: Doc, label: str | None = None) -> list[dict[str, Any]]:
+    """The entity records of a Doc, in text order, optionally of one label."""
+    found = sorted(doc._.entities or [], key=lambda r: (r["start"], -r["end"]))
+    return [r for r in found if label is None or r["label"] == label]
+
+
+def metrics(doc: Doc) -> list[dict[str, Any]]:
+    """The metric records of a Doc, in text order."""
+    return sorted(doc._.metrics or [], key=lambda r: (r["start"], r["end"]))
