@@ -23,6 +23,7 @@ __all__ = ["main", "COMMANDS"]
 # name -> (module, one-line help). The module provides configure_parser() and run().
 COMMANDS: dict[str, tuple[str, str]] = {
     "tokenize": ("cchc_nlp.commands_text", "print the normalized sentences and words of a text file"),
+    "evaluate": ("cchc_nlp.evaluate", "score entity tagging or metric extraction against the gold sets"),
 }
 
 
