@@ -447,6 +447,7 @@ def officials_timeline(data: Any, *, top: int = 15, ax: Axes | None = None) -> A
         ax.scatter(group["date"], group["person"].map(position), label=province, s=40, alpha=0.8)
     ax.set_yticks(range(len(chosen)), labels=list(reversed(chosen)))
     ax.set_xlabel("ngày đăng")
+    ax.margins(x=0.08, y=0.2)
     ax.grid(True, axis="x", alpha=0.3)
     ax.legend(title="Tỉnh", fontsize="small", loc="best")
     ax.figure.autofmt_xdate()
