@@ -26,24 +26,25 @@ __all__ = ["NormalizedText", "normalize", "normalize_text", "fold_diacritics"]
 # Spaces that are not plain " ", and zero-width characters, all treated as whitespace.
 _SPACE_CHARS = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u0085"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_WS = f" {_SPACE_CHARS}{_ZERO_WIDTH}\\n\\r\\v\\f\u2028\u2029"
+_LINE_BREAKS = "\\n\\r\\v\\f\u2028\u2029"
+# Control characters count as spaces: they separate words in scraped text.
 _CONTROL = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff"
+_NOT_PLAIN_SPACE = _SPACE_CHARS + _ZERO_WIDTH + _LINE_BREAKS + _CONTROL
 _COMBINING = "\u0300-\u036f"
 
 _EDIT_RE = re.compile(
     "|".join(
         [
             # a base character followed by combining marks: compose to NFC
-            rf"(?P<comb>[^{_COMBINING}][{_COMBINING}]+)",
+            rf"(?P<comb>[^{_COMBINING}{_NOT_PLAIN_SPACE} ][{_COMBINING}]+)",
             # a whitespace run that is not a single plain space
-            rf"(?P<ws> [{_WS}]+|[{_WS[1:]}][{_WS}]*)",
-            rf"(?P<ctrl>[{_CONTROL}]+)",
+            rf"(?P<ws> [ {_NOT_PLAIN_SPACE}]+|[{_NOT_PLAIN_SPACE}][ {_NOT_PLAIN_SPACE}]*)",
             r"(?P<eth>Ð)",
         ]
     )
 )
 
-_LEADING_RE = re.compile(rf"[{_WS}{_CONTROL}]*")
+_LEADING_RE = re.compile(rf"[ {_NOT_PLAIN_SPACE}]*")
 
 _TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 # "oà", "oé", "uỷ"... at the end of a syllable: the tone moves to the first vowel.
@@ -135,8 +136,6 @@ def normalize(raw: str | bytes) -> NormalizedText:
             replacement = unicodedata.normalize("NFC", match.group())
         elif kind == "ws":
             replacement = _whitespace(match.group())
-        elif kind == "ctrl":
-            replacement = " "
         else:
             replacement = "Đ"
         if replacement == match.group():

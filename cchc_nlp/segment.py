@@ -38,7 +38,8 @@ class Token:
 
 def _is_abbreviation(text: str, dot_end: int) -> bool:
     """True when the dot ending at `dot_end` belongs to an abbreviation or an initial."""
-    match = _LAST_WORD_RE.search(text, 0, dot_end)
+    # Look back a short window only: abbreviations are short, and texts can be megabytes.
+    match = _LAST_WORD_RE.search(text, max(0, dot_end - 40), dot_end)
     if match is None:
         return False
     word = match.group(1).lstrip("(\"'“")
