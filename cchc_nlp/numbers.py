@@ -107,6 +107,12 @@ def _alternation(phrases) -> str:
     return "|".join(r"\s+".join(re.escape(part) for part in p.split()) for p in ordered)
 
 
+def _first_chars(phrases) -> str:
+    """A regex character-class body with the first letter of each phrase, both cases."""
+    chars = {c for p in phrases for c in (p[0].lower(), p[0].upper())}
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
 @lru_cache(maxsize=None)
 def _number_words() -> dict[str, tuple[int, str, bool]]:
     return {
@@ -145,12 +151,14 @@ _NUMBER_WORD_ALT = _alternation(_WORDS)
 _TOKEN = r"(?<!\w)(?<!\w[/:])(?<![^\W\d_]-)\d+(?:[.,/:]\d+)*(?![^\W\d_])"
 
 _DIGIT_MENTION_RE = re.compile(
-    rf"(?:(?<!\w)(?P<qual>(?i:{_QUAL}))\s+)?"
+    rf"(?<!\w)(?=[0-9{_first_chars(_qualifiers())}])"
+    rf"(?:(?P<qual>(?i:{_QUAL}))\s+)?"
     rf"(?P<num>{_TOKEN})"
     rf"(?:(?P<pct>{_PERCENT})|\s+(?P<scale>(?i:{_SCALE}))(?!\w)|(?=\s+(?P<diem>điểm)(?!\w)))?"
 )
 _WORD_MENTION_RE = re.compile(
-    rf"(?:(?<!\w)(?P<qual>{_QUAL})\s+)?"
+    rf"(?<!\w)(?=[{_first_chars(list(_qualifiers()) + list(_WORDS))}])"
+    rf"(?:(?P<qual>{_QUAL})\s+)?"
     rf"(?<!\w)(?P<words>(?:{_NUMBER_WORD_ALT})(?:\s+(?:{_NUMBER_WORD_ALT}))*)(?!\w)"
     rf"(?P<pct>\s+phần\s+trăm(?!\w))?",
     re.IGNORECASE,
@@ -165,49 +173,61 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 _YEAR = r"(?:19|20)\d{2}"
 _DM = r"\d{1,2}[/.-]\d{1,2}"
 _DMY_OPT = r"\d{1,2}[/.-]\d{1,2}(?:[/.-](?:\d{4}|\d{2}))?(?!\d)"
-_RANGE_SEP = r"\s*(?:-|–|đến|tới)\s*"
+_RANGE_SEP = r"\s*(?:-|–|(?i:đến|tới))\s*"
 # One level of a level list: "3" in "mức độ 3,4", not the "1" of "1.537".
 _LEVEL = r"[1-4](?!\d|\.\d|,\d\d)"
 
 
 def _ctx(role: str) -> str:
-    """The phrases of one role as a group that ends at a word boundary."""
-    return f"(?:{_alternation(_CTX.get(role, ()))})(?!\\w)"
+    """The phrases of one role, case-insensitive, as a group ending at a word boundary."""
+    return f"(?i:{_alternation(_CTX.get(role, ()))})(?!\\w)"
+
+
+_CTX_PHRASES = [p for phrases in _CTX.values() for p in phrases] + ["từ", "ngày", "sa", "ch"]
 
 
 # Spans whose digits are not quantities. Each alternative consumes the whole shape.
 _BLOCK_PATTERNS = [
-    r"https?://[^\s<>()\[\]\"']+|www\.[^\s<>()\[\]\"']+",  # URL
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail
-    r"(?<!\w)[\w-]+\.(?:jpe?g|png|gif|webp|bmp|svg|pdf|docx?|xlsx?|pptx?|zip|rar|html?|aspx?|php)(?!\w)",  # file
-    r"(?<!\w)(?:[\w-]+\.)+(?:vn|com|net|org|gov|edu|info|int)(?!\w)(?::\d+)?",  # domain
     r"(?:TCVN\s+)?ISO(?:/IEC)?\s*\d+(?:[:-]\d{4})?|TCVN\s*\d+(?:[:-]\d{4})?",  # standards
     r"(?<!\w)\d{3,5}:" + _YEAR + r"(?!\w)",
     rf"(?<!\w)(?:{_ctx('phone_cue')})\s*[:.]?\s*\(?\+?\d[\d\s.()-]*\d",  # phone after a cue
     r"(?<![\w.,])(?:\+84|\(?0\d{1,3}\)?)(?:[\s.-]?\d){7,9}(?!\d)",  # phone shape
-    r"(?<!\w)\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:SA|CH|AM|PM)(?!\w))?",  # clock time
+    r"(?<!\w)\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?i:SA|CH|AM|PM)(?!\w))?",  # clock time
     rf"(?<!\w)(?:{_ctx('time_cue')})\s+\d{{1,2}}(?:\s*(?:giờ|h)(?:\s*\d{{1,2}}(?:\s*phút)?)?)?",
     rf"(?<!\w){_YEAR}-\d{{2}}-\d{{2}}(?:T[\d:.+Z-]*)?",  # ISO date
     rf"(?<![\w/.])\d{{1,2}}([/.-])\d{{1,2}}\1(?:{_YEAR}|\d{{2}})(?![\w/])",  # d/m/y
-    rf"(?<![\w/.]){_DM}{_RANGE_SEP}(?:ngày\s+)?\d{{1,2}}[/.-]\d{{1,2}}[/.-]{_YEAR}",  # d/m - d/m/y
-    rf"(?<!\w)(?:từ|ngày)\s+{_DM}{_RANGE_SEP}(?:ngày\s+)?{_DMY_OPT}",  # (từ ngày) 8/5 - 15/8
-    rf"(?<!\w)(?:{_ctx('weekday')})\s*[,|–-]?\s*(?:ngày\s+)?{_DMY_OPT}",
+    rf"(?<![\w/.]){_DM}{_RANGE_SEP}(?:(?i:ngày)\s+)?\d{{1,2}}[/.-]\d{{1,2}}[/.-]{_YEAR}",  # d/m - d/m/y
+    rf"(?<!\w)(?i:từ|ngày)\s+{_DM}{_RANGE_SEP}(?:(?i:ngày)\s+)?{_DMY_OPT}",  # (từ ngày) 8/5 - 15/8
+    rf"(?<!\w)(?:{_ctx('weekday')})\s*[,|–-]?\s*(?:(?i:ngày)\s+)?{_DMY_OPT}",
     rf"(?<!\w)(?:{_ctx('day_cue')})\s+\d{{1,2}}(?:[/.-]\d{{1,2}}(?:[/.-](?:\d{{4}}|\d{{2}}))?"
-    rf"|\s+tháng\s+\d{{1,2}}(?:\s+năm\s+{_YEAR})?)(?!\d)",
-    rf"(?<!\w)(?:{_ctx('date_cue')})(?:\s+ngày)?\s+{_DMY_OPT}(?!\d)",
+    rf"|\s+(?i:tháng)\s+\d{{1,2}}(?:\s+(?i:năm)\s+{_YEAR})?)(?!\d)",
+    rf"(?<!\w)(?:{_ctx('date_cue')})(?:\s+(?i:ngày))?\s+{_DMY_OPT}(?!\d)",
     rf"(?<![\w/.,])(?:0?[1-9]|1[0-2])[/-]{_YEAR}(?![\w/])",  # month/year
     rf"(?<!\w)[IVX]+\s*[/-]\s*{_YEAR}(?!\d)",  # quý IV/2020
-    rf"(?<!\w)(?:{_ctx('year_cue')})\s+(?:(?:[IVX]+|\d{{1,2}})(?:\s*[/-]\s*|\s+năm\s+))?{_YEAR}"
-    rf"(?:{_RANGE_SEP}(?:năm\s+)?{_YEAR})?(?!\d|[.,]\d)",
+    rf"(?<!\w)(?:{_ctx('year_cue')})\s+(?:(?:[IVX]+|\d{{1,2}})(?:\s*[/-]\s*|\s+(?i:năm)\s+))?{_YEAR}"
+    rf"(?:{_RANGE_SEP}(?:(?i:năm)\s+)?{_YEAR})?(?!\d|[.,]\d)",
     rf"(?<!\w)(?:{_ctx('month_cue')})\s+(?:0?[1-9]|1[0-2])(?!\d|[.,]\d)",
     rf"(?<!\w)(?:{_ctx('quarter_cue')})\s+(?:[1-4]|[IVX]+)(?!\w)",
     rf"(?<![\w.,]){_YEAR}\s*(?:-|–)\s*{_YEAR}(?!\w|[.,]\d)",  # year range
-    rf"(?<!\w)(?:{_ctx('label')})\s+(?:số\s+|thứ\s+)?\d+(?:[.,/-]\d+)*+(?!\s?%)",  # Phường 2
+    rf"(?<!\w)(?:{_ctx('label')})\s+(?:(?i:số|thứ)\s+)?\d+(?:[.,/-]\d+)*+(?!\s?%)",  # Phường 2
     rf"(?<!\w)(?:{_ctx('level')})\s+{_LEVEL}(?:\s*(?:,|và|hoặc|-|–|đến)\s*{_LEVEL})*(?!\s?%)",  # mức độ 3,4
     r"(?<!\w)(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?",  # time zone
     rf"(?<![\w.,])\d{{1,2}}\s+(?:{_ctx('period_tail')})(?:\s*[/-]?\s*{_YEAR}(?!\d))?",  # "6 tháng đầu năm": a period, not a count
 ]
-_BLOCK_RE = re.compile("|".join(f"(?:{p})" for p in _BLOCK_PATTERNS), re.IGNORECASE)
+_BLOCK_RE = re.compile(
+    # Every shape starts at a word start with one of these characters: failing fast
+    # elsewhere keeps the scan cheap on long texts.
+    rf"(?<!\w)(?=[{_first_chars(_CTX_PHRASES)}0-9(+IVXGUTivxgut])(?:"
+    + "|".join(f"(?:{p})" for p in _BLOCK_PATTERNS)
+    + ")"
+)
+
+# A number inside a URL, an e-mail address, a domain or a file name ("cchc1.jpg").
+_LINKISH_RE = re.compile(
+    r"://|@|www\.|\.(?:vn|com|net|org|gov|edu|info|int|jpe?g|png|gif|webp|bmp|svg|pdf|docx?|xlsx?"
+    r"|pptx?|zip|rar|html?|aspx?|php)(?![^\W\d_])",
+    re.IGNORECASE,
+)
 
 _WORD_ORDINAL_CUE_RE = re.compile(
     rf"(?:^|(?<=\W))(?:{_ctx('word_ordinal_cue')}|{_ctx('label')})\s+$", re.IGNORECASE
@@ -497,6 +517,20 @@ def _blocked_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return [m.span() for m in _BLOCK_RE.finditer(text, lo, hi)]
 
 
+def _in_link(text: str, start: int, end: int) -> bool:
+    """Whether the whitespace-delimited chunk around text[start:end] is a URL, e-mail,
+    domain or file name."""
+    left = start
+    while left > 0 and start - left < 200 and not text[left - 1].isspace():
+        left -= 1
+    right = end
+    while right < len(text) and right - end < 200 and not text[right].isspace():
+        right += 1
+    if left == start and right == end:
+        return False
+    return _LINKISH_RE.search(text, left, right) is not None
+
+
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     for s, e in spans:
         if s < end and start < e:
@@ -532,7 +566,7 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
             continue
         if _overlaps(blocked, num_start, num_end):
             continue
-        if _DOC_SUFFIX_RE.match(text, num_end):
+        if _DOC_SUFFIX_RE.match(text, num_end) or _in_link(text, num_start, num_end):
             continue
         dot_ok = bool(match["pct"] or match["scale"] or match["diem"])
         built = _build(match["num"], None, match["pct"], match["scale"], dot_ok)
