@@ -1,0 +1,343 @@
+"""The dataset: articles, entities and metrics of a corpus as tables.
+
+From the command line::
+
+    cchc-nlp extract corpus/ crawl.warc.gz --out out/ --jobs 2
+
+From Python::
+
+    import cchc_nlp as cc
+    ds = cc.extract(["corpus/"], jobs=2, out="out/")   # or out=None: in memory only
+    ds = cc.Dataset.load("out/")
+    ds.articles, ds.entities, ds.metrics, ds.errors       # pandas DataFrames
+    ds.metrics_by(province="Vĩnh Long", metric="dossier.*", period="year")
+    ds.wide("dossier.on_time_or_early", period="quarter", value="share")
+
+The tables, their columns and types are described in `cchc_nlp.tables` (data dictionary);
+how a run reads, parallelizes, resumes and writes in `cchc_nlp.runner`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import signal
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cchc_nlp.errors import DataError, InputError
+from cchc_nlp.tables import FORMATS, TABLES, read_table, table_file, write_table
+
+__all__ = ["Dataset", "extract", "configure_parser", "run", "PERIODS"]
+
+# period name -> pandas period frequency
+PERIODS = {"year": "Y", "quarter": "Q", "month": "M"}
+
+
+class Dataset:
+    """The tables of an extraction, as pandas DataFrames.
+
+    Attributes: `articles`, `entities`, `metrics`, `errors` (DataFrames with the columns
+    of the data dictionary; date columns are datetime64, list columns hold lists),
+    `manifest` (dict: inputs, counts, versions, run) and `path` (the directory it was
+    loaded from, or None).
+
+    >>> ds = Dataset.load("out/")                                  # doctest: +SKIP
+    >>> ds.metrics_by(metric="index.par.rank", province="Lạng Sơn")  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        articles: pd.DataFrame,
+        entities: pd.DataFrame,
+        metrics: pd.DataFrame,
+        errors: pd.DataFrame,
+        manifest: dict[str, Any] | None = None,
+        path: Path | None = None,
+    ):
+        self.articles = articles
+        self.entities = entities
+        self.metrics = metrics
+        self.errors = errors
+        self.manifest = manifest or {}
+        self.path = path
+
+    # --- loading and saving ---------------------------------------------------------
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike) -> "Dataset":
+        """Read the tables an extraction wrote to `directory` (any of the three formats).
+
+        >>> ds = Dataset.load("out/")      # doctest: +SKIP
+        >>> len(ds.articles), len(ds.metrics)  # doctest: +SKIP
+        (120, 1843)
+        """
+        directory = Path(directory)
+        manifest_path = directory / "manifest.json"
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise DataError(f"{directory} has no manifest.json; it is not the output of cchc-nlp extract") from None
+        except ValueError as exc:
+            raise DataError(f"{manifest_path} is not valid JSON ({exc}); run the extraction again") from None
+        fmt = manifest.get("format", "parquet")
+        frames = {}
+        for table in TABLES:
+            path = table_file(directory, table, fmt)
+            try:
+                frames[table] = _to_pandas(read_table(path, table, fmt))
+            except FileNotFoundError:
+                raise DataError(f"{path} is missing; run the extraction again") from None
+        return cls(**frames, manifest=manifest, path=directory)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """{table name: DataFrame} of the four tables."""
+        return {"articles": self.articles, "entities": self.entities, "metrics": self.metrics, "errors": self.errors}
+
+    def save(self, directory: str | os.PathLike, fmt: str = "parquet") -> list[Path]:
+        """Write the four tables to `directory` in `fmt` (parquet, csv or jsonl); return the paths."""
+        import pyarrow as pa
+
+        from cchc_nlp.tables import SCHEMAS
+
+        if fmt not in FORMATS:
+            raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        written = []
+        for table, frame in self.tables().items():
+            data = pa.Table.from_pandas(frame[SCHEMAS[table].names], schema=SCHEMAS[table], preserve_index=False)
+            path = table_file(directory, table, fmt)
+            write_table(data, path, fmt)
+            written.append(path)
+        return written
+
+    def to_parquet(self, directory: str | os.PathLike) -> list[Path]:
+        """Write the tables as DIR/articles.parquet, ... (same schema as `extract`)."""
+        return self.save(directory, "parquet")
+
+    def to_csv(self, directory: str | os.PathLike) -> list[Path]:
+        """Write the tables as CSV (list columns as JSON arrays, dates as YYYY-MM-DD)."""
+        return self.save(directory, "csv")
+
+    def to_jsonl(self, directory: str | os.PathLike) -> list[Path]:
+        """Write the tables as JSON Lines."""
+        return self.save(directory, "jsonl")
+
+    # --- research helpers -----------------------------------------------------------
+
+    def metrics_by(
+        self,
+        province: str | Sequence[str] | None = None,
+        metric: str | Sequence[str] | None = None,
+        period: str | None = None,
+        include_targets: bool = False,
+    ) -> pd.DataFrame:
+        """Metric rows with their article's context, filtered.
+
+        Each row gets `province` (the figure's own province, else its article's),
+        `published`, `title`, `url`, and with `period` a `period` column (a pandas Period of
+        the figure's period end, else of the publication date).
+
+        province: a name or names (case and diacritics as in the table).
+        metric: a key, a list of keys, or a pattern ("dossier.*").
+        period: "year", "quarter" or "month" adds the period column; a period such as
+            "2020", "2020Q2" or "2020-06" keeps only the figures of that period.
+        include_targets: keep goals (is_target) too; by default only achievements.
+
+        >>> ds.metrics_by(province="Vĩnh Long", metric="dossier.*", period="2018")  # doctest: +SKIP
+        """
+        rows = self.metrics.merge(
+            self.articles[["doc_id", "province", "published", "published_date", "title", "url"]].rename(columns={"province": "article_province"}),
+            on="doc_id",
+            how="left",
+        )
+        rows["province"] = rows["province"].where(rows["province"].notna(), rows["article_province"])
+        if not include_targets:
+            rows = rows[rows["is_target"].ne(True)]
+        if province is not None:
+            wanted = [province] if isinstance(province, str) else list(province)
+            rows = rows[rows["province"].isin(wanted)]
+        if metric is not None:
+            patterns = [metric] if isinstance(metric, str) else list(metric)
+            rows = rows[rows["metric"].map(lambda key: any(fnmatch.fnmatchcase(str(key), p) for p in patterns))]
+        if period is not None:
+            freq, selected = _period_spec(period)
+            rows = rows.assign(period=_period_of(rows, freq))
+            if selected is not None:
+                rows = rows[rows["period"] == selected]
+        return rows.reset_index(drop=True)
+
+    def wide(
+        self,
+        metric: str,
+        period: str = "year",
+        value: str = "value",
+        agg: str = "last",
+        unit: str | None = None,
+    ) -> pd.DataFrame:
+        """One metric as a province x period table.
+
+        period: "year", "quarter" or "month" (of the figure's period end, else the
+            publication date).
+        value: "value" or "share" (the stated percent).
+        agg: "last" (the figure with the latest period end, then the latest publication: the
+            most complete cumulative report), or a pandas aggregation ("max", "mean",
+            "median", "sum", "count").
+        unit: keep figures of this unit only; default: the metric's most common unit.
+
+        >>> ds.wide("dossier.received", period="quarter")  # doctest: +SKIP
+        period       2020Q1  2020Q2
+        province
+        Hà Nam       7182.0  8120.0
+        """
+        freq, _ = _period_spec(period)
+        rows = self.metrics_by(metric=metric, period=period if period in PERIODS else None)
+        if period not in PERIODS:
+            raise InputError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+        if unit is None and not rows.empty:
+            unit = rows["unit"].mode().iloc[0]
+        if unit is not None:
+            rows = rows[rows["unit"] == unit]
+        rows = rows.dropna(subset=[value, "province", "period"])
+        if rows.empty:
+            return pd.DataFrame(index=pd.Index([], name="province"), columns=pd.Index([], name="period"))
+        if agg == "last":
+            rows = rows.sort_values(["period_end", "published"], na_position="first", kind="stable")
+            agg = "last"
+        table = rows.pivot_table(index="province", columns="period", values=value, aggfunc=agg)
+        table.columns = table.columns.astype(str)
+        table.columns.name = "period"
+        return table
+
+    def __repr__(self) -> str:
+        where = f" from {self.path}" if self.path else ""
+        return (
+            f"<Dataset{where}: {len(self.articles):,} articles, {len(self.entities):,} entities, "
+            f"{len(self.metrics):,} metrics, {len(self.errors):,} errors>"
+        )
+
+
+def _to_pandas(data) -> pd.DataFrame:
+    """Arrow -> pandas with dates as datetime64 (so .dt and period grouping work)."""
+    return data.to_pandas(date_as_object=False)
+
+
+def _period_spec(period: str) -> tuple[str, pd.Period | None]:
+    """("year"|"quarter"|"month") -> (freq, None); "2020"/"2020Q2"/"2020-06" -> (freq, that period)."""
+    if period in PERIODS:
+        return PERIODS[period], None
+    text = str(period).strip()
+    freq = "Q" if "Q" in text.upper() else "M" if len(text) >= 6 else "Y"
+    try:
+        return freq, pd.Period(text, freq=freq)
+    except ValueError:
+        raise InputError(f"period {period!r} is not year/quarter/month nor a period like 2020, 2020Q2, 2020-06") from None
+
+
+def _period_of(rows: pd.DataFrame, freq: str) -> pd.Series:
+    when = pd.to_datetime(rows["period_end"]).fillna(pd.to_datetime(rows["published_date"]))
+    return when.dt.to_period(freq)
+
+
+# --- extract -------------------------------------------------------------------------
+
+
+def extract(
+    paths: str | os.PathLike | Iterable[str | os.PathLike],
+    out: str | os.PathLike | None = None,
+    *,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    limit: int | None = None,
+    format: str = "parquet",
+    progress: bool = False,
+    chunk_size: int | None = None,
+) -> Dataset:
+    """Extract articles, entities and metrics from a corpus.
+
+    paths: files or folders of .txt page dumps, .html pages, .warc(.gz) archives and
+        .jsonl records.
+    out: output directory (tables, manifest.json, parts for resuming); None to keep the
+        result in memory only.
+    jobs: worker processes (or Dask workers of the local cluster with engine="dask").
+    engine: "local" or "dask"; scheduler: a Dask scheduler address ("tcp://host:8786").
+    limit: process at most this many new documents.
+
+    Documents that fail are in `.errors`; the run goes on. Re-running with the same `out`
+    processes only new or changed inputs.
+
+    >>> import cchc_nlp as cc
+    >>> ds = cc.extract(["corpus/samples"], jobs=2)        # doctest: +SKIP
+    >>> ds.articles[["doc_id", "title", "province"]].head()  # doctest: +SKIP
+    """
+    from cchc_nlp.runner import CHUNK_SIZE, run_extract
+
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    options = dict(fmt=format, jobs=jobs, engine=engine, scheduler=scheduler, limit=limit, chunk_size=chunk_size or CHUNK_SIZE, progress=progress)
+    if out is not None:
+        run_extract(paths, out, **options)
+        return Dataset.load(out)
+    with tempfile.TemporaryDirectory(prefix="cchc-extract-") as tmp:
+        run_extract(paths, tmp, **options)
+        dataset = Dataset.load(tmp)
+    dataset.path = None
+    return dataset
+
+
+# --- command line ------------------------------------------------------------------
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Extract articles, entities and metrics from a corpus into tables "
+        "(articles, entities, metrics, errors + manifest.json). Re-running on the same "
+        "--out processes only new or changed inputs; an interrupted run resumes."
+    )
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders of .txt, .html/.htm, .warc/.warc.gz and .jsonl")
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
+    parser.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default: parquet)")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local", help="local processes or a Dask cluster (pip install 'cchc-nlp[dask]')")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a LocalCluster of --jobs workers)")
+    parser.add_argument("--limit", type=int, metavar="N", help="process at most N new documents")
+    parser.add_argument("--chunk-size", type=int, default=None, metavar="N", help="documents per task (default: 16)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar (the summary is still printed)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from cchc_nlp.runner import CHUNK_SIZE, run_extract
+
+    if args.scheduler and args.engine != "dask":
+        raise InputError("--scheduler needs --engine dask")
+    # `kill` stops the run like Ctrl-C: workers are stopped, finished parts stay for the next run.
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        report = run_extract(
+            args.inputs,
+            args.out,
+            fmt=args.format,
+            jobs=args.jobs,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            limit=args.limit,
+            chunk_size=args.chunk_size or CHUNK_SIZE,
+            progress=not args.quiet,
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    print(report.summary())
+    return report.exit_code
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt

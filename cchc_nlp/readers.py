@@ -1,0 +1,406 @@
+"""Corpus inputs -> documents: find the input files, cut them into raw items, make Articles.
+
+Inputs are files or folders (searched recursively) of:
+
+* ``.txt`` page dumps (one article per file, `cchc_nlp.page.article_from_text`);
+* ``.html`` / ``.htm`` pages (`cchc_nlp.page.article_from_html`);
+* ``.warc`` / ``.warc.gz`` archives: every HTML response with status 200 that
+  `cchc_nlp.page.is_article_page` accepts (other pages are counted as skipped);
+* ``.jsonl`` records, one article per line: ``text`` required; ``url``, ``title``,
+  ``published``, ``source``, ``province``, ``author`` optional.
+
+Reading is split in two so that the cheap part runs in the main process and the costly
+part in the workers: `iter_items` reads bytes and yields `RawItem`s (numbered 0, 1, 2...
+in each file, so a run can resume inside a large file); `to_article` turns one item into
+an `Article` in a worker. Every document has a `label`: the file path, ``file.jsonl:12``
+(line 12) or ``crawl.warc.gz@10234`` (record at byte offset 10234). A document that
+cannot be read becomes an item carrying its error, never an exception that stops the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Container, Generator, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cchc_nlp.article import Article, make_doc_id
+from cchc_nlp.errors import InputError
+from cchc_nlp.tables import iso_published
+
+__all__ = [
+    "INPUT_KINDS",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_ARTICLE_CHARS",
+    "InputFile",
+    "RawItem",
+    "DocumentError",
+    "find_inputs",
+    "iter_items",
+    "to_article",
+]
+
+# file name ending -> kind; checked longest first (".warc.gz" before ".gz").
+INPUT_KINDS = {".warc.gz": "warc", ".warc": "warc", ".jsonl": "jsonl", ".txt": "txt", ".html": "html", ".htm": "html"}
+
+# One document (a file, a JSON line, an archived page) larger than this is refused unread:
+# a news page is rarely over 1 MB, and the pipeline would spend minutes on it.
+MAX_DOCUMENT_BYTES = 10_000_000
+# An extracted article text longer than this is refused (a long report is ~100k chars).
+MAX_ARTICLE_CHARS = 500_000
+
+JSONL_FIELDS = ("text", "url", "title", "published", "source", "province", "author")
+
+
+class DocumentError(InputError):
+    """One document cannot be processed; `stage` says which step failed."""
+
+    def __init__(self, stage: str, message: str):
+        super().__init__(message)
+        self.stage = stage
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """An input file: `path` as the user wrote it, `real` the resolved path (the state key)."""
+
+    path: str
+    real: str
+    kind: str
+    size: int
+    mtime_ns: int
+    id_name: str  # the file's name under its input argument's folder, the doc_id source when there is no URL
+
+    @property
+    def key(self) -> str:
+        """Identifies this version of the file: a change of size or mtime is a new version."""
+        return f"{self.size}:{self.mtime_ns}"
+
+
+@dataclass
+class RawItem:
+    """One document as read from an input, before page extraction and NLP."""
+
+    input: str  # InputFile.real
+    key: str  # InputFile.key
+    index: int  # 0, 1, 2... within the input
+    kind: str
+    label: str  # the `path` column: file, file.jsonl:12, file.warc.gz@10234
+    id_name: str  # doc_id source when the document has no URL
+    payload: bytes | None = None
+    url: str | None = None
+    error: tuple[str, str, str] | None = None  # (stage, error type, message)
+
+
+def input_kind(path: str | os.PathLike) -> str | None:
+    name = os.fspath(path).lower()
+    for ending, kind in INPUT_KINDS.items():
+        if name.endswith(ending):
+            return kind
+    return None
+
+
+def find_inputs(paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()) -> list[InputFile]:
+    """The input files named by `paths` (files, or folders searched recursively).
+
+    Hidden files and folders, files of other types inside folders, and anything under an
+    `exclude` folder (the output directory) are left out. Raises InputError for a path that
+    does not exist, a file of an unsupported type, or no input file at all.
+    """
+    excluded = [Path(p).resolve() for p in exclude]
+    found: dict[str, InputFile] = {}
+    for given in paths:
+        given_path = Path(given)
+        if not given_path.exists():
+            raise InputError(f"input {given} does not exist; give files or folders of .txt, .html, .warc(.gz) or .jsonl")
+        root = given_path.resolve().parent
+        if given_path.is_dir():
+            candidates = sorted(_walk(given_path, excluded))
+        else:
+            if input_kind(given_path) is None:
+                raise InputError(f"input {given} is not a .txt, .html, .htm, .warc, .warc.gz or .jsonl file")
+            candidates = [given_path]
+        for candidate in candidates:
+            real = candidate.resolve()
+            if str(real) in found:
+                continue
+            stat = real.stat()
+            found[str(real)] = InputFile(
+                path=str(candidate),
+                real=str(real),
+                kind=input_kind(candidate) or "",
+                size=stat.st_size,
+                mtime_ns=stat.st_mtime_ns,
+                id_name=real.relative_to(root).as_posix() if real.is_relative_to(root) else real.name,
+            )
+    if not found:
+        names = ", ".join(os.fspath(p) for p in paths) or "(nothing)"
+        raise InputError(f"no .txt, .html, .warc(.gz) or .jsonl files in {names}")
+    return list(found.values())
+
+
+def _walk(folder: Path, excluded: list[Path]) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and (here / d).resolve() not in excluded]
+        for name in filenames:
+            if not name.startswith(".") and input_kind(name) is not None:
+                yield here / name
+
+
+# --- raw items (main process) -----------------------------------------------------------
+
+
+class iter_items:
+    """The documents of one input file, numbered from 0; items in `skip` are not read.
+
+    Errors of reading (missing file, oversized document, truncated archive) come out as
+    items with `error` set. Once the iteration is over, `total` is the number of
+    documents in the file (skipped ones included).
+
+    >>> items = iter_items(source)          # doctest: +SKIP
+    >>> [item.label for item in items], items.total    # doctest: +SKIP
+    (['corpus/a.jsonl:1', 'corpus/a.jsonl:2'], 2)
+    """
+
+    def __init__(self, source: InputFile, skip: Container[int] = ()):
+        self.source = source
+        self.skip = skip
+        self.total: int | None = None
+
+    def __iter__(self) -> Iterator[RawItem]:
+        reader = {"txt": _file_items, "html": _file_items, "jsonl": _jsonl_items, "warc": _warc_items}[self.source.kind]
+        self.total = yield from reader(self.source, self.skip)
+
+
+def _item(source: InputFile, index: int, label: str, **fields: Any) -> RawItem:
+    return RawItem(input=source.real, key=source.key, index=index, kind=source.kind, label=label, id_name=source.id_name, **fields)
+
+
+def _too_large(size: int) -> str:
+    return f"document of {size:,} bytes is over the limit of {MAX_DOCUMENT_BYTES:,}; split it or leave it out"
+
+
+def _file_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, None, int]:
+    if 0 in skip:
+        return 1
+    if source.size > MAX_DOCUMENT_BYTES:
+        yield _item(source, 0, source.path, error=("read", "InputError", _too_large(source.size)))
+        return 1
+    try:
+        payload = Path(source.real).read_bytes()
+    except OSError as exc:
+        yield _item(source, 0, source.path, error=("read", type(exc).__name__, f"cannot read the file: {exc.strerror}"))
+        return 1
+    yield _item(source, 0, source.path, payload=payload)
+    return 1
+
+
+def _jsonl_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, None, int]:
+    index = 0
+    try:
+        with open(source.real, "rb") as handle:
+            for number, line in enumerate(_bounded_lines(handle), start=1):
+                if isinstance(line, bytes) and not line.strip():
+                    continue
+                label = f"{source.path}:{number}"
+                if index not in skip:
+                    if isinstance(line, int):
+                        yield _item(source, index, label, error=("read", "InputError", _too_large(line)))
+                    else:
+                        yield _item(source, index, label, payload=line)
+                index += 1
+    except OSError as exc:
+        if index not in skip:
+            yield _item(source, index, source.path, error=("read", type(exc).__name__, f"cannot read the file: {exc.strerror}"))
+        index += 1
+    return index
+
+
+def _bounded_lines(handle: BinaryIO) -> Iterator[bytes | int]:
+    """Lines of a binary file; a line over MAX_DOCUMENT_BYTES comes out as its length only."""
+    while True:
+        line = handle.readline(MAX_DOCUMENT_BYTES + 1)
+        if not line:
+            return
+        if len(line) <= MAX_DOCUMENT_BYTES or line.endswith(b"\n"):
+            yield line
+            continue
+        size = len(line)
+        while line and not line.endswith(b"\n"):
+            line = handle.readline(1 << 20)
+            size += len(line)
+        yield size
+
+
+@dataclass
+class _ArchivedPage:
+    url: str | None
+    status: int | None
+    content_type: str
+    body: bytes | None
+    offset: int
+    error: str | None = None  # why the record cannot be used (truncated, too large)
+    truncated: bool = False  # the archive is damaged from here on
+
+
+def _iter_warc_pages(path: str) -> Iterator[_ArchivedPage]:
+    """HTTP responses of a WARC file (warcio). A truncated or corrupt record ends the file."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(path, "rb") as handle:
+        records = ArchiveIterator(handle)
+        next_offset = 0
+        try:
+            for record in records:
+                if record.rec_type not in ("response", "resource"):
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                http = record.http_headers
+                status = int(http.get_statuscode()) if http is not None and http.get_statuscode() else None
+                content_type = (http.get_header("Content-Type") if http is not None else record.rec_headers.get_header("Content-Type")) or ""
+                length = int(record.rec_headers.get_header("Content-Length") or 0)
+                if length > MAX_DOCUMENT_BYTES:
+                    yield _ArchivedPage(url, status, content_type, None, records.get_record_offset(), _too_large(length))
+                    continue
+                body = record.content_stream().read()
+                offset = records.get_record_offset()
+                next_offset = offset + records.get_record_length()
+                if getattr(record.raw_stream, "limit", 0):
+                    yield _ArchivedPage(url, status, content_type, None, offset, "truncated record: the archive ends inside it", True)
+                    return
+                yield _ArchivedPage(url, status, content_type, body, offset)
+        except Exception as exc:  # warcio raises assorted types on corrupt data; record it and stop
+            yield _ArchivedPage(None, None, "", None, next_offset, f"corrupt or truncated archive ({type(exc).__name__}: {exc})", True)
+
+
+def _is_html(page: _ArchivedPage) -> bool:
+    kind = page.content_type.split(";")[0].strip().lower()
+    return kind in ("text/html", "application/xhtml+xml", "")
+
+
+def _warc_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, None, int]:
+    index = 0
+    try:
+        for page in _iter_warc_pages(source.real):
+            label = f"{source.path}@{page.offset}"
+            candidate = page.status == 200 and _is_html(page)
+            if page.error and (candidate or page.truncated):
+                item = _item(source, index, label, url=page.url, error=("read", "InputError", page.error))
+            elif candidate and not page.error:
+                item = _item(source, index, label, url=page.url, payload=page.body)
+            else:
+                continue
+            if index not in skip:
+                yield item
+            index += 1
+    except OSError as exc:
+        if index not in skip:
+            yield _item(source, index, source.path, error=("read", type(exc).__name__, f"cannot read the file: {exc.strerror}"))
+        index += 1
+    return index
+
+
+# --- articles (workers) -------------------------------------------------------------------
+
+
+def to_article(item: RawItem) -> Article | None:
+    """The Article of a raw item, or None for an archived page that is not an article.
+
+    Raises DocumentError (with its stage) when the document cannot be made an article.
+    """
+    if item.error is not None:
+        stage, _, message = item.error
+        raise DocumentError(stage, message)
+    from cchc_nlp import page
+
+    payload = item.payload or b""
+    if item.kind == "txt":
+        article = page.article_from_text(_decode(payload), path=item.label)
+    elif item.kind == "html":
+        article = page.article_from_html(payload)
+    elif item.kind == "warc":
+        if not page.is_article_page(payload, item.url):
+            return None
+        article = page.article_from_html(payload, url=item.url)
+    elif item.kind == "jsonl":
+        article = _jsonl_article(payload, item.label)
+    else:
+        raise DocumentError("read", f"unknown input kind {item.kind!r}")
+    if not article.text or not article.text.strip():
+        raise DocumentError("page", "no article text found")
+    if len(article.text) > MAX_ARTICLE_CHARS:
+        raise DocumentError("page", f"article text of {len(article.text):,} characters is over the limit of {MAX_ARTICLE_CHARS:,}")
+    try:
+        article.published = iso_published(article.published)
+    except ValueError:
+        article.published = None
+    if article.published is None:
+        article.published_source = None
+    article.path = item.label
+    article.doc_id = make_doc_id(article.canonical_url or article.url or item.id_name + _position(item.label), article.text)
+    return article
+
+
+def _position(label: str) -> str:
+    """':12' or '@1024' of a label (the record within a file), '' for a whole file."""
+    for mark in ("@", ":"):
+        head, sep, tail = label.rpartition(mark)
+        if sep and tail.isdigit():
+            return sep + tail
+    return ""
+
+
+def _decode(payload: bytes) -> str:
+    try:
+        text = payload.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError("decode", f"not UTF-8 text (bad byte at {exc.start}); convert it, e.g. iconv -f windows-1258 -t utf-8") from None
+    if "\x00" in text:
+        raise DocumentError("decode", "binary data, not a text file")
+    return text
+
+
+def _jsonl_article(payload: bytes, label: str) -> Article:
+    try:
+        record = json.loads(_decode(payload))
+    except json.JSONDecodeError as exc:
+        raise DocumentError("record", f"not a JSON object: {exc.msg} at column {exc.colno}") from None
+    if not isinstance(record, dict):
+        raise DocumentError("record", f"a line must be a JSON object with a text, not a {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise DocumentError("record", 'the record has no "text" (a non-empty string is required)')
+    fields: dict[str, Any] = {}
+    for name in JSONL_FIELDS[1:]:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            raise DocumentError("record", f'"{name}" must be a string, not {type(value).__name__}')
+        fields[name] = value or None
+    published = _published(fields.pop("published"))
+    return Article(
+        text=text,
+        published=published,
+        published_source="input" if published else None,
+        extractor="jsonl",
+        path=label,
+        **fields,
+    )
+
+
+def _published(value: str | None) -> str | None:
+    """ISO 8601, or a Vietnamese date shape ("04/07/2018 21:47"), as ISO with +07:00."""
+    if value is None:
+        return None
+    try:
+        return iso_published(value)
+    except ValueError:
+        pass
+    from cchc_nlp.dates import parse_dateline
+
+    moment = parse_dateline(value)
+    if moment is None:
+        raise DocumentError("record", f'"published" {value!r} is not a date; use ISO 8601 (2018-07-04 or 2018-07-04T21:47:04+07:00)')
+    return iso_published(moment)

@@ -1,0 +1,722 @@
+"""Running the extraction: tasks, workers, engines, part files and consolidation.
+
+A run reads the inputs in the main process (`cchc_nlp.readers`), groups the documents
+into tasks of `chunk_size` documents, and hands each task to `process_items` (page
+extraction, pipeline, rows) on one of three engines:
+
+* ``jobs=1``: in this process;
+* ``jobs=N``: N worker processes (the tagging holds the GIL, so threads would not help);
+  each worker loads the pipeline once;
+* ``engine="dask"``: the same function on a Dask cluster (a LocalCluster of `jobs`
+  workers, or the scheduler at `scheduler`).
+
+Each finished task is written by this process as a part: ``DIR/parts/<task>/`` with one
+Parquet file per table and ``task.json`` (which documents of which input version it
+covers). The part is written under a temporary name and renamed, so it exists whole or
+not at all. At the end the parts are consolidated into ``DIR/<table>.<format>`` and
+``DIR/manifest.json``, each replaced atomically. Re-running on the same DIR skips
+inputs (and documents of large inputs) already covered by parts of the same version
+(path, size and mtime); a changed input replaces its old rows. A run that is interrupted
+leaves the previous tables in place and its finished parts for the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import signal
+import sys
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from cchc_nlp.errors import CchcError, InputError
+from cchc_nlp.readers import DocumentError, InputFile, RawItem, find_inputs, iter_items, to_article
+from cchc_nlp.tables import (
+    FORMATS,
+    PART_SCHEMAS,
+    TABLES,
+    article_row,
+    entity_rows,
+    error_row,
+    metric_rows,
+    public_table,
+    table_file,
+    to_table,
+    write_table,
+)
+
+__all__ = ["CHUNK_SIZE", "ENGINES", "RunReport", "run_extract", "process_items"]
+
+CHUNK_SIZE = 16  # documents per task: large enough to amortize a round trip, small enough to balance 2 workers
+ENGINES = ("local", "dask")
+PARTS = "parts"
+MANIFEST = "manifest.json"
+
+
+# --- the worker ---------------------------------------------------------------------------
+
+_NLP = None
+
+
+def _pipeline():
+    """The pipeline of this process, loaded on first use (once per worker)."""
+    global _NLP
+    if _NLP is None:
+        from cchc_nlp.pipeline import load
+
+        _NLP = load()
+    return _NLP
+
+
+def process_items(items: list[RawItem]) -> dict[str, Any]:
+    """Page extraction, pipeline and table rows for a list of documents.
+
+    Returns {"tables": {table: pyarrow.Table with the internal columns}, "skipped":
+    {input: number of archived pages that are not articles}}. A document that fails is an
+    errors row; only a pipeline that cannot be loaded raises.
+    """
+    from cchc_nlp.records import entities, metrics
+
+    nlp = _pipeline() if items else None
+    rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES}
+    skipped: dict[str, int] = defaultdict(int)
+    for item in items:
+        where = {"_input": item.input, "_key": item.key, "_item": item.index}
+
+        def fail(stage: str, exc: BaseException, doc_id: str | None = None) -> None:
+            kind = item.error[1] if item.error else "InputError" if isinstance(exc, DocumentError) else type(exc).__name__
+            message = str(exc) if isinstance(exc, CchcError) else f"{type(exc).__name__}: {exc}"
+            rows["errors"].append({**error_row(item.label, _display_input(item), stage, kind, message, doc_id), **where})
+
+        try:
+            article = to_article(item)
+        except DocumentError as exc:
+            fail(exc.stage, exc)
+            continue
+        except Exception as exc:  # a page the extractor chokes on is one failed document, not a failed run
+            fail("record" if item.kind == "jsonl" else "page", exc)
+            continue
+        if article is None:
+            skipped[item.input] += 1
+            continue
+        try:
+            published = article.published[:10] if article.published else None
+            doc = nlp.parse(article.text, published=published, url=article.url, source=article.source, doc_id=article.doc_id)
+            entity_records = entity_rows(article.doc_id, entities(doc))
+            metric_records = metric_rows(article.doc_id, metrics(doc))
+            article_record = article_row(article, doc, len(entity_records), len(metric_records))
+        except Exception as exc:  # a document the pipeline fails on is recorded, the others go on
+            fail("nlp", exc, article.doc_id)
+            continue
+        rows["articles"].append({**article_record, **where})
+        rows["entities"].extend({**r, **where} for r in entity_records)
+        rows["metrics"].extend({**r, **where} for r in metric_records)
+    return {"tables": {table: to_table(table, rows[table]) for table in TABLES}, "skipped": dict(skipped)}
+
+
+def _display_input(item: RawItem) -> str:
+    """The input file as the user named it (the label without its record position)."""
+    label = item.label
+    for mark in ("@", ":"):
+        head, sep, tail = label.rpartition(mark)
+        if sep and tail.isdigit() and item.kind in ("jsonl", "warc"):
+            return head
+    return label
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+@dataclass
+class Task:
+    """Documents to process together, and what they cover of each input."""
+
+    items: list[RawItem] = field(default_factory=list)
+    coverage: dict[str, dict[str, Any]] = field(default_factory=dict)  # input real path -> entry
+
+    def entry(self, source: InputFile) -> dict[str, Any]:
+        if source.real not in self.coverage:
+            self.coverage[source.real] = {
+                "input": source.real,
+                "key": source.key,
+                "path": source.path,
+                "kind": source.kind,
+                "size": source.size,
+                "mtime_ns": source.mtime_ns,
+                "items": [],
+                "total": None,
+            }
+        return self.coverage[source.real]
+
+
+@dataclass
+class InputState:
+    """What the parts in DIR cover of one version of one input."""
+
+    covered: set[int] = field(default_factory=set)
+    total: int | None = None
+    created: int = 0
+    meta: dict[str, Any] = field(default_factory=dict)
+    skipped: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.total is not None and len(self.covered) >= self.total and all(i in self.covered for i in range(self.total))
+
+
+def _ranges(indexes: list[int]) -> list[list[int]]:
+    """[0, 1, 2, 5] -> [[0, 3], [5, 6]] (half-open ranges)."""
+    ranges: list[list[int]] = []
+    for index in sorted(indexes):
+        if ranges and ranges[-1][1] == index:
+            ranges[-1][1] = index + 1
+        else:
+            ranges.append([index, index + 1])
+    return ranges
+
+
+def plan_tasks(
+    inputs: list[InputFile],
+    state: dict[tuple[str, str], InputState],
+    chunk_size: int,
+    limit: int | None,
+) -> Iterator[Task]:
+    """Tasks for every document not yet covered, in input order; at most `limit` documents."""
+    task = Task()
+    planned = 0
+    for source in inputs:
+        known = state.get((source.real, source.key))
+        if known is not None and known.complete:
+            continue
+        reader = iter_items(source, skip=known.covered if known else ())
+        for item in reader:
+            if limit is not None and planned >= limit:
+                break
+            task.entry(source)["items"].append(item.index)
+            task.items.append(item)
+            planned += 1
+            if len(task.items) >= chunk_size:
+                yield task
+                task = Task()
+        else:
+            task.entry(source)["total"] = reader.total
+            continue
+        break  # the limit was reached
+    if task.coverage:
+        yield task
+
+
+# --- part files ---------------------------------------------------------------------------
+
+
+class PartStore:
+    """The parts of an output directory (DIR/parts/<task>/), written atomically."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.parts = out / PARTS
+        self._lock_handle = None
+
+    def open(self) -> None:
+        """Create the folders, take the directory lock, remove leftovers of killed runs."""
+        try:
+            self.parts.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create the output directory {self.out}: {exc.strerror}") from None
+        self._lock()
+        for leftover in self.parts.glob(".tmp-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        for leftover in self.out.glob(".tmp-*"):
+            leftover.unlink(missing_ok=True)
+
+    def _lock(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory lock, one run at a time is up to the user
+            return
+        handle = open(self.out / ".lock", "w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise InputError(f"another cchc-nlp extract is writing to {self.out}; wait for it or choose another --out") from None
+        self._lock_handle = handle
+
+    def close(self) -> None:
+        if self._lock_handle is not None:
+            self._lock_handle.close()
+            self._lock_handle = None
+
+    def tasks(self) -> list[tuple[Path, dict[str, Any]]]:
+        """(folder, task.json) of every finished part, oldest first."""
+        found = []
+        for folder in self.parts.iterdir():
+            if folder.name.startswith(".") or not folder.is_dir():
+                continue
+            try:
+                meta = json.loads((folder / "task.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # not a part of ours
+            found.append((folder, meta))
+        return sorted(found, key=lambda pair: (pair[1]["created"], pair[0].name))
+
+    def state(self) -> dict[tuple[str, str], InputState]:
+        """Per (input, version): the documents covered, the total when known, the latest part."""
+        state: dict[tuple[str, str], InputState] = {}
+        for _, meta in self.tasks():
+            for entry in meta["coverage"]:
+                known = state.setdefault((entry["input"], entry["key"]), InputState())
+                for start, end in entry["ranges"]:
+                    known.covered.update(range(start, end))
+                if entry.get("total") is not None:
+                    known.total = entry["total"]
+                known.created = max(known.created, meta["created"])
+                known.meta = entry
+                known.skipped += entry.get("skipped", 0)
+        return state
+
+    def write(self, task: Task, result: dict[str, Any]) -> None:
+        """Write one finished task as a part, atomically (temporary folder, then rename)."""
+        name = f"{time.time_ns():x}-{uuid.uuid4().hex[:8]}"
+        tmp = self.parts / f".tmp-{name}"
+        tmp.mkdir()
+        for table in TABLES:
+            pq.write_table(result["tables"][table], tmp / f"{table}.parquet")
+        coverage = []
+        for entry in task.coverage.values():
+            entry = dict(entry)
+            entry["ranges"] = _ranges(entry.pop("items"))
+            entry["skipped"] = result["skipped"].get(entry["input"], 0)
+            coverage.append(entry)
+        meta = {"created": time.time_ns(), "coverage": coverage}
+        (tmp / "task.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        os.rename(tmp, self.parts / name)
+
+
+# --- engines ------------------------------------------------------------------------------
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_in_process(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None]) -> None:
+    for task in tasks:
+        done(task, process_items(task.items))
+
+
+def _drive(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], submit: Callable[[list[RawItem]], Any], wait_first: Callable[[list[Any]], Iterable[Any]], window: int) -> None:
+    """Keep `window` tasks in flight; hand each finished one to `done` (in this process)."""
+    pending: dict[Any, Task] = {}
+    source = iter(tasks)
+    while True:
+        while len(pending) < window:
+            task = next(source, None)
+            if task is None:
+                break
+            pending[submit(task.items)] = task
+        if not pending:
+            return
+        for future in wait_first(list(pending)):
+            done(pending.pop(future), future.result())
+
+
+def _run_pool(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], jobs: int) -> None:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["cchc_nlp.runner", "cchc_nlp.pipeline", "cchc_nlp.page"])
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_sigint)
+    try:
+        _drive(
+            tasks,
+            done,
+            lambda items: executor.submit(process_items, items),
+            lambda futures: wait(futures, return_when=FIRST_COMPLETED).done,
+            2 * jobs,
+        )
+    except BrokenProcessPool:
+        raise CchcError("a worker process died (out of memory?); run the same command again to resume") from None
+    except BaseException:
+        # Stop the workers now rather than after their current task (no public API for it).
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            process.terminate()
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown()
+
+
+def _run_dask(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], jobs: int, scheduler: str | None) -> None:
+    try:
+        import logging
+
+        from distributed import Client, LocalCluster, wait
+    except ImportError:
+        raise InputError("the dask engine needs Dask: pip install 'cchc-nlp[dask]'") from None
+    cluster = None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    else:
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+    try:
+        workers = len(client.scheduler_info().get("workers", {})) or jobs
+        _drive(
+            tasks,
+            done,
+            lambda items: client.submit(process_items, items, pure=False),
+            lambda futures: wait(futures, return_when="FIRST_COMPLETED").done,
+            2 * workers,
+        )
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# --- consolidation ------------------------------------------------------------------------
+
+
+def _read_part(folder: Path, table: str) -> pa.Table:
+    return pq.read_table(folder / f"{table}.parquet", schema=PART_SCHEMAS[table])
+
+
+def consolidate(store: PartStore, current: dict[str, InputFile], fmt: str) -> dict[str, Any]:
+    """Merge the live parts into the output tables; return counts per table and input.
+
+    Live rows: for each input, those of its current version (this run's, else the latest
+    seen). Articles are ordered by input and position; a document found twice (same
+    doc_id) is kept once, at its first place.
+    """
+    tasks = store.tasks()
+    live: dict[str, str] = {}
+    for _, meta in tasks:  # oldest first: the latest version of each input wins
+        for entry in meta["coverage"]:
+            live[entry["input"]] = entry["key"]
+    for real, source in current.items():
+        live[real] = source.key
+    pieces: dict[str, list[pa.Table]] = {table: [] for table in TABLES}
+    stale: list[Path] = []
+    for folder, meta in tasks:
+        keep = [e["input"] for e in meta["coverage"] if live.get(e["input"]) == e["key"]]
+        if not keep:
+            stale.append(folder)
+            continue
+        for table in TABLES:
+            data = _read_part(folder, table)
+            if len(keep) < len(meta["coverage"]):
+                data = data.filter(pc.is_in(data["_input"], value_set=pa.array(keep, pa.string())))
+            pieces[table].append(data)
+    merged = {table: _sorted(pa.concat_tables(pieces[table]) if pieces[table] else PART_SCHEMAS[table].empty_table()) for table in TABLES}
+    merged, duplicates = _drop_duplicates(merged)
+    counts = _input_counts(merged, tasks, live)
+    for table in TABLES:
+        write_table(public_table(table, merged[table]), table_file(store.out, table, fmt), fmt)
+        for other in FORMATS:
+            if other != fmt:
+                table_file(store.out, table, other).unlink(missing_ok=True)
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    warnings = sum(len(w or []) for w in merged["metrics"]["warnings"].to_pylist())
+    return {
+        "counts": {
+            "articles": merged["articles"].num_rows,
+            "entities": merged["entities"].num_rows,
+            "metrics": merged["metrics"].num_rows,
+            "warnings": warnings,
+            "errors": merged["errors"].num_rows,
+            "skipped": sum(c["skipped"] for c in counts.values()),
+            "duplicates": duplicates,
+        },
+        "inputs": counts,
+        "error_inputs": set(merged["errors"]["_input"].to_pylist()),
+    }
+
+
+def _sorted(data: pa.Table) -> pa.Table:
+    """Rows by input and position; the order within a document is kept (stable sort)."""
+    return data.sort_by([("_input", "ascending"), ("_item", "ascending")])
+
+
+def _drop_duplicates(merged: dict[str, pa.Table]) -> tuple[dict[str, pa.Table], int]:
+    articles = merged["articles"]
+    seen: set[str] = set()
+    dropped: set[tuple[str, int]] = set()
+    mask = []
+    for doc_id, source, index in zip(*(articles[c].to_pylist() for c in ("doc_id", "_input", "_item"))):
+        first = doc_id not in seen
+        seen.add(doc_id)
+        mask.append(first)
+        if not first:
+            dropped.add((source, index))
+    if not dropped:
+        return merged, 0
+    result = dict(merged)
+    result["articles"] = articles.filter(pa.array(mask))
+    for table in ("entities", "metrics"):
+        data = merged[table]
+        keep = [(s, i) not in dropped for s, i in zip(data["_input"].to_pylist(), data["_item"].to_pylist())]
+        result[table] = data.filter(pa.array(keep, pa.bool_()))
+    return result, len(dropped)
+
+
+def _input_counts(merged: dict[str, pa.Table], tasks: list[tuple[Path, dict[str, Any]]], live: dict[str, str]) -> dict[str, dict[str, Any]]:
+    counts: dict[str, dict[str, Any]] = {}
+    covered: dict[str, set[int]] = defaultdict(set)
+    for _, meta in tasks:
+        for entry in meta["coverage"]:
+            if live.get(entry["input"]) != entry["key"]:
+                continue
+            info = counts.setdefault(
+                entry["input"],
+                {"path": entry["path"], "kind": entry["kind"], "size": entry["size"], "mtime": _mtime(entry["mtime_ns"]), "documents": 0, "articles": 0, "errors": 0, "skipped": 0, "total": None},
+            )
+            for start, end in entry["ranges"]:
+                covered[entry["input"]].update(range(start, end))
+            info["skipped"] += entry.get("skipped", 0)
+            if entry.get("total") is not None:
+                info["total"] = entry["total"]
+    for table, column in (("articles", "articles"), ("errors", "errors")):
+        for source in merged[table]["_input"].to_pylist():
+            if source in counts:
+                counts[source][column] += 1
+    for source, info in counts.items():
+        info["documents"] = len(covered[source])
+        info["complete"] = info["total"] is not None and info["documents"] >= info["total"]
+    return counts
+
+
+def _mtime(ns: int) -> str:
+    return dt.datetime.fromtimestamp(ns / 1e9, dt.timezone.utc).isoformat(timespec="seconds")
+
+
+# --- versions -----------------------------------------------------------------------------
+
+
+def environment() -> dict[str, Any]:
+    """Versions of the package, its main dependencies and the models, for the manifest."""
+    from importlib import metadata
+
+    import cchc_nlp
+    from cchc_nlp.pipeline import DEFAULT_COMPONENTS
+
+    versions = {"cchc_nlp": cchc_nlp.__version__, "python": sys.version.split()[0]}
+    for package in ("underthesea", "spacy", "pyarrow", "pandas"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "versions": versions,
+        "models": _models(),
+        "pipeline": [name for name, _ in DEFAULT_COMPONENTS],
+        "data_sha256": _tree_digest(Path(cchc_nlp.__file__).parent / "data"),
+    }
+
+
+def _models() -> dict[str, str]:
+    """The underthesea CRF models the text core uses, and any model file bundled with cchc_nlp."""
+    import importlib.util
+
+    import cchc_nlp
+
+    models: dict[str, str] = {}
+    spec = importlib.util.find_spec("underthesea")
+    if spec and spec.origin:
+        pipeline_dir = Path(spec.origin).parent / "pipeline"
+        for task in ("word_tokenize", "pos_tag"):
+            folder = pipeline_dir / task / "models"
+            if folder.is_dir():
+                models[f"underthesea.{task}"] = ",".join(sorted(p.name for p in folder.iterdir() if p.is_dir()))
+    package = Path(cchc_nlp.__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".skops", ".joblib", ".bin", ".crfsuite", ".onnx") and path.is_file():
+            models[path.relative_to(package).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return models
+
+
+def _tree_digest(folder: Path) -> str | None:
+    if not folder.is_dir():
+        return None
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# --- a run --------------------------------------------------------------------------------
+
+
+@dataclass
+class RunReport:
+    """What a run did: counts over the whole output directory, and this run's share."""
+
+    out: Path
+    format: str
+    counts: dict[str, int]
+    processed: int  # documents processed by this run
+    seconds: float
+    tables: dict[str, Path]
+    incomplete: list[str]  # inputs not fully processed (e.g. --limit)
+    failed_inputs: list[str]  # inputs of this run with at least one failed document
+    manifest: dict[str, Any]
+
+    @property
+    def exit_code(self) -> int:
+        """0: every document of this run's inputs processed; 1: some failed (see errors)."""
+        return 1 if self.failed_inputs else 0
+
+    def summary(self) -> str:
+        c = self.counts
+        rate = self.processed / self.seconds if self.seconds > 0 else 0.0
+        lines = [
+            f"{c['articles']:,} articles, {c['entities']:,} entities, {c['metrics']:,} metrics "
+            f"({c['warnings']:,} warnings), {c['errors']:,} errors, {c['skipped']:,} pages skipped (not articles)",
+            f"this run: {self.processed:,} documents in {self.seconds:.1f} s ({rate:.1f}/s)",
+            f"tables ({self.format}): {', '.join(str(p) for p in self.tables.values())}; manifest: {self.out / MANIFEST}",
+        ]
+        if c.get("duplicates"):
+            lines.insert(1, f"{c['duplicates']:,} duplicate documents (same doc_id) kept once")
+        if self.failed_inputs:
+            lines.append(f"failed documents are listed in {table_file(self.out, 'errors', self.format)}")
+        if self.incomplete:
+            lines.append(f"{len(self.incomplete):,} inputs not finished (--limit?); run the same command again to go on")
+        return "\n".join(lines)
+
+
+def _known_total(inputs: list[InputFile], state: dict[tuple[str, str], InputState], limit: int | None) -> int | None:
+    """How many documents the run will process, when it is cheap to know (no archives)."""
+    total = 0
+    for source in inputs:
+        known = state.get((source.real, source.key))
+        if known is not None and known.complete:
+            continue
+        if source.kind == "warc":
+            return None
+        if source.kind == "jsonl":
+            with open(source.real, "rb") as handle:
+                count = sum(1 for line in handle if line.strip())
+        else:
+            count = 1
+        total += max(0, count - len(known.covered) if known else count)
+    return total if limit is None else min(total, limit)
+
+
+def run_extract(
+    paths: Iterable[str | os.PathLike],
+    out: str | os.PathLike,
+    *,
+    fmt: str = "parquet",
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    limit: int | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    progress: bool = True,
+) -> RunReport:
+    """Extract the documents of `paths` into the output directory `out` (see module doc)."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if jobs < 1:
+        raise InputError(f"--jobs must be 1 or more, not {jobs}")
+    if chunk_size < 1:
+        raise InputError(f"chunk size must be 1 or more, not {chunk_size}")
+    if limit is not None and limit < 0:
+        raise InputError(f"--limit must be 0 or more, not {limit}")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is a file; give a directory")
+    paths = list(paths)
+    inputs = find_inputs(paths, exclude=[out])
+    started = time.time()
+    store = PartStore(out)
+    store.open()
+    try:
+        state = store.state()
+        tasks = plan_tasks(inputs, state, chunk_size, limit)
+        processed = 0
+        from tqdm import tqdm
+
+        bar = tqdm(total=_known_total(inputs, state, limit), unit=" articles", disable=not progress, file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
+
+        def done(task: Task, result: dict[str, Any]) -> None:
+            nonlocal processed
+            store.write(task, result)
+            processed += len(task.items)
+            bar.update(len(task.items))
+
+        with contextlib.closing(bar):
+            if engine == "dask":
+                _run_dask(tasks, done, jobs, scheduler)
+            elif jobs == 1:
+                _run_in_process(tasks, done)
+            else:
+                _run_pool(tasks, done, jobs)
+        current = {source.real: source for source in inputs}
+        merged = consolidate(store, current, fmt)
+        seconds = time.time() - started
+        incomplete = [info["path"] for info in merged["inputs"].values() if not info["complete"]]
+        incomplete += [s.path for s in inputs if s.real not in merged["inputs"]]
+        manifest = {
+            "format": fmt,
+            "tables": {table: table_file(out, table, fmt).name for table in TABLES},
+            "counts": merged["counts"],
+            "inputs": list(merged["inputs"].values()),
+            **environment(),
+            "run": {
+                "started": dt.datetime.fromtimestamp(started).astimezone().isoformat(timespec="seconds"),
+                "seconds": round(seconds, 3),
+                "documents": processed,
+                "documents_per_second": round(processed / seconds, 2) if seconds > 0 else None,
+                "engine": engine,
+                "jobs": jobs,
+                "chunk_size": chunk_size,
+                "limit": limit,
+                "inputs": [str(p) for p in paths],
+            },
+        }
+        _write_json(out / MANIFEST, manifest)
+    finally:
+        store.close()
+    failed = sorted(current[real].path for real in merged["error_inputs"] if real in current)
+    return RunReport(
+        out=out,
+        format=fmt,
+        counts=merged["counts"],
+        processed=processed,
+        seconds=seconds,
+        tables={table: table_file(out, table, fmt) for table in TABLES},
+        incomplete=incomplete,
+        failed_inputs=failed,
+        manifest=manifest,
+    )
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,459 @@
+"""The four output tables: their Arrow schemas, rows from an Article and its Doc, and I/O.
+
+Every table has a fixed schema (`SCHEMAS`), the same in Parquet, CSV and JSON Lines:
+in CSV a list column is written as a JSON array string and dates as ISO "YYYY-MM-DD";
+`read_table` turns them back into the schema's types. `DATA_DICTIONARY` documents every
+column; `data_dictionary_markdown()` renders it for the README.
+
+Rows carry three internal columns while they live in part files (`_input`, `_key`,
+`_item`: which input file, which version of it, which document in it); they are dropped
+when the tables are consolidated (`public_table`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pyarrow as pa
+
+from cchc_nlp.records import METRIC_COLUMNS
+
+__all__ = [
+    "TABLES",
+    "FORMATS",
+    "SCHEMAS",
+    "DATA_DICTIONARY",
+    "ENTITY_ATTR_COLUMNS",
+    "INTERNAL_COLUMNS",
+    "VIETNAM",
+    "article_row",
+    "entity_rows",
+    "metric_rows",
+    "error_row",
+    "to_table",
+    "public_table",
+    "iso_published",
+    "write_table",
+    "read_table",
+    "table_file",
+    "data_dictionary_markdown",
+]
+
+TABLES = ("articles", "entities", "metrics", "errors")
+FORMATS = ("parquet", "csv", "jsonl")
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "+07:00")
+
+STRING = pa.string()
+LIST_OF_STRINGS = pa.list_(pa.string())
+
+# name -> (type, description); the order is the column order of the table.
+DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
+    "articles": {
+        "doc_id": (STRING, "stable id: hash of the source (URL, else the file name under its input folder) and the text"),
+        "path": (STRING, 'where the document came from: a file, "file.jsonl:12" (line 12), "crawl.warc.gz@10234" (record at byte offset 10234)'),
+        "url": (STRING, "URL of the article, when known"),
+        "canonical_url": (STRING, "the page's canonical URL, when it declares one"),
+        "source": (STRING, "publisher site (host name of the URL unless the input says otherwise)"),
+        "title": (STRING, "headline"),
+        "published": (STRING, 'publication time, ISO 8601 in Vietnam time ("2018-07-04T21:47:04+07:00", or a date "2018-07-04" when only the day is known); null when unknown'),
+        "published_date": (pa.date32(), "calendar date of `published`"),
+        "published_source": (STRING, "where `published` came from: meta, json-ld, profile, text (page extractor) or input (JSON Lines record)"),
+        "province": (STRING, "province the article is about: the one the input or page states, else the one the text points to"),
+        "province_source": (STRING, "input, page (input record or page extractor) or text (found in the article text)"),
+        "text_province": (STRING, "province found in the article text by the entity tagger (may differ from `province`)"),
+        "author": (STRING, "byline"),
+        "extractor": (STRING, "how the text was extracted (page extractor's name; jsonl for JSON Lines records)"),
+        "n_chars": (pa.int64(), "length of `text`"),
+        "n_entities": (pa.int64(), "number of rows of this article in the entities table"),
+        "n_metrics": (pa.int64(), "number of rows of this article in the metrics table"),
+        "text": (STRING, "normalized article text; every start/end offset in the other tables refers to it"),
+    },
+    "entities": {
+        "doc_id": (STRING, "article (articles.doc_id)"),
+        "label": (STRING, "OFFICIAL, PERSON, AUTHOR, PROVINCE, DISTRICT, COMMUNE, ORG, DATE, PERIOD or LEGAL_DOC"),
+        "text": (STRING, "the mention, exactly text[start:end] of the article"),
+        "start": (pa.int64(), "character offset of the mention in articles.text"),
+        "end": (pa.int64(), "end offset (exclusive)"),
+        "norm": (STRING, 'normalized value: full name, canonical place name, "YYYY-MM-DD" date, "YYYY-MM-DD..YYYY-MM-DD" period, document number'),
+        "name": (STRING, "OFFICIAL/PERSON/AUTHOR: the person's name"),
+        "titles": (LIST_OF_STRINGS, "OFFICIAL: the titles as written"),
+        "honorific": (STRING, 'OFFICIAL/PERSON: "ông", "bà", "đồng chí"...'),
+        "org": (STRING, "the agency a title or mention belongs to"),
+        "province": (STRING, "canonical province of a place or agency"),
+        "district": (STRING, "canonical district of a place"),
+        "successor": (STRING, "PROVINCE/DISTRICT: the unit it was merged into (2025 reform)"),
+        "period_start": (pa.date32(), "PERIOD (and DATE): first day"),
+        "period_end": (pa.date32(), "PERIOD (and DATE): last day"),
+        "doc_type": (STRING, 'LEGAL_DOC: "Quyết định", "Kế hoạch", "Nghị quyết"...'),
+        "doc_number": (STRING, 'LEGAL_DOC: number as written ("09/2015/QĐ-TTg")'),
+        "issuer": (STRING, "LEGAL_DOC: issuing body"),
+        "doc_date": (pa.date32(), "LEGAL_DOC: date of signature"),
+        "person_id": (STRING, "same value for the mentions of one person in the dataset"),
+        "attrs_json": (STRING, "any other attribute of the record, as a JSON object (null when none)"),
+    },
+    "metrics": {
+        "doc_id": (STRING, "article (articles.doc_id)"),
+        "metric": (STRING, 'metric key, e.g. "dossier.received", "index.par.rank"'),
+        "value": (pa.float64(), "the figure as written (1.937 -> 1937; 57,41% -> 57.41)"),
+        "unit": (STRING, "count, percent, score or rank"),
+        "denominator": (pa.float64(), 'the "b" of "a/b" (1132/1937 thủ tục; 42/63; 70,61/100 điểm)'),
+        "share": (pa.float64(), "the percent stated with the figure (never recomputed)"),
+        "qualifier": (STRING, "exact, approx, lower_bound or upper_bound"),
+        "is_target": (pa.bool_(), "true for goals (phấn đấu, mục tiêu), false for achievements"),
+        "period_start": (pa.date32(), "first day of the period the figure covers"),
+        "period_end": (pa.date32(), "last day of the period the figure covers"),
+        "period_label": (STRING, 'the period as written ("6 tháng đầu năm 2018")'),
+        "scope_level": (STRING, "tỉnh, huyện or xã (administrative level the figure is about)"),
+        "subject": (STRING, 'the agency or unit the figure is about ("Công an tỉnh")'),
+        "province": (STRING, "province the figure is about"),
+        "start": (pa.int64(), "character offset of the figure in articles.text"),
+        "end": (pa.int64(), "end offset (exclusive)"),
+        "sentence": (STRING, "the sentence the figure was read from"),
+        "confidence": (pa.float64(), "extractor's confidence, 0-1"),
+        "warnings": (LIST_OF_STRINGS, "notes on doubtful figures (e.g. a stated share that does not match a/b)"),
+    },
+    "errors": {
+        "path": (STRING, "the document or file that failed (same form as articles.path)"),
+        "input": (STRING, "the input file"),
+        "stage": (STRING, "read (file, archive), decode (not UTF-8), record (JSON Lines), page (no article found), nlp (pipeline)"),
+        "error": (STRING, "exception type"),
+        "message": (STRING, "what went wrong"),
+        "doc_id": (STRING, "the article's id when it was known (nlp stage)"),
+    },
+}
+
+# Entity attrs with a column of their own; the rest goes to attrs_json.
+ENTITY_ATTR_COLUMNS = tuple(list(DATA_DICTIONARY["entities"])[6:-1])
+
+INTERNAL_COLUMNS: dict[str, pa.DataType] = {"_input": STRING, "_key": STRING, "_item": pa.int64()}
+
+SCHEMAS: dict[str, pa.Schema] = {
+    table: pa.schema([pa.field(name, dtype) for name, (dtype, _) in columns.items()])
+    for table, columns in DATA_DICTIONARY.items()
+}
+PART_SCHEMAS: dict[str, pa.Schema] = {
+    table: pa.schema(list(schema) + [pa.field(name, dtype) for name, dtype in INTERNAL_COLUMNS.items()])
+    for table, schema in SCHEMAS.items()
+}
+
+assert tuple(DATA_DICTIONARY["metrics"]) == METRIC_COLUMNS, "metrics table must follow records.METRIC_COLUMNS"
+
+
+# --- values -------------------------------------------------------------------------
+
+
+def iso_published(value: Any) -> str | None:
+    """A publication time as ISO 8601 in Vietnam time, or a bare ISO date.
+
+    Naive times are taken as Vietnam time; other offsets are converted. Raises ValueError
+    when the value is not a date.
+
+    >>> iso_published("2018-07-04 21:47:04")
+    '2018-07-04T21:47:04+07:00'
+    >>> iso_published("2018-07-04")
+    '2018-07-04'
+    >>> iso_published("2020-01-01T01:00:00Z")
+    '2020-01-01T08:00:00+07:00'
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        return value.isoformat()
+    else:
+        text = str(value).strip()
+        if len(text) == 10:
+            return dt.date.fromisoformat(text).isoformat()
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    moment = moment.replace(tzinfo=VIETNAM) if moment.tzinfo is None else moment.astimezone(VIETNAM)
+    return moment.isoformat(timespec="seconds")
+
+
+def _date(value: Any) -> dt.date | None:
+    """An ISO date string (or date) -> date; ValueError otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _integer(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or int(value) != value:
+        raise ValueError(f"{value!r} is not an integer")
+    return int(value)
+
+
+def _string(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dict, list, tuple, set)):
+        raise ValueError("not a scalar")
+    return str(value)
+
+
+def _strings(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        return list(value)
+    raise ValueError("not a list of strings")
+
+
+def _boolean(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise ValueError(f"{value!r} is not true/false")
+
+
+_CONVERTERS = {
+    pa.string(): _string,
+    pa.date32(): _date,
+    pa.float64(): _number,
+    pa.int64(): _integer,
+    pa.bool_(): _boolean,
+    LIST_OF_STRINGS: _strings,
+}
+
+
+def _convert(dtype: pa.DataType, value: Any) -> Any:
+    return _CONVERTERS[dtype](value)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+# --- rows ---------------------------------------------------------------------------
+
+
+def _province_name(value: Any) -> str | None:
+    """doc._.province is a dict with a "name" (TAG), or a plain name."""
+    if isinstance(value, Mapping):
+        name = value.get("name") or value.get("norm")
+        return str(name) if name else None
+    return str(value) if value else None
+
+
+def article_row(article: Any, doc: Any, n_entities: int, n_metrics: int) -> dict[str, Any]:
+    """The articles-table row of an Article (cchc_nlp.article) and its processed Doc."""
+    published = iso_published(article.published)
+    text_province = _province_name(doc._.province)
+    if article.province:
+        province, province_source = article.province, "input" if article.extractor == "jsonl" else "page"
+    elif text_province:
+        province, province_source = text_province, "text"
+    else:
+        province, province_source = None, None
+    url = article.url or article.canonical_url
+    return {
+        "doc_id": article.doc_id,
+        "path": article.path,
+        "url": url,
+        "canonical_url": article.canonical_url,
+        "source": article.source or (urlsplit(url).hostname if url else None),
+        "title": article.title,
+        "published": published,
+        "published_date": _date(published),
+        "published_source": article.published_source if published else None,
+        "province": province,
+        "province_source": province_source,
+        "text_province": text_province,
+        "author": article.author,
+        "extractor": article.extractor,
+        "n_chars": len(doc.text),
+        "n_entities": n_entities,
+        "n_metrics": n_metrics,
+        "text": doc.text,
+    }
+
+
+def entity_rows(doc_id: str, records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Entity records (cchc_nlp.records) flattened into entities-table rows.
+
+    Known attrs go to their typed column; attrs that are unknown, or whose value does not
+    fit the column's type, go to attrs_json.
+
+    >>> rows = entity_rows("d1", [{"label": "OFFICIAL", "text": "Lê Văn A", "start": 4, "end": 12,
+    ...     "norm": "Lê Văn A", "attrs": {"titles": ["Giám đốc Sở Nội vụ"], "rank": 2}}])
+    >>> rows[0]["titles"], rows[0]["attrs_json"]
+    (['Giám đốc Sở Nội vụ'], '{"rank": 2}')
+    """
+    columns = DATA_DICTIONARY["entities"]
+    rows = []
+    for record in records:
+        row: dict[str, Any] = {
+            "doc_id": doc_id,
+            "label": record["label"],
+            "text": record["text"],
+            "start": int(record["start"]),
+            "end": int(record["end"]),
+            "norm": None if record.get("norm") is None else str(record["norm"]),
+        }
+        extra: dict[str, Any] = {}
+        for key, value in (record.get("attrs") or {}).items():
+            if key in ENTITY_ATTR_COLUMNS:
+                try:
+                    row[key] = _convert(columns[key][0], value)
+                    continue
+                except (TypeError, ValueError):
+                    pass
+            extra[key] = value
+        for key in ENTITY_ATTR_COLUMNS:
+            row.setdefault(key, None)
+        row["attrs_json"] = _json(extra) if extra else None
+        rows.append(row)
+    return rows
+
+
+def metric_rows(doc_id: str, records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Metric records (keys of records.METRIC_COLUMNS) as metrics-table rows.
+
+    A value that does not fit its column's type is dropped and noted in `warnings`.
+    """
+    columns = DATA_DICTIONARY["metrics"]
+    rows = []
+    for record in records:
+        row: dict[str, Any] = {"doc_id": doc_id}
+        notes: list[str] = []
+        for name in METRIC_COLUMNS[1:]:
+            if name == "warnings":
+                continue
+            try:
+                row[name] = _convert(columns[name][0], record.get(name))
+            except (TypeError, ValueError):
+                row[name] = None
+                notes.append(f"dataset: {name} {record.get(name)!r} is not a {columns[name][0]}; dropped")
+        warnings = record.get("warnings") or []
+        if isinstance(warnings, str):
+            warnings = [warnings]
+        row["warnings"] = [str(w) for w in warnings] + notes
+        rows.append(row)
+    return rows
+
+
+def error_row(path: str, input_path: str, stage: str, error: str, message: str, doc_id: str | None = None) -> dict[str, Any]:
+    return {"path": path, "input": input_path, "stage": stage, "error": error, "message": message, "doc_id": doc_id}
+
+
+def to_table(table: str, rows: list[dict[str, Any]], internal: bool = True) -> pa.Table:
+    """Rows (dicts) -> an Arrow table with the table's schema (plus internal columns)."""
+    schema = PART_SCHEMAS[table] if internal else SCHEMAS[table]
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def public_table(table: str, data: pa.Table) -> pa.Table:
+    """Drop the internal columns and check the schema."""
+    return data.select(SCHEMAS[table].names).cast(SCHEMAS[table])
+
+
+# --- files --------------------------------------------------------------------------
+
+_EXTENSIONS = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
+
+
+def table_file(directory: str | os.PathLike, table: str, fmt: str = "parquet") -> Path:
+    """Where a table lives in an output directory: DIR/articles.parquet, ..."""
+    return Path(directory) / f"{table}{_EXTENSIONS[fmt]}"
+
+
+def _text_columns(data: pa.Table) -> pa.Table:
+    """List columns as JSON array strings (CSV has no list type)."""
+    for i, field in enumerate(data.schema):
+        if pa.types.is_list(field.type):
+            values = [None if v is None else _json(v) for v in data.column(i).to_pylist()]
+            data = data.set_column(i, pa.field(field.name, STRING), pa.array(values, STRING))
+    return data
+
+
+def write_table(data: pa.Table, path: str | os.PathLike, fmt: str) -> None:
+    """Write a table atomically: a temporary file in the same folder, then a rename."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    try:
+        if fmt == "parquet":
+            pq.write_table(data, tmp, compression="zstd")
+        elif fmt == "csv":
+            pacsv.write_csv(_text_columns(data), tmp)
+        elif fmt == "jsonl":
+            with open(tmp, "w", encoding="utf-8") as handle:
+                for row in data.to_pylist():
+                    handle.write(_json(row) + "\n")
+        else:
+            raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def read_table(path: str | os.PathLike, table: str, fmt: str) -> pa.Table:
+    """Read a table written by `write_table`, in the table's schema whatever the format."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    schema = SCHEMAS[table]
+    if fmt == "parquet":
+        return pq.read_table(path).select(schema.names).cast(schema)
+    if fmt == "csv":
+        types = {f.name: (STRING if pa.types.is_list(f.type) else f.type) for f in schema}
+        data = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=None),
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False),
+        )
+        rows = data.to_pylist()
+        for field in schema:
+            if pa.types.is_list(field.type):
+                for row in rows:
+                    row[field.name] = None if row[field.name] is None else json.loads(row[field.name])
+        return pa.Table.from_pylist(rows, schema=schema)
+    if fmt == "jsonl":
+        rows = []
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    row = json.loads(line)
+                    rows.append({f.name: (_date(row.get(f.name)) if f.type == pa.date32() else row.get(f.name)) for f in schema})
+        return pa.Table.from_pylist(rows, schema=schema)
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def data_dictionary_markdown() -> str:
+    """The data dictionary as markdown (one section per table)."""
+    lines = []
+    for table, columns in DATA_DICTIONARY.items():
+        lines += [f"### {table}", "", "| column | type | meaning |", "| --- | --- | --- |"]
+        for name, (dtype, meaning) in columns.items():
+            type_name = "list<string>" if pa.types.is_list(dtype) else {"date32[day]": "date"}.get(str(dtype), str(dtype))
+            lines.append(f"| {name} | {type_name} | {meaning.replace('|', '/')} |")
+        lines.append("")
+    return "\n".join(lines)
