@@ -24,6 +24,7 @@ __all__ = ["main", "COMMANDS"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "tokenize": ("cchc_nlp.commands_text", "print the normalized sentences and words of a text file"),
     "evaluate": ("cchc_nlp.evaluate", "score entity tagging or metric extraction against the gold sets"),
+    "extract": ("cchc_nlp.dataset", "extract articles, entities and metrics from a corpus into tables"),
     "report": ("cchc_nlp.report", "write a self-contained HTML report of an extracted dataset"),
 }
 
