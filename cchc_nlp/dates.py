@@ -34,6 +34,9 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+
+from cchc_nlp.resources import read_csv
 
 __all__ = [
     "TimeExpression",
@@ -148,87 +151,99 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 # --------------------------------------------------------------------------- regexes
 
+
+@lru_cache(maxsize=None)
+def _time_words() -> dict[str, tuple[str, ...]]:
+    roles: dict[str, list[str]] = {}
+    for row in read_csv("time_words.csv"):
+        roles.setdefault(row["role"], []).append(" ".join(row["phrase"].split()))
+    return {role: tuple(phrases) for role, phrases in roles.items()}
+
+
+def _w(role: str) -> str:
+    """The phrases of one role of data/time_words.csv as a word-bounded alternation."""
+    phrases = sorted(_time_words().get(role, ()), key=lambda p: (-len(p), p))
+    body = "|".join(r"\s+".join(re.escape(part) for part in p.split()) for p in phrases)
+    return f"(?:{body})(?!\\w)"
+
+
 _D = r"(?:0?[1-9]|[12]\d|3[01])"
 _M = r"(?:0?[1-9]|1[0-2])"
 _Y = r"(?:19|20)\d{2}"
 _NB_L = r"(?<![\w/.,-])"  # not glued on the left to a number or a code
 _NB_R = r"(?![\w/]|[.,-]\d)"
-_SEP = r"\s*(?:-|–|đến|tới)\s*"
+_SEP = rf"\s*(?:-|–|{_w('range_sep')})\s*"
+_DAY = _w("day_prefix")
+_THIS_OR_PREV = rf"(?P<rel>{_w('this_year')}|{_w('previous_year')})"
+_YEAR_TAIL = rf"(?:\s*[/-]?\s*(?P<y>{_Y})(?!\d)|\s+{_THIS_OR_PREV})?"
 
 
 def _dmy(tag: str, year: str = "opt", seps: str = "/.-") -> str:
-    """d SEP m [SEP y] with named groups d<tag>, m<tag>, y<tag>; one separator kind."""
+    """d SEP m [SEP y] with named groups d<tag>, s<tag>, m<tag>, y<tag>; one separator kind."""
     cls = re.escape(seps)
     y_part = rf"(?P=s{tag})(?P<y{tag}>{_Y})"
-    if year == "req":
-        tail = y_part
-    elif year == "none":
-        tail = ""
-    else:
-        tail = f"(?:{y_part})?"
+    tail = {"req": y_part, "none": ""}.get(year, f"(?:{y_part})?")
     return rf"(?P<d{tag}>{_D})(?P<s{tag}>[{cls}])(?P<m{tag}>{_M}){tail}"
 
 
 _RANGE_RE = re.compile(
-    rf"(?:(?:tính\s+)?từ\s+)?(?:ngày\s+)?{_NB_L}{_dmy('1', seps='/.')}"
-    rf"{_SEP}(?:ngày\s+)?{_dmy('2', seps='/.-')}{_NB_R}",
+    rf"(?<!\w)(?:{_w('range_start')}\s+)?(?:{_DAY}\s+)?{_NB_L}{_dmy('1', seps='/.')}"
+    rf"{_SEP}(?:{_DAY}\s+)?{_dmy('2', seps='/.-')}{_NB_R}",
     re.IGNORECASE,
 )
 _MONTH_RANGE_RE = re.compile(
-    rf"từ\s+tháng\s+(?P<m1>{_M})(?:\s*[/-]\s*(?P<y1>{_Y})|\s+năm\s+(?P<y1b>{_Y}))?"
-    rf"\s*(?:-|–|đến|tới)\s*(?:hết\s+)?(?:tháng\s+)?(?P<m2>{_M})"
+    rf"(?<!\w){_w('range_start')}\s+tháng\s+(?P<m1>{_M})(?:\s*[/-]\s*(?P<y1>{_Y})|\s+năm\s+(?P<y1b>{_Y}))?"
+    rf"{_SEP}(?:{_w('horizon_modifier')}\s+)?(?:tháng\s+)?(?P<m2>{_M})"
     rf"(?:\s*[/-]\s*(?P<y2>{_Y})|\s+năm\s+(?P<y2b>{_Y}))?(?!\d)",
     re.IGNORECASE,
 )
 _YTD_RE = re.compile(
-    rf"(?:từ\s+)?đầu\s+năm(?:\s+(?P<y>{_Y})|\s+nay)?\s+(?:đến|tới)\s+(?:nay|hiện\s+nay|thời\s+điểm\s+này)(?!\w)",
+    rf"(?<!\w)(?:{_w('range_start')}\s+)?{_w('first_part')}\s+năm(?:\s+(?P<y>{_Y})|\s+{_w('this_year')})?"
+    rf"\s+{_w('range_sep')}\s+{_w('now')}",
     re.IGNORECASE,
 )
 _SINCE_YEAR_RE = re.compile(
-    rf"từ\s+năm\s+(?P<y>{_Y})\s+(?:đến|tới)\s+(?:nay|hiện\s+nay)(?!\w)", re.IGNORECASE
+    rf"(?<!\w){_w('range_start')}\s+năm\s+(?P<y>{_Y})\s+{_w('range_sep')}\s+{_w('now')}", re.IGNORECASE
 )
 _DAY_WORD_RE = re.compile(
-    rf"(?:ngày|mồng|mùng)\s+(?:{_dmy('', seps='/.-')}|(?P<dw>{_D})\s+tháng\s+(?P<mw>{_M})(?:\s+năm\s+(?P<yw>{_Y}))?){_NB_R}",
+    rf"(?<!\w){_DAY}\s+(?:{_dmy('', seps='/.-')}|(?P<dw>{_D})\s+tháng\s+(?P<mw>{_M})(?:\s+năm\s+(?P<yw>{_Y}))?){_NB_R}",
     re.IGNORECASE,
 )
 _FULL_DATE_RE = re.compile(rf"{_NB_L}{_dmy('', year='req', seps='/.-')}{_NB_R}")
 _CUED_DATE_RE = re.compile(
-    rf"(?:sáng|chiều|tối|trưa|đêm|hôm\s+nay|hôm\s+qua|vào|chủ\s+nhật|thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7]))"
-    rf"\s*,?\s+(?P<date>{_dmy('', year='none', seps='/-')}){_NB_R}",
+    rf"(?<!\w){_w('date_cue')}\s*,?\s+(?P<date>{_dmy('', year='none', seps='/-')}){_NB_R}",
     re.IGNORECASE,
 )
 _MONTHS_RE = re.compile(
-    rf"(?<![\w.,])(?P<n>\d{{1,2}})\s+tháng\s+(?:(?P<pos>đầu|cuối)\s+)?năm"
-    rf"(?:\s*[/-]?\s*(?P<y>{_Y})(?!\d)|\s+(?P<rel>nay|trước|ngoái)(?!\w))?",
+    rf"(?<![\w.,])(?P<n>\d{{1,2}})\s+tháng\s+(?:(?P<pos>{_w('first_part')}|{_w('last_part')})\s+)?năm{_YEAR_TAIL}",
     re.IGNORECASE,
 )
 _HALF_RE = re.compile(
-    rf"(?:nửa|bán\s+niên)\s+(?P<pos>đầu|cuối)\s+năm(?:\s*[/-]?\s*(?P<y>{_Y})(?!\d)|\s+(?P<rel>nay|trước|ngoái)(?!\w))?",
+    rf"(?<!\w){_w('half')}\s+(?P<pos>{_w('first_part')}|{_w('last_part')})\s+năm{_YEAR_TAIL}",
     re.IGNORECASE,
 )
 _QUARTER_RE = re.compile(
     rf"(?<!\w)quý\s+(?P<q>IV|I{{1,3}}|[1-4])(?!\w)"
-    rf"(?:\s*[/-]\s*(?P<y>{_Y})(?!\d)|\s+năm\s+(?P<y2>{_Y})(?!\d)|\s+năm\s+(?P<rel>nay|trước|ngoái)(?!\w)"
-    rf"|\s+(?P<past>vừa\s+qua|qua)(?!\w))?",
+    rf"(?:\s*[/-]\s*(?P<y>{_Y})(?!\d)|\s+năm\s+(?P<y2>{_Y})(?!\d)|\s+năm\s+{_THIS_OR_PREV}"
+    rf"|\s+(?P<past>{_w('past')}))?",
     re.IGNORECASE,
 )
 _MONTH_RE = re.compile(
     rf"(?<!\w)tháng\s+(?P<m>{_M})(?![\d.,]\d|\d)"
-    rf"(?:\s*[/-]\s*(?P<y>{_Y})(?!\d)|\s+năm\s+(?P<y2>{_Y})(?!\d)|\s+năm\s+(?P<rel>nay|trước|ngoái)(?!\w)"
-    rf"|\s+(?P<past>vừa\s+qua|qua|trước)(?!\w))?",
+    rf"(?:\s*[/-]\s*(?P<y>{_Y})(?!\d)|\s+năm\s+(?P<y2>{_Y})(?!\d)|\s+năm\s+{_THIS_OR_PREV}"
+    rf"|\s+(?P<past>{_w('past')}|{_w('past_month')}))?",
     re.IGNORECASE,
 )
 _YEAR_RANGE_RE = re.compile(
-    rf"(?:(?P<cue>giai\s+đoạn|từ\s+năm|nhiệm\s+kỳ|niên\s+độ|năm)\s+)?(?<![\w.,])(?P<y1>{_Y})"
-    rf"\s*(?:-|–|đến|tới)\s*(?:năm\s+)?(?P<y2>{_Y})(?![\w]|[.,]\d)",
+    rf"(?:(?<!\w)(?P<cue>{_w('year_range_cue')})\s+)?(?<![\w.,])(?P<y1>{_Y})"
+    rf"{_SEP}(?:năm\s+)?(?P<y2>{_Y})(?![\w]|[.,]\d)",
     re.IGNORECASE,
 )
 _HORIZON_RE = re.compile(
-    rf"(?<!\w)(?:đến|tới)\s+(?:hết\s+|cuối\s+)?năm\s+(?P<y>{_Y})(?!\d)", re.IGNORECASE
+    rf"(?<!\w){_w('horizon_cue')}\s+(?:{_w('horizon_modifier')}\s+)?năm\s+(?P<y>{_Y})(?!\d)", re.IGNORECASE
 )
-_YEAR_RE = re.compile(
-    rf"(?<!\w)năm\s+(?:(?P<y>{_Y})(?![\d]|[.,]\d)|(?P<rel>nay|trước|ngoái)(?!\w))", re.IGNORECASE
-)
+_YEAR_RE = re.compile(rf"(?<!\w)năm\s+(?:(?P<y>{_Y})(?![\d]|[.,]\d)|{_THIS_OR_PREV})", re.IGNORECASE)
+_PREVIOUS_YEAR_WORDS = frozenset(_time_words().get("previous_year", ()))
 
 
 # --------------------------------------------------------------------------- finder
@@ -247,8 +262,8 @@ class _Candidate:
 def _rel_year(rel: str | None, published: date | None) -> int | None:
     if published is None:
         return None
-    rel = (rel or "nay").lower()
-    return published.year - 1 if rel in ("trước", "ngoái") else published.year
+    rel = " ".join((rel or "").lower().split())
+    return published.year - 1 if rel in _PREVIOUS_YEAR_WORDS else published.year
 
 
 def _int(value: str | None) -> int | None:
