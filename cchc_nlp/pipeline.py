@@ -25,12 +25,15 @@ from spacy.vocab import Vocab
 
 from cchc_nlp.errors import InputError
 from cchc_nlp.normalize import normalize
-from cchc_nlp.segment import segment_words, split_sentences
+from cchc_nlp.segment import Token, segment_words, split_sentences
 
 __all__ = ["CchcVietnamese", "VietnameseTokenizer", "load", "DEFAULT_COMPONENTS", "MAX_TEXT_CHARS"]
 
 # Larger inputs are refused with an InputError (a page dump is rarely over 100 kB).
 MAX_TEXT_CHARS = 20_000_000
+
+# underthesea is called on chunks of whole lines of about this size.
+CHUNK_CHARS = 20_000
 
 # Components of the default pipeline, in order: (factory name, module that registers it).
 # A module that is not importable is an error, not a silent skip.
@@ -74,22 +77,31 @@ class VietnameseTokenizer:
         return doc
 
     def doc_from_normalized(self, text: str) -> Doc:
+        # underthesea runs once per chunk of whole lines, not once per sentence: its
+        # per-call cost is large, and one call per article matches bare word_tokenize.
+        tokens = [
+            token
+            for start, end in _line_chunks(text, CHUNK_CHARS)
+            for token in segment_words(text, start, end, with_pos=self.pos)
+        ]
+        sentence_starts = [start for start, _ in split_sentences(text)]
+        tokens = _split_at(tokens, sentence_starts, text)
+        starts = set(sentence_starts)
         words: list[str] = []
         spaces: list[bool] = []
         sent_starts: list[bool] = []
         tags: list[str] = []
         cursor = 0
-        for start, end in split_sentences(text):
-            first = True
-            for token in segment_words(text, start, end, with_pos=self.pos):
-                _add_gap(text[cursor : token.start], words, spaces, sent_starts, tags)
-                words.append(token.text)
-                spaces.append(False)
-                sent_starts.append(first)
-                tags.append(token.tag or "X")
-                first = False
-                cursor = token.end
+        for token in tokens:
+            _add_gap(text[cursor : token.start], words, spaces, sent_starts, tags)
+            words.append(token.text)
+            spaces.append(False)
+            sent_starts.append(token.start in starts)
+            tags.append(token.tag or "X")
+            cursor = token.end
         _add_gap(text[cursor:], words, spaces, sent_starts, tags)
+        if sent_starts:
+            sent_starts[0] = True
         return Doc(
             self.vocab,
             words=words,
@@ -110,6 +122,35 @@ class VietnameseTokenizer:
 
     def from_disk(self, path: Any, **kwargs: Any) -> "VietnameseTokenizer":
         return self
+
+
+def _line_chunks(text: str, size: int) -> Iterator[tuple[int, int]]:
+    """Spans of whole lines, each about `size` characters (a longer line stays whole)."""
+    start = 0
+    while start < len(text):
+        end = text.rfind("\n", start, start + size) if start + size < len(text) else len(text)
+        if end <= start:
+            end = text.find("\n", start + size)
+            end = len(text) if end == -1 else end
+        yield start, end
+        start = end + 1
+
+
+def _split_at(tokens: list[Token], boundaries: list[int], text: str) -> list[Token]:
+    """Split the rare word that underthesea joined across a sentence boundary."""
+    out: list[Token] = []
+    i = 0
+    for token in tokens:
+        while i < len(boundaries) and boundaries[i] <= token.start:
+            i += 1
+        if i < len(boundaries) and boundaries[i] < token.end:
+            cut = boundaries[i]
+            head_end = len(text[token.start : cut].rstrip()) + token.start
+            out.append(Token(text[token.start : head_end], token.start, head_end, token.tag))
+            out.extend(_split_at([Token(text[cut : token.end], cut, token.end, token.tag)], boundaries, text))
+        else:
+            out.append(token)
+    return out
 
 
 def _add_gap(gap: str, words: list[str], spaces: list[bool], sent_starts: list[bool], tags: list[str]) -> None:

@@ -134,3 +134,22 @@ def test_five_megabyte_text(nlp):
     doc = nlp(text)
     assert doc.text == normalize_text(text)
     assert sum(1 for t in doc if t.text == "1.234") == text.count("1.234")
+
+
+def test_word_joined_across_sentences_is_split():
+    from cchc_nlp.pipeline import _split_at
+    from cchc_nlp.segment import Token
+
+    text = "hội nghị\nđã xong"
+    joined = [Token("hội nghị\nđã", 0, 11), Token("xong", 12, 16)]
+    assert [t.text for t in _split_at(joined, [0, 9], text)] == ["hội nghị", "đã", "xong"]
+
+
+def test_line_chunks_cover_text_on_line_boundaries():
+    from cchc_nlp.pipeline import _line_chunks
+
+    text = "\n".join(["dòng số %d có vài chữ" % i for i in range(200)])
+    chunks = list(_line_chunks(text, 100))
+    assert "\n".join(text[s:e] for s, e in chunks) == text
+    assert all(e - s <= 100 for s, e in chunks)
+    assert list(_line_chunks("x" * 250, 100)) == [(0, 250)]
