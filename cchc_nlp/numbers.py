@@ -174,6 +174,7 @@ _YEAR = r"(?:19|20)\d{2}"
 _DM = r"\d{1,2}[/.-]\d{1,2}"
 _DMY_OPT = r"\d{1,2}[/.-]\d{1,2}(?:[/.-](?:\d{4}|\d{2}))?(?!\d)"
 _RANGE_SEP = r"\s*(?:-|–|(?i:đến|tới))\s*"
+_LIST_SEP = r"\s*(?:,|;|(?i:và|hoặc))\s*"
 # One level of a level list: "3" in "mức độ 3,4", not the "1" of "1.537".
 _LEVEL = r"[1-4](?!\d|\.\d|,\d\d)"
 
@@ -199,13 +200,13 @@ _BLOCK_PATTERNS = [
     rf"(?<![\w/.]){_DM}{_RANGE_SEP}(?:(?i:ngày)\s+)?\d{{1,2}}[/.-]\d{{1,2}}[/.-]{_YEAR}",  # d/m - d/m/y
     rf"(?<!\w)(?i:từ|ngày)\s+{_DM}{_RANGE_SEP}(?:(?i:ngày)\s+)?{_DMY_OPT}",  # (từ ngày) 8/5 - 15/8
     rf"(?<!\w)(?:{_ctx('weekday')})\s*[,|–-]?\s*(?:(?i:ngày)\s+)?{_DMY_OPT}",
-    rf"(?<!\w)(?:{_ctx('day_cue')})\s+\d{{1,2}}(?:[/.-]\d{{1,2}}(?:[/.-](?:\d{{4}}|\d{{2}}))?"
+    rf"(?<!\w)(?:{_ctx('day_cue')})\s+\d{{1,2}}(?:{_LIST_SEP}\d{{1,2}})*(?:[/.-]\d{{1,2}}(?:[/.-](?:\d{{4}}|\d{{2}}))?"
     rf"|\s+(?i:tháng)\s+\d{{1,2}}(?:\s+(?i:năm)\s+{_YEAR})?)(?!\d)",
     rf"(?<!\w)(?:{_ctx('date_cue')})(?:\s+(?i:ngày))?\s+{_DMY_OPT}(?!\d)",
     rf"(?<![\w/.,])(?:0?[1-9]|1[0-2])[/-]{_YEAR}(?![\w/])",  # month/year
     rf"(?<!\w)[IVX]+\s*[/-]\s*{_YEAR}(?!\d)",  # quý IV/2020
     rf"(?<!\w)(?:{_ctx('year_cue')})\s+(?:(?:[IVX]+|\d{{1,2}})(?:\s*[/-]\s*|\s+(?i:năm)\s+))?{_YEAR}"
-    rf"(?:{_RANGE_SEP}(?:(?i:năm)\s+)?{_YEAR})?(?!\d|[.,]\d)",
+    rf"(?:(?:{_RANGE_SEP}|{_LIST_SEP})(?:(?i:năm)\s+)?{_YEAR}(?!\d|[.,]\d))*(?!\d|[.,]\d)",
     rf"(?<!\w)(?:{_ctx('month_cue')})\s+(?:0?[1-9]|1[0-2])(?!\d|[.,]\d)",
     rf"(?<!\w)(?:{_ctx('quarter_cue')})\s+(?:[1-4]|[IVX]+)(?!\w)",
     rf"(?<![\w.,]){_YEAR}\s*(?:-|–)\s*{_YEAR}(?!\w|[.,]\d)",  # year range

@@ -169,6 +169,8 @@ FIND_EXAMPLES: list[tuple[str, list[tuple]]] = [
     ("tháng 11 vừa qua có 215 hồ sơ", [("215", 215, None, None, "exact")]),
     ("xếp thứ 17/63 tỉnh, tăng 5 bậc so với năm 2019", [("17/63", 17, None, 63, "exact"), ("5", 5, None, None, "exact")]),
     ("(2021-2025)", []),
+    ("trong các năm 2018, 2019 và 2020 có 14 đơn vị", [("14", 14, None, None, "exact")]),
+    ("ngày 12 và 13/5 có 3 đoàn", [("3", 3, None, None, "exact")]),
     ("so với cùng kỳ năm 2023 tăng 1,8%", [("1,8%", 1.8, "percent", None, "exact")]),
     ("Thứ Hai, 12/08/2019 16:20", []),
     ("Thứ 6 Ngày 03/05/2019", []),
