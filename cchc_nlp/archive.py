@@ -1,0 +1,342 @@
+"""The raw archive of a crawl: every HTTP response in gzipped WARC files.
+
+`WarcWriter` appends one `response` record (status line, headers, body bytes) per
+fetched response to corpus/NAME/warc/*.warc.gz, one gzip member per record, flushed
+and fsynced before the crawler records the URL as done, so a crawl killed at any
+moment leaves at worst one partial record at the end of the newest file.
+
+`iter_archived_pages(path)` reads them back for re-extraction without re-crawling:
+path is a corpus folder, its warc/ folder or one .warc.gz file. A truncated final
+record (a crawl killed mid-write) is detected by its incomplete gzip member: every
+complete record of every file is yielded first, then TruncatedArchiveError (a
+DataError) is raised naming the file and offset. Catch it to keep what was read;
+`repair_warc(file)` cuts the partial tail (the crawler does so when it resumes).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from cchc_nlp import __version__
+from cchc_nlp.errors import DataError
+
+__all__ = [
+    "ArchivedPage",
+    "ArchivedRecord",
+    "TruncatedArchiveError",
+    "WarcWriter",
+    "iter_archived_pages",
+    "complete_length",
+    "repair_warc",
+    "scan_warc",
+    "warc_files",
+]
+
+_CHUNK = 1 << 20
+# Headers describing the transfer, not the stored body (requests already decoded it).
+_TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+class TruncatedArchiveError(DataError):
+    """A WARC file ends with an incomplete record (the writer was killed mid-record)."""
+
+    def __init__(self, path: Path, offset: int, problems: list[tuple[Path, int]] | None = None):
+        self.path = Path(path)
+        self.offset = offset
+        self.problems = problems or [(self.path, offset)]
+        others = f" (and {len(self.problems) - 1} more file(s))" if len(self.problems) > 1 else ""
+        super().__init__(
+            f"{self.path} ends with an incomplete WARC record at byte {offset}{others}; the records before it were "
+            "read; re-run the crawl to repair it, or cchc_nlp.archive.repair_warc(path)"
+        )
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    """One archived HTTP response."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    record_id: str
+    offset: int  # byte offset of the record's gzip member in `path`
+    path: Path
+    date: str  # WARC-Date, UTC
+    truncated: str | None = None  # WARC-Truncated ("length": body cut at the size cap)
+
+    def header(self, name: str) -> str | None:
+        """An HTTP header of the response (case-insensitive), or None."""
+        lowered = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lowered), None)
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
+
+    @property
+    def charset(self) -> str | None:
+        from cchc_nlp.page import charset_from_content_type
+
+        return charset_from_content_type(self.header("Content-Type"))
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type in ("text/html", "application/xhtml+xml", "")
+
+    @property
+    def ok(self) -> bool:
+        """A complete 200 HTML response: what extraction should read."""
+        return self.status == 200 and self.is_html and self.truncated is None and bool(self.body)
+
+
+@dataclass(frozen=True)
+class ArchivedRecord:
+    """Where a record was written."""
+
+    path: Path
+    offset: int
+    length: int
+    record_id: str
+
+
+def _clean_headers(headers: list[tuple[str, str]], body_length: int) -> list[tuple[str, str]]:
+    kept = []
+    for name, value in headers:
+        if name.lower() in _TRANSFER_HEADERS:
+            if name.lower() != "content-length":
+                kept.append((f"X-Archive-Orig-{name}", value))
+            continue
+        kept.append((name, value))
+    kept.append(("Content-Length", str(body_length)))
+    return kept
+
+
+@dataclass
+class WarcWriter:
+    """Append response records to gzipped WARC files in `folder`.
+
+    Each writer starts a new file (never appends to one a killed process may have
+    left truncated) and rolls over to another past `max_file_bytes`.
+    """
+
+    folder: Path
+    prefix: str = "crawl"
+    max_file_bytes: int = 200 * 1024 * 1024
+    fsync: bool = True
+    software: str = f"cchc-nlp/{__version__}"
+    description: str = ""
+    _handle: io.BufferedWriter | None = field(default=None, repr=False)
+    _writer: WARCWriter | None = field(default=None, repr=False)
+    _sequence: int = 0
+    path: Path | None = None
+
+    def _open(self) -> None:
+        self.folder = Path(self.folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        while True:
+            self._sequence += 1
+            path = self.folder / f"{self.prefix}-{stamp}-{os.getpid()}-{self._sequence:03d}.warc.gz"
+            if not path.exists():
+                break
+        self.path = path
+        self._handle = open(path, "ab")
+        self._writer = WARCWriter(self._handle, gzip=True)
+        info = {"software": self.software, "format": "WARC File Format 1.1"}
+        if self.description:
+            info["description"] = self.description
+        self._writer.write_record(self._writer.create_warcinfo_record(path.name, info))
+        self._sync()
+
+    def _sync(self) -> None:
+        assert self._handle is not None
+        self._handle.flush()
+        if self.fsync:
+            os.fsync(self._handle.fileno())
+
+    def write_response(
+        self,
+        url: str,
+        status: int,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        *,
+        reason: str = "",
+        truncated: str | None = None,
+    ) -> ArchivedRecord:
+        """Append one response record; returns where it was written (after fsync)."""
+        if self._handle is None or self._handle.tell() >= self.max_file_bytes:
+            self.close()
+            self._open()
+        assert self._handle is not None and self._writer is not None and self.path is not None
+        http_headers = StatusAndHeaders(f"{status} {reason}".strip(), _clean_headers(headers, len(body)), protocol="HTTP/1.1")
+        warc_headers = {"WARC-Truncated": truncated} if truncated else None
+        record = self._writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), http_headers=http_headers, warc_headers_dict=warc_headers
+        )
+        offset = self._handle.tell()
+        self._writer.write_record(record)
+        self._sync()
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        return ArchivedRecord(self.path, offset, self._handle.tell() - offset, record_id)
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._sync()
+            self._handle.close()
+            self._handle = None
+            self._writer = None
+
+    def __enter__(self) -> "WarcWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Truncated(Exception):
+    def __init__(self, offset: int):
+        self.offset = offset
+
+
+def _gzip_members(handle: io.BufferedReader, start: int = 0) -> Iterator[tuple[int, int, bytes]]:
+    """(start, end, decompressed bytes) of each complete gzip member; _Truncated at a partial one."""
+    handle.seek(start)
+    position = start
+    pending = b""
+    while True:
+        if not pending:
+            pending = handle.read(_CHUNK)
+            if not pending:
+                return
+        member_start = position
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        parts: list[bytes] = []
+        while True:
+            try:
+                parts.append(inflater.decompress(pending))
+            except zlib.error:
+                raise _Truncated(member_start) from None
+            position += len(pending) - len(inflater.unused_data)
+            if inflater.eof:
+                pending = inflater.unused_data
+                break
+            pending = handle.read(_CHUNK)
+            if not pending:
+                raise _Truncated(member_start)
+        yield member_start, position, b"".join(parts)
+
+
+def _page_from_record(record, path: Path, offset: int) -> ArchivedPage | None:
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    status_line = record.http_headers.get_statuscode()
+    try:
+        status = int(status_line)
+    except (TypeError, ValueError):
+        status = 0
+    headers = [(k, v) for k, v in record.http_headers.headers if k.lower() != "content-length"]
+    return ArchivedPage(
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        status=status,
+        headers=headers,
+        body=record.content_stream().read(),
+        record_id=record.rec_headers.get_header("WARC-Record-ID"),
+        offset=offset,
+        path=path,
+        date=record.rec_headers.get_header("WARC-Date"),
+        truncated=record.rec_headers.get_header("WARC-Truncated"),
+    )
+
+
+def warc_files(path: str | Path) -> list[Path]:
+    """The WARC files of a corpus folder, a warc/ folder, or a single file, in name order."""
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    if (path / "warc").is_dir():
+        path = path / "warc"
+    if not path.is_dir():
+        raise DataError(f"{path} is neither a WARC file nor a folder holding WARC files; give corpus/NAME or a .warc.gz file")
+    return sorted(p for p in path.iterdir() if p.name.endswith((".warc.gz", ".warc")))
+
+
+def scan_warc(path: str | Path, start: int = 0) -> Iterator[tuple[int, int, ArchivedPage | None]]:
+    """(offset, end, page) of each record of one file from byte `start` (page None for
+    non-response records); TruncatedArchiveError at a partial final record."""
+    path = Path(path)
+    try:
+        yield from _iter_file(path, start)
+    except _Truncated as exc:
+        raise TruncatedArchiveError(path, exc.offset) from None
+
+
+def _iter_file(path: Path, start: int = 0) -> Iterator[tuple[int, int, ArchivedPage | None]]:
+    with open(path, "rb") as handle:
+        if not path.name.endswith(".gz"):
+            iterator = ArchiveIterator(handle)
+            for record in iterator:
+                offset = iterator.get_record_offset()
+                page = _page_from_record(record, path, offset)
+                yield offset, offset + iterator.get_record_length(), page
+            return
+        for start_offset, end_offset, data in _gzip_members(handle, start):
+            for record in ArchiveIterator(io.BytesIO(data)):
+                yield start_offset, end_offset, _page_from_record(record, path, start_offset)
+
+
+def iter_archived_pages(path: str | Path, *, start_offsets: dict[Path, int] | None = None) -> Iterator[ArchivedPage]:
+    """Every archived response under `path` (see module docstring), in file and record order.
+
+    Yields all responses, redirects and errors included: use `page.ok` to keep complete
+    200 HTML pages and cchc_nlp.page.is_article_page to skip listings. Raises
+    TruncatedArchiveError after the last good record when a file ends mid-record.
+    `start_offsets` (file -> byte offset) resumes reading files part-way.
+    """
+    problems: list[tuple[Path, int]] = []
+    for file in warc_files(path):
+        try:
+            for _, _, page in _iter_file(file, (start_offsets or {}).get(file, 0)):
+                if page is not None:
+                    yield page
+        except _Truncated as exc:
+            problems.append((file, exc.offset))
+    if problems:
+        raise TruncatedArchiveError(problems[0][0], problems[0][1], problems)
+
+
+def complete_length(path: str | Path, start: int = 0) -> int:
+    """The byte length of the complete records of a .warc.gz file (from `start`)."""
+    path = Path(path)
+    end = start
+    try:
+        with open(path, "rb") as handle:
+            for _, member_end, _ in _gzip_members(handle, start):
+                end = member_end
+    except _Truncated as exc:
+        return exc.offset
+    return end
+
+
+def repair_warc(path: str | Path) -> int:
+    """Cut a partial record off the end of a .warc.gz file; returns the bytes removed."""
+    path = Path(path)
+    size = path.stat().st_size
+    good = complete_length(path)
+    if good < size:
+        with open(path, "r+b") as handle:
+            handle.truncate(good)
+            handle.flush()
+            os.fsync(handle.fileno())
+    return size - good
