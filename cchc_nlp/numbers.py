@@ -210,7 +210,7 @@ _BLOCK_PATTERNS = [
     rf"(?<!\w)(?:{_ctx('month_cue')})\s+(?:0?[1-9]|1[0-2])(?!\d|[.,]\d)",
     rf"(?<!\w)(?:{_ctx('quarter_cue')})\s+(?:[1-4]|[IVX]+)(?!\w)",
     rf"(?<![\w.,]){_YEAR}\s*(?:-|–)\s*{_YEAR}(?!\w|[.,]\d)",  # year range
-    rf"(?<!\w)(?:{_ctx('label')})\s+(?:(?i:số|thứ)\s+)?\d+(?:[.,/-]\d+)*+(?!\s?%)",  # Phường 2
+    rf"(?<!\w)(?:{_ctx('label')})\s+(?:(?i:số|thứ)\s+)?\d++(?:[.,/-]\d+)*+(?!\s?%)",  # Phường 2
     rf"(?<!\w)(?:{_ctx('level')})\s+{_LEVEL}(?:\s*(?:,|và|hoặc|-|–|đến)\s*{_LEVEL})*(?!\s?%)",  # mức độ 3,4
     r"(?<!\w)(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?",  # time zone
     rf"(?<![\w.,])\d{{1,2}}\s+(?:{_ctx('period_tail')})(?:\s*[/-]?\s*{_YEAR}(?!\d))?",  # "6 tháng đầu năm": a period, not a count

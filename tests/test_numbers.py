@@ -191,6 +191,7 @@ FIND_EXAMPLES: list[tuple[str, list[tuple]]] = [
     ("tại Phường 4, Quận 3 và Khóm 2", []),
     ("Nghị quyết Trung ương 4 khóa XII và Kế hoạch 226 của UBND tỉnh", []),
     ("Điều 7 Khoản 2 của Nghị định", []),
+    ("chỉ số 766 của tỉnh; chỉ số 91,3%", [("91,3%", 91.3, "percent", None, "exact")]),
     ("dịch vụ công mức độ 3,4 và mức độ 1,2 là 1.904 thủ tục", [("1.904", 1904, None, None, "exact")]),
     ("93 hồ sơ nộp mức độ 3 và 1.208 hồ sơ nộp mức độ 4", [("93", 93, None, None, "exact"), ("1.208", 1208, None, None, "exact")]),
     # ranks and ordinals
@@ -282,6 +283,15 @@ _NUMBERISH = st.text(alphabet="0123456789.,/:-% \nnăm tháng ngàyhơntrênISOQ
 def test_find_numbers_never_raises_and_offsets_hold(text):
     for mention in find_numbers(text):
         assert text[mention.start:mention.end] == mention.raw
+
+
+@given(_NUMBERISH, st.integers(min_value=-5, max_value=50), st.one_of(st.none(), st.integers(min_value=-5, max_value=50)))
+@settings(max_examples=200)
+def test_find_numbers_window_bounds(text, start, end):
+    lo = max(0, min(start, len(text)))
+    hi = len(text) if end is None else max(lo, min(end, len(text)))
+    for mention in find_numbers(text, start, end):
+        assert lo <= mention.start < mention.end <= hi
 
 
 @given(st.integers(min_value=0, max_value=10**18))
