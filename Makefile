@@ -26,7 +26,7 @@ run: $(VENV)/.installed
 	$(BIN)/cchc-nlp extract corpus/samples --out $(OUT)
 
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -q -p no:cacheprovider --nbmake tests notebooks
+	$(BIN)/python -m pytest -q -p no:cacheprovider --nbmake tests $(wildcard notebooks/*.ipynb)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_text.py

@@ -14,8 +14,10 @@ normalize -> segment -> pipeline (spaCy Doc) -> tag (entities) -> metrics -> dat
 
 __version__ = "0.1.0"
 
+from cchc_nlp.dates import TimeExpression, find_datelines, find_time_expressions, parse_dateline
 from cchc_nlp.errors import CchcError, DataError, FetchError, InputError
 from cchc_nlp.normalize import NormalizedText, fold_diacritics, normalize, normalize_text
+from cchc_nlp.numbers import NumberMention, ParsedNumber, find_numbers, format_number, parse_number
 from cchc_nlp.pipeline import CchcVietnamese, load
 from cchc_nlp.segment import split_sentences, tokenize
 
@@ -35,4 +37,14 @@ __all__ = [
     "tokenize",
     "CchcVietnamese",
     "load",
+    # numbers and dates
+    "ParsedNumber",
+    "NumberMention",
+    "parse_number",
+    "format_number",
+    "find_numbers",
+    "TimeExpression",
+    "find_time_expressions",
+    "parse_dateline",
+    "find_datelines",
 ]
