@@ -255,6 +255,9 @@ def _iter_warc_pages(path: str) -> Iterator[_ArchivedPage]:
         next_offset = 0
         try:
             for record in records:
+                if not record.format.startswith("warc"):  # warcio reads any text as ARC records
+                    yield _ArchivedPage(None, None, "", None, getattr(records, "offset", next_offset), "not a WARC record: the file is damaged or not an archive", True)
+                    return
                 if record.rec_type not in ("response", "resource"):
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI")
@@ -273,7 +276,7 @@ def _iter_warc_pages(path: str) -> Iterator[_ArchivedPage]:
                     return
                 yield _ArchivedPage(url, status, content_type, body, offset)
         except Exception as exc:  # warcio raises assorted types on corrupt data; record it and stop
-            yield _ArchivedPage(None, None, "", None, next_offset, f"corrupt or truncated archive ({type(exc).__name__}: {exc})", True)
+            yield _ArchivedPage(None, None, "", None, getattr(records, "offset", next_offset), f"corrupt or truncated archive ({type(exc).__name__}: {exc})", True)
 
 
 def _is_html(page: _ArchivedPage) -> bool:

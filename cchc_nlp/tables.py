@@ -403,8 +403,8 @@ def write_table(data: pa.Table, path: str | os.PathLike, fmt: str) -> None:
             pacsv.write_csv(_text_columns(data), tmp)
         elif fmt == "jsonl":
             with open(tmp, "w", encoding="utf-8") as handle:
-                for row in data.to_pylist():
-                    handle.write(_json(row) + "\n")
+                for row in data.to_pylist():  # keys in column order
+                    handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         else:
             raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
         with open(tmp, "rb") as handle:

@@ -203,3 +203,45 @@ def build_corpus(root: Path, n: int = 6, broken: bool = False, start: int = 0) -
         # the damaged record is reported where the archive breaks
         bad.add(f"{truncated}@*")
     return Corpus(root, good, bad, skipped)
+
+
+# --- a stand-in tagger, so the tests see entity and metric rows whatever the real
+# components currently find -----------------------------------------------------------
+
+_FAKE = "test_extract_fake_tagger"
+
+
+def fake_pipeline():
+    """The text core plus a component that adds simple entity and metric records."""
+    import re
+
+    from spacy.language import Language
+
+    from cchc_nlp.pipeline import load
+    from cchc_nlp.records import add_entity
+
+    if _FAKE not in Language.factories:
+
+        @Language.component(_FAKE)
+        def fake_tagger(doc):
+            for match in re.finditer(r"huyện ([A-ZĐ]\w+ [A-ZĐ]\w+)", doc.text):
+                add_entity(doc, "DISTRICT", match.start(), match.end(), norm=match.group(1), province="Tiền Giang", rank=1)
+            for match in re.finditer(r"(Ông|Bà) ([A-ZĐ]\w+(?: [A-ZĐ]\w+)+) - ([^.]+?) chủ trì", doc.text):
+                add_entity(doc, "OFFICIAL", match.start(2), match.end(2), norm=match.group(2), name=match.group(2), titles=[match.group(3)], honorific=match.group(1).lower())
+            for match in re.finditer(r"Quyết định số (\S+)", doc.text):
+                add_entity(doc, "LEGAL_DOC", match.start(), match.end(), norm=match.group(1), doc_number=match.group(1), doc_date="not a date")
+            doc._.metrics = []
+            for match in re.finditer(r"tiếp nhận ([\d.]+) hồ sơ", doc.text):
+                doc._.metrics.append({
+                    "metric": "dossier.received", "value": int(match.group(1).replace(".", "")), "unit": "count",
+                    "denominator": None, "share": None, "qualifier": "exact", "is_target": False,
+                    "period_start": (doc._.published or "2020-01-01")[:4] + "-01-01", "period_end": doc._.published,
+                    "period_label": None, "scope_level": "huyện", "subject": None, "province": None,
+                    "start": match.start(1), "end": match.end(1), "sentence": None, "confidence": 0.9, "warnings": [],
+                })
+            doc._.province = {"name": "Tiền Giang"}
+            return doc
+
+    nlp = load(components=[])
+    nlp.add_pipe(_FAKE)
+    return nlp
