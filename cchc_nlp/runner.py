@@ -30,6 +30,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -309,9 +310,22 @@ class PartStore:
 # --- engines ------------------------------------------------------------------------------
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them."""
+def _init_worker(parent: int) -> None:
+    """Workers leave Ctrl-C to the main process, which stops them, and exit by themselves
+    when the main process is killed (otherwise they would wait for tasks forever)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid was reused by another user's process
+                os._exit(1)
+
+    threading.Thread(target=watch, name="cchc-parent-watch", daemon=True).start()
 
 
 def _run_in_process(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None]) -> None:
@@ -344,7 +358,7 @@ def _run_pool(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(["cchc_nlp.runner", "cchc_nlp.pipeline", "cchc_nlp.page"])
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_sigint)
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),))
     try:
         _drive(
             tasks,

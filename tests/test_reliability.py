@@ -1,0 +1,113 @@
+"""Broken inputs, and runs that are killed: nothing lost, nothing twice."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cchc_nlp import runner
+from cchc_nlp.cli import main
+from cchc_nlp.dataset import Dataset
+from extract_corpus import build_corpus, fake_pipeline
+
+TABLES = ("articles", "entities", "metrics", "errors")
+
+
+def _assert_same(a: Dataset, b: Dataset) -> None:
+    for table in TABLES:
+        pd.testing.assert_frame_equal(getattr(a, table), getattr(b, table))
+
+
+def test_five_percent_broken_corpus(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(runner, "_NLP", fake_pipeline())  # the batch machinery is under test, not the taggers
+    corpus = build_corpus(tmp_path / "corpus", n=40, broken=True)
+    share = len(corpus.broken) / (len(corpus.good) + len(corpus.broken))
+    assert 0.04 <= share <= 0.07
+    out = tmp_path / "out"
+    code = main(["extract", str(corpus.root), "--out", str(out), "-q", "--chunk-size", "8"])
+    assert code == 1
+    ds = Dataset.load(out)
+    # every good document exactly once
+    paths = ds.articles["path"].tolist()
+    assert sorted(paths) == sorted(corpus.good)
+    assert ds.articles["doc_id"].is_unique
+    # every broken one in errors, with its stage and a message
+    errors = ds.errors["path"].tolist()
+    assert len(errors) == len(corpus.broken) == 7
+    for expected in corpus.broken:
+        assert sum(fnmatch.fnmatchcase(path, expected) for path in errors) == 1, expected
+    assert set(ds.errors["stage"]) == {"read", "decode", "page", "record"}
+    assert ds.errors["message"].str.len().gt(10).all()
+    manifest = ds.manifest
+    assert manifest["counts"]["errors"] == 7 and manifest["counts"]["skipped"] == corpus.skipped
+    # running again changes nothing and still reports the failures
+    assert main(["extract", str(corpus.root), "--out", str(out), "-q"]) == 1
+    _assert_same(ds, Dataset.load(out))
+
+
+def _parts(out: Path) -> int:
+    folder = out / "parts"
+    return sum(1 for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else 0
+
+
+def _start(corpus_root: Path, out: Path, *options: str) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(Path(runner.__file__).parents[1]))
+    return subprocess.Popen(
+        [sys.executable, "-m", "cchc_nlp", "extract", str(corpus_root), "--out", str(out), "--quiet", *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+
+
+def _stop_halfway(process: subprocess.Popen, out: Path, sig: int, parts: int = 3) -> None:
+    deadline = time.time() + 120
+    while _parts(out) < parts:
+        assert process.poll() is None, f"the run ended before it could be stopped: {process.stderr.read().decode()}"
+        assert time.time() < deadline, "no parts written in 2 minutes"
+        time.sleep(0.02)
+    process.send_signal(sig)
+    process.wait(timeout=60)
+    assert not (out / "manifest.json").exists(), "the run finished before the signal"
+
+
+@pytest.fixture(scope="module")
+def corpus_and_reference(tmp_path_factory):
+    root = tmp_path_factory.mktemp("kill")
+    corpus = build_corpus(root / "corpus", n=6)
+    assert main(["extract", str(corpus.root), "--out", str(root / "reference"), "-q"]) == 0
+    return corpus, Dataset.load(root / "reference")
+
+
+@pytest.mark.slow
+def test_killed_run_then_rerun_equals_an_uninterrupted_run(tmp_path, corpus_and_reference):
+    corpus, reference = corpus_and_reference
+    out = tmp_path / "out"
+    process = _start(corpus.root, out, "--chunk-size", "1")
+    _stop_halfway(process, out, signal.SIGKILL)
+    assert process.returncode == -signal.SIGKILL
+    done = _parts(out)
+    assert 3 <= done
+    assert main(["extract", str(corpus.root), "--out", str(out), "-q"]) == 0
+    _assert_same(reference, Dataset.load(out))
+    assert Dataset.load(out).manifest["run"]["documents"] == len(corpus.good) + corpus.skipped - done
+
+
+@pytest.mark.slow
+def test_terminated_parallel_run_stops_its_workers_and_resumes(tmp_path, corpus_and_reference):
+    corpus, reference = corpus_and_reference
+    out = tmp_path / "out"
+    process = _start(corpus.root, out, "--chunk-size", "1", "--jobs", "2")
+    _stop_halfway(process, out, signal.SIGTERM, parts=2)
+    assert process.returncode == 130, process.stderr.read().decode()
+    assert "interrupted" in process.stderr.read().decode()
+    assert main(["extract", str(corpus.root), "--out", str(out), "-q"]) == 0
+    _assert_same(reference, Dataset.load(out))
