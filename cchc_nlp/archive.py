@@ -16,9 +16,10 @@ DataError) is raised naming the file and offset. Catch it to keep what was read;
 from __future__ import annotations
 
 import io
+import json
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -39,6 +40,7 @@ __all__ = [
     "complete_length",
     "repair_warc",
     "scan_warc",
+    "WarcEntry",
     "warc_files",
 ]
 
@@ -191,6 +193,57 @@ class WarcWriter:
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         return ArchivedRecord(self.path, offset, self._handle.tell() - offset, record_id)
 
+    def write_fetch(
+        self,
+        target: str,
+        responses: list[dict],
+        info: dict,
+        *,
+        before_write: "Callable[[bytes], None] | None" = None,
+    ) -> tuple[list[ArchivedRecord], ArchivedRecord]:
+        """Append the responses of one fetch plus a closing `metadata` record, in one write.
+
+        Each response dict has url, status, reason, headers, body and optionally
+        truncated. The metadata record (JSON `info`, target URI = `target`) marks the
+        fetch as complete: a crawl resuming after a kill keeps a fetch only when its
+        metadata record is complete (see `last_complete_fetch_end`). `before_write`
+        receives the bytes about to be written (a test hook).
+        """
+        if self._handle is None or self._handle.tell() >= self.max_file_bytes:
+            self.close()
+            self._open()
+        assert self._handle is not None and self.path is not None
+        buffer = io.BytesIO()
+        writer = WARCWriter(buffer, gzip=True)
+        spans: list[tuple[int, int, str]] = []
+        ids: list[str] = []
+        for item in responses:
+            body = item["body"]
+            http_headers = StatusAndHeaders(
+                f"{item['status']} {item.get('reason', '')}".strip(), _clean_headers(item["headers"], len(body)), protocol="HTTP/1.1"
+            )
+            extra = {"WARC-Truncated": "length"} if item.get("truncated") else None
+            record = writer.create_warc_record(item["url"], "response", payload=io.BytesIO(body), http_headers=http_headers, warc_headers_dict=extra)
+            start = buffer.tell()
+            writer.write_record(record)
+            ids.append(record.rec_headers.get_header("WARC-Record-ID"))
+            spans.append((start, buffer.tell(), ids[-1]))
+        payload = json.dumps({**info, "records": ids}, ensure_ascii=False).encode("utf-8")
+        metadata = writer.create_warc_record(
+            target, "metadata", payload=io.BytesIO(payload), warc_content_type="application/json", warc_headers_dict={"WARC-Refers-To": ids[-1]} if ids else None
+        )
+        start = buffer.tell()
+        writer.write_record(metadata)
+        spans.append((start, buffer.tell(), metadata.rec_headers.get_header("WARC-Record-ID")))
+        data = buffer.getvalue()
+        base = self._handle.tell()
+        if before_write is not None:
+            before_write(data)
+        self._handle.write(data)
+        self._sync()
+        records = [ArchivedRecord(self.path, base + a, b - a, rid) for a, b, rid in spans]
+        return records[:-1], records[-1]
+
     def close(self) -> None:
         if self._handle is not None:
             self._sync()
@@ -272,9 +325,20 @@ def warc_files(path: str | Path) -> list[Path]:
     return sorted(p for p in path.iterdir() if p.name.endswith((".warc.gz", ".warc")))
 
 
-def scan_warc(path: str | Path, start: int = 0) -> Iterator[tuple[int, int, ArchivedPage | None]]:
-    """(offset, end, page) of each record of one file from byte `start` (page None for
-    non-response records); TruncatedArchiveError at a partial final record."""
+@dataclass(frozen=True)
+class WarcEntry:
+    """One record met while scanning a file: a response (page) or a crawl metadata record."""
+
+    offset: int
+    end: int
+    record_type: str
+    target: str | None
+    page: ArchivedPage | None = None
+    metadata: dict | None = None
+
+
+def scan_warc(path: str | Path, start: int = 0) -> Iterator[WarcEntry]:
+    """Every record of one file from byte `start`; TruncatedArchiveError at a partial final record."""
     path = Path(path)
     try:
         yield from _iter_file(path, start)
@@ -282,18 +346,30 @@ def scan_warc(path: str | Path, start: int = 0) -> Iterator[tuple[int, int, Arch
         raise TruncatedArchiveError(path, exc.offset) from None
 
 
-def _iter_file(path: Path, start: int = 0) -> Iterator[tuple[int, int, ArchivedPage | None]]:
+def _entry(record, path: Path, offset: int, end: int) -> WarcEntry:
+    metadata = None
+    if record.rec_type == "metadata":
+        try:
+            metadata = json.loads(record.content_stream().read().decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            metadata = None
+    page = _page_from_record(record, path, offset)
+    return WarcEntry(offset, end, record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), page, metadata)
+
+
+def _iter_file(path: Path, start: int = 0) -> Iterator[WarcEntry]:
+    """The records of one file; _Truncated at a partial tail."""
     with open(path, "rb") as handle:
         if not path.name.endswith(".gz"):
             iterator = ArchiveIterator(handle)
             for record in iterator:
                 offset = iterator.get_record_offset()
-                page = _page_from_record(record, path, offset)
-                yield offset, offset + iterator.get_record_length(), page
+                entry = _entry(record, path, offset, offset)
+                yield WarcEntry(offset, offset + iterator.get_record_length(), entry.record_type, entry.target, entry.page, entry.metadata)
             return
         for start_offset, end_offset, data in _gzip_members(handle, start):
             for record in ArchiveIterator(io.BytesIO(data)):
-                yield start_offset, end_offset, _page_from_record(record, path, start_offset)
+                yield _entry(record, path, start_offset, end_offset)
 
 
 def iter_archived_pages(path: str | Path, *, start_offsets: dict[Path, int] | None = None) -> Iterator[ArchivedPage]:
@@ -307,9 +383,9 @@ def iter_archived_pages(path: str | Path, *, start_offsets: dict[Path, int] | No
     problems: list[tuple[Path, int]] = []
     for file in warc_files(path):
         try:
-            for _, _, page in _iter_file(file, (start_offsets or {}).get(file, 0)):
-                if page is not None:
-                    yield page
+            for entry in _iter_file(file, (start_offsets or {}).get(file, 0)):
+                if entry.page is not None:
+                    yield entry.page
         except _Truncated as exc:
             problems.append((file, exc.offset))
     if problems:

@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "evaluate": ("cchc_nlp.evaluate", "score entity tagging or metric extraction against the gold sets"),
     "extract": ("cchc_nlp.dataset", "extract articles, entities and metrics from a corpus into tables"),
     "report": ("cchc_nlp.report", "write a self-contained HTML report of an extracted dataset"),
+    "crawl": ("cchc_nlp.crawl", "crawl provincial portal articles politely into a WARC archive"),
+    "train": ("cchc_nlp.classifier", "train the metric classifier (models/metric_classifier.skops) on the dev gold"),
 }
 
 

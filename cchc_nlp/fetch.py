@@ -76,13 +76,12 @@ def canonicalize_url(url: str) -> str:
     """The form of a URL used for de-duplication.
 
     Lowercase scheme and host, default port and fragment dropped, tracking parameters
-    (utm_*, fbclid, zarsrc, ...) dropped, the remaining query sorted, an empty path
-    made "/". Path case is kept (servers differ).
+    (utm_*, fbclid, zarsrc, ...) dropped, an empty path made "/". Path case and the
+    order of the remaining query parameters are kept (some portals depend on them).
     """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMETERS.match(k)]
-    query.sort()
     path = parts.path or "/"
     return urlunsplit((scheme, host_of(url), path, urlencode(query, doseq=True), ""))
 

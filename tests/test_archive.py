@@ -98,10 +98,25 @@ def test_scan_from_an_offset_and_rollover(tmp_path):
     files = warc_files(tmp_path)
     assert len(files) == 3  # every record past the size limit opens a new file
     writer, records = write_three(tmp_path / "one")
-    scanned = [(start, page.url) for start, end, page in scan_warc(writer.path, records[1].offset) if page]
+    scanned = [(e.offset, e.page.url) for e in scan_warc(writer.path, records[1].offset) if e.page]
     assert scanned == [(records[1].offset, "http://a.gov.vn/cu"), (records[2].offset, "http://a.gov.vn/lon.html")]
 
 
 def test_missing_path_is_a_clear_error(tmp_path):
     with pytest.raises(DataError, match="neither a WARC file nor a folder"):
         list(iter_archived_pages(tmp_path / "nothing"))
+
+
+def test_write_fetch_appends_responses_and_a_closing_metadata_record(tmp_path):
+    with WarcWriter(tmp_path, fsync=False) as writer:
+        responses = [
+            {"url": "http://a.gov.vn/cu", "status": 302, "reason": "Found", "headers": [("Location", "/moi")], "body": b""},
+            {"url": "http://a.gov.vn/moi", "status": 200, "reason": "OK", "headers": [("Content-Type", "text/html")], "body": HTML},
+        ]
+        written, metadata = writer.write_fetch("http://a.gov.vn/cu", responses, {"error": None})
+    entries = list(scan_warc(writer.path))
+    kinds = [(e.record_type, e.target) for e in entries]
+    assert kinds[1:] == [("response", "http://a.gov.vn/cu"), ("response", "http://a.gov.vn/moi"), ("metadata", "http://a.gov.vn/cu")]
+    assert entries[-1].metadata == {"error": None, "records": [r.record_id for r in written]}
+    assert entries[-1].offset == metadata.offset and entries[2].page.body == HTML
+    assert [p.url for p in iter_archived_pages(writer.path)] == ["http://a.gov.vn/cu", "http://a.gov.vn/moi"]

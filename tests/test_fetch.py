@@ -202,7 +202,7 @@ def test_retry_after_http_date():
         ("HTTP://WWW.Tinh.gov.vn:80/Tin/A.html#binh-luan", "http://www.tinh.gov.vn/Tin/A.html"),
         ("https://tinh.gov.vn:443", "https://tinh.gov.vn/"),
         ("http://tinh.gov.vn/View_Detail.aspx?utm_source=zalo&ItemID=12&zarsrc=30", "http://tinh.gov.vn/View_Detail.aspx?ItemID=12"),
-        ("http://tinh.gov.vn/list?page=2&cat=5&fbclid=abc", "http://tinh.gov.vn/list?cat=5&page=2"),
+        ("http://tinh.gov.vn/list?page=2&cat=5&fbclid=abc", "http://tinh.gov.vn/list?page=2&cat=5"),
         ("http://127.0.0.1:8080/a", "http://127.0.0.1:8080/a"),
     ],
 )
