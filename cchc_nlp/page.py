@@ -94,6 +94,7 @@ class _ChromeRules:
     source: tuple[re.Pattern, ...]
     remove_selectors: tuple[str, ...]
     clock_selectors: tuple[str, ...]
+    related_selectors: tuple[str, ...]
     next_texts: frozenset[str]
     lead_source_tag: re.Pattern
 
@@ -125,6 +126,7 @@ def chrome_rules() -> _ChromeRules:
             source=tuple(re.compile(f"^(?:{p})$", re.IGNORECASE) for p in data["source_lines"]),
             remove_selectors=tuple(data["remove_selectors"]),
             clock_selectors=tuple(data["clock_selectors"]),
+            related_selectors=tuple(data["related_selectors"]),
             next_texts=frozenset(t.lower() for t in data["listing_next_texts"]),
             lead_source_tag=re.compile(data["lead_source_tag"], re.IGNORECASE),
         )
@@ -853,6 +855,8 @@ def article_from_html(
     rules = chrome_rules()
     _decompose_all(soup, ("script", "style", "noscript", "template"))
     _decompose_all(soup, rules.clock_selectors)
+    # related-news lists carry other articles' dates and titles; profile chrome never holds the article
+    _decompose_all(soup, (*rules.related_selectors, *chosen.remove))
 
     title_element = _select_first(soup, chosen.title) if chosen.title else None
     title = _text(title_element) or meta.title or _text(soup.find("h1"))

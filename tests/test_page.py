@@ -254,7 +254,7 @@ def test_text_dump(name):
     assert article.path == str(path)
     assert article.extractor.startswith("text cchc_nlp/")
     chrome = ["Các tin khác", "Skip to main content", "Chế độ ban đêm", "FormShield", "Tổng Biên tập", "Giấy phép",
-              "Bình Luận", "Đánh giá", "hoinghi1.jpg", "Nguồn tin", "Số ký tự", "-A A +A", "GMT +7"]
+              "Bình Luận", "Đánh giá", "hoinghi1.jpg", "Nguồn tin", "Số ký tự", "-A A +A", "GMT +7", "Lượt xem"]
     for piece in chrome:
         assert piece not in article.text, piece
     for caption in case["captions"]:
@@ -348,3 +348,15 @@ def test_choose_profile_by_url_shape_and_markers():
     assert choose_profile(BASE + "/x", '<meta name="generator" content="NukeViet v4.5">').name == "nukeviet"
     assert choose_profile(BASE + "/web/guest/a/-/asset_publisher/Q/content/b", "").name == "liferay"
     assert choose_profile(BASE + "/a.html", "<html></html>").name == "newspaper"
+
+
+def test_dates_of_the_related_news_list_are_not_the_article_date():
+    html = """<html><body><div class="news-detail"><h2 class="title">Kiểm tra công tác cải cách hành chính tại Sở Công Thương</h2>
+    <div class="content"><p>Ngày 24/9, Đoàn kiểm tra của tỉnh làm việc tại Sở Công Thương về kết quả giải quyết thủ tục hành chính.</p>
+    <p>Từ đầu năm, Sở tiếp nhận 2.314 hồ sơ, giải quyết đúng hạn 2.300 hồ sơ.</p></div></div>
+    <div class="other-news"><h3>Các tin khác</h3><ul><li><a href="View_Detail.aspx?ItemID=1">Tin cũ</a> <span class="date">(03/08/2020)</span></li></ul></div>
+    </body></html>"""
+    article = article_from_html(html, BASE + "/Pages/View_Detail.aspx?ItemID=9")
+    assert article.extractor.startswith("profile:sharepoint/")
+    assert article.published is None
+    assert "Tin cũ" not in article.text
