@@ -1,0 +1,216 @@
+"""Metric extraction: every figure a CCHC article reports, as a typed, traceable record.
+
+    >>> rows = extract_metrics("Năm 2016, tỉnh đã đơn giản hóa 1132/1937 thủ tục (đạt 57,41%).")
+    >>> r = rows[0]
+    >>> r["metric"], r["value"], r["denominator"], r["share"], r["period_start"]
+    ('tthc.simplified', 1132, 1937, 57.41, '2016-01-01')
+    >>> r["warnings"]
+    ['share_mismatch: 1132/1937 = 58.44%, stated 57.41%']
+
+Records have the keys of `cchc_nlp.records.METRIC_COLUMNS`; offsets refer to the
+normalized text (`cchc_nlp.normalize`). The rules are table-driven (see
+cchc_nlp/metrics/lexicon.py and the metric_* files of cchc_nlp/data/); figures they
+cannot label stay available through `unlabelled_mentions`, and an optional classifier
+hook (`classifier=`) labels those, off by default.
+
+The spaCy component "cchc_metrics" fills doc._.metrics; it uses the DATE/PERIOD and
+place/agency records that the tagging components put in doc._.entities when present.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from cchc_nlp.errors import InputError
+from cchc_nlp.metrics.checks import check_records
+from cchc_nlp.metrics.context import assign_holder, assign_period, find_holders, target_spans, time_periods
+from cchc_nlp.metrics.extract import Classifier, Mention, MentionContext, analyze_text
+from cchc_nlp.normalize import normalize_text
+from cchc_nlp.records import METRIC_COLUMNS
+
+__all__ = [
+    "extract_metrics",
+    "unlabelled_mentions",
+    "number_mentions",
+    "MetricExtractor",
+    "MentionContext",
+    "METRIC_COLUMNS",
+]
+
+
+def _inputs(text_or_doc: Any, published: str | None) -> tuple[str, str | None, list[dict[str, Any]] | None, Any]:
+    """(normalized text, published, entity records or None, province) of a str or Doc."""
+    if isinstance(text_or_doc, Doc):
+        doc = text_or_doc
+        published = published or doc._.published
+        return doc.text, published, list(doc._.entities or []) or None, doc._.province
+    if isinstance(text_or_doc, (str, bytes)):
+        return normalize_text(text_or_doc), published, None, None
+    raise InputError(f"extract_metrics needs a str or a spaCy Doc, got {type(text_or_doc).__name__}")
+
+
+def _iso_published(published: Any) -> str | None:
+    if published in (None, ""):
+        return None
+    if hasattr(published, "isoformat"):
+        return published.isoformat()[:10]
+    import datetime as _dt
+
+    text = str(published).strip()
+    try:
+        return _dt.date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        raise InputError(f"publication date {text!r} is not an ISO date; give it as YYYY-MM-DD") from None
+
+
+def _province_name(province: Any) -> str | None:
+    if province is None:
+        return None
+    if isinstance(province, str):
+        return province
+    if isinstance(province, dict):
+        for key in ("name", "norm", "province", "text"):
+            if province.get(key):
+                return str(province[key])
+    return None
+
+
+def _run(text_or_doc: Any, published: Any, classifier: Classifier | None) -> tuple[str, list[Mention], list[dict[str, Any]]]:
+    text, published, entities, province = _inputs(text_or_doc, None if published is None else published)
+    published = _iso_published(published)
+    time_records = [r for r in entities or () if r.get("label") in ("DATE", "PERIOD")]
+    periods = time_periods(text, published, time_records or None)
+    excluded = [(p.start, p.end) for p in periods]
+    if time_records:
+        excluded += [(r["start"], r["end"]) for r in time_records]
+    else:
+        from cchc_nlp.dates import find_time_expressions
+        import datetime as _dt
+
+        anchor = _dt.date.fromisoformat(published) if published else None
+        excluded += [(e.start, e.end) for e in find_time_expressions(text, anchor)]
+    analysis = analyze_text(text, excluded, classifier)
+    targets = target_spans(text, analysis.sentences)
+    place_records = [r for r in entities or () if r.get("label") in ("ORG", "DISTRICT", "COMMUNE")]
+    reserved = [(c.start, c.end) for matches in analysis.cue_matches.values() for c in matches
+                if any(cue.metric.startswith("index.") for cue in c.cues)]
+    holders = find_holders(text, 0, len(text), place_records, reserved)
+    province_name = _province_name(province)
+    rows: list[dict[str, Any]] = []
+    paragraphs: list[int] = []
+    for mention in analysis.mentions:
+        if mention.status != "metric" or mention.metric is None:
+            continue
+        period = assign_period(text, mention, periods, analysis.sentences)
+        subject, scope = assign_holder(text, mention, holders)
+        number = mention.number
+        unit = mention.unit
+        if mention.metric.endswith(".score") and unit == "count":
+            unit = "score"
+        if mention.metric.endswith(".rank"):
+            unit = "rank"
+        share = float(number.value) if unit == "percent" else mention.share
+        sentence = analysis.sentences[mention.sentence.index]
+        row = {
+            "doc_id": None,
+            "metric": mention.metric,
+            "value": number.value,
+            "unit": unit,
+            "denominator": number.denominator,
+            "share": share,
+            "qualifier": number.qualifier,
+            "is_target": any(a <= mention.start < b for a, b in targets),
+            "period_start": period.period_start if period else None,
+            "period_end": period.period_end if period else None,
+            "period_label": period.text if period else None,
+            "scope_level": scope,
+            "subject": subject,
+            "province": province_name,
+            "start": number.start,
+            "end": number.end,
+            "sentence": text[sentence.start:sentence.end],
+            "confidence": round(mention.confidence, 4),
+            "warnings": [],
+        }
+        rows.append(row)
+        paragraphs.append(mention.sentence.paragraph)
+    check_records(rows, paragraphs)
+    return text, analysis.mentions, rows
+
+
+def extract_metrics(
+    text_or_doc: str | Doc,
+    published: str | None = None,
+    classifier: Classifier | None = None,
+) -> list[dict[str, Any]]:
+    """The metric records of one article (a str or a Doc), in text order.
+
+    published: ISO date anchoring relative periods ("tháng 10 vừa qua"); for a Doc,
+    doc._.published is used when not given. A str is normalized first, and offsets
+    refer to the normalized text. classifier: optional hook called for the mentions
+    the rules leave unlabelled or label with low confidence, with a `MentionContext`
+    (the clause, a str, with .text/.start/.end); it returns (metric, probability) or None.
+    """
+    return _run(text_or_doc, published, classifier)[2]
+
+
+def _mention_dict(text: str, mention: Mention) -> dict[str, Any]:
+    number = mention.number
+    return {
+        "start": number.start,
+        "end": number.end,
+        "raw": number.raw,
+        "value": number.value,
+        "unit": mention.unit,
+        "denominator": number.denominator,
+        "qualifier": number.qualifier,
+        "family": mention.family,
+        "status": mention.status,
+        "reason": mention.reason,
+        "metric": mention.metric,
+        "confidence": round(mention.confidence, 4),
+        "clause": text[mention.clause[0]:mention.clause[1]].strip(),
+        "segment": text[mention.segment[0]:mention.segment[1]].strip(),
+        "sentence": text[mention.sentence.start:mention.sentence.end],
+    }
+
+
+def number_mentions(text_or_doc: str | Doc, published: str | None = None) -> list[dict[str, Any]]:
+    """Every number mention with what the rules made of it: status "metric" (a row),
+    "share" (the stated percent of the row before it), "change" ("tăng 3 bậc") or
+    "unlabelled", the reason, and the clause/segment/sentence text around it."""
+    text, mentions, _ = _run(text_or_doc, published, None)
+    return [_mention_dict(text, m) for m in mentions]
+
+
+def unlabelled_mentions(text_or_doc: str | Doc, published: str | None = None) -> list[dict[str, Any]]:
+    """The number mentions the rules could not assign a metric to (see number_mentions)."""
+    return [m for m in number_mentions(text_or_doc, published) if m["status"] == "unlabelled"]
+
+
+class MetricExtractor:
+    """spaCy component: fills doc._.metrics with metric records.
+
+    `classifier` (config: use_classifier=true loads cchc_nlp.classifier's default model)
+    labels the mentions the rules leave unlabelled; off by default.
+    """
+
+    def __init__(self, nlp: Language, name: str, use_classifier: bool = False):
+        self.name = name
+        self.classifier: Classifier | None = None
+        if use_classifier:
+            from cchc_nlp.classifier import default_classifier
+
+            self.classifier = default_classifier()
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.metrics = extract_metrics(doc, classifier=self.classifier)
+        return doc
+
+
+@Language.factory("cchc_metrics", default_config={"use_classifier": False})
+def make_metric_extractor(nlp: Language, name: str, use_classifier: bool) -> MetricExtractor:
+    return MetricExtractor(nlp, name, use_classifier)

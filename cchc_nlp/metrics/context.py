@@ -1,0 +1,401 @@
+"""What surrounds a figure: its period, whether it is a target, who it belongs to.
+
+* Period: the time expression in the figure's segment, else the nearest one before it
+  in its clause, then in its sentence, then after it in the sentence, then the last one
+  of the previous sentences of its paragraph, then the first one of the article.
+  Reference points are skipped ("tăng 5 bậc so với năm 2018"), and so are event dates
+  ("Ngày 02/7/2018, ... tổ chức hội nghị"), except as-of dates ("tính đến ngày
+  22/1/2025" -> period_end 2025-01-22, period_start None); "đến hết quý III năm 2020"
+  likewise ends a cumulative period of unknown start.
+* Target: a target word ("phấn đấu", "mục tiêu", "chỉ tiêu", "dự kiến", "sẽ") marks the
+  figures after it up to the end of its clause; a heading that ends with ":" marks the
+  rest of its paragraph ("Mục tiêu năm 2023:" and the list under it).
+* Subject and scope: the nearest holder before the figure in its clause, else in its
+  sentence: an agency ("Công an tỉnh", "Sở Nội vụ" -> scope tỉnh), a unit ("huyện Mỹ
+  Xuyên" -> huyện, "xã Tân Thành" -> xã), a level ("cấp huyện": no subject, scope
+  huyện) or the province as a whole ("toàn tỉnh", "UBND tỉnh": no subject, no scope).
+  "cấp xã" right after the counted noun ("137 thủ tục cấp xã") counts too. Holders after
+  "tại", "với", "theo", "cho" are places or partners, not owners, and are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from cchc_nlp.metrics.extract import Mention, Sentence
+from cchc_nlp.metrics.lexicon import lexicon, phrase_pattern
+
+__all__ = ["Period", "Holder", "time_periods", "assign_period", "target_spans", "find_holders", "assign_holder"]
+
+_CITY_PROVINCES = ("Hà Nội", "Hồ Chí Minh", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Huế")
+_SKIP_HOLDER_AFTER = re.compile(r"(?i)(?<!\w)(?:tại|với|theo|cho|đến|tới|từ|giữa)\s+$")
+_LEVEL_GAP = re.compile(r"(?i)\s*(?:(?:tại|ở|thuộc|của)\s+)?(?:các\s+)?(?:UBND\s+|cơ\s+quan\s+)?")
+_LEVEL_AT = re.compile(r"(?i)(?<!\w)(?:tại|ở)\s+(?:các\s+)?(?:UBND\s+)?$")
+_POST_NOMINAL = re.compile(r"\d(?:[\d.,/]*\d)?%?\s+(?:(?!(?:và|hoặc|còn)\s)[^\W\d]+\s+){1,3}$")
+_RANK_UNIVERSE = re.compile(r"(?i)(?:(?<!\w)thứ\s+\d+(?:/\d+)?|(?<!\w)trong|(?<!\w)của)\s*$")
+_HOLDER_VERBS = (
+    "đã", "đạt", "có", "tiếp nhận", "xếp", "đứng", "thực hiện", "giải quyết", "hoàn thành", "cung cấp",
+    "ký", "tinh giản", "triển khai", "được", "còn", "vẫn", "luôn", "nhận", "trả", "xử lý", "công bố",
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: int
+    end: int
+    text: str
+    period_start: str | None
+    period_end: str | None
+    label: str  # DATE | PERIOD
+    kind: str | None
+
+
+@dataclass(frozen=True)
+class Holder:
+    start: int
+    end: int
+    subject: str | None
+    scope: str | None
+    kind: str  # agency | unit | level | province
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value)[:10]
+
+
+def time_periods(text: str, published: str | None, records: list[dict[str, Any]] | None = None) -> list[Period]:
+    """Usable time expressions of a text, with reference points and event dates removed.
+
+    records: DATE/PERIOD entity records (doc._.entities) when a tagger made them; else
+    `cchc_nlp.dates.find_time_expressions` is called here.
+    """
+    raw: list[tuple[int, int, str, str | None, str | None, str, str | None]] = []
+    if records:
+        for r in records:
+            if r.get("label") not in ("DATE", "PERIOD"):
+                continue
+            attrs = r.get("attrs") or {}
+            start, end = attrs.get("start"), attrs.get("end")
+            if (start is None or end is None) and r.get("norm"):
+                parts = str(r["norm"]).split("..")
+                start, end = parts[0], parts[-1]
+            raw.append((r["start"], r["end"], r.get("text") or text[r["start"]:r["end"]], start, end, r["label"], attrs.get("kind")))
+    else:
+        from cchc_nlp.dates import find_time_expressions
+
+        anchor = _dt.date.fromisoformat(published) if published else None
+        for e in find_time_expressions(text, anchor):
+            raw.append((e.start, e.end, e.text, _iso(e.start_date), _iso(e.end_date), e.label, e.kind))
+    lex = lexicon()
+    comparison = lex.marker_re["comparison"]
+    asof = lex.marker_re["asof"]
+    out = []
+    for start, end, expr_text, p_start, p_end, label, kind in sorted(raw):
+        before = text[max(0, start - 25):start]
+        before_tail = before.rsplit(";", 1)[-1]
+        if re.search(rf"(?i)(?:{comparison.pattern})[^,;.()\d]{{0,24}}$", before_tail):
+            continue  # "so với năm 2018", "so với các kỳ báo cáo tháng 7": a reference point
+        as_of = any(not before_tail[m.end():].strip() for m in asof.finditer(before_tail))
+        if label == "DATE":
+            if not as_of:
+                continue
+            p_start = None
+        elif as_of and kind not in ("horizon", "range", "ytd"):
+            p_start = None
+        out.append(Period(start, end, expr_text, p_start, p_end, label, kind))
+    return _apply_aliases(text, out)
+
+
+def _apply_aliases(text: str, periods: list[Period]) -> list[Period]:
+    """"quý I năm 2020 (tính từ 1/12/2019 đến 29/2/2020)": later mentions of the same
+    reporting period ("quý I") take the explicit range (shifted reporting periods)."""
+    aliases: dict[tuple[str | None, str | None], tuple[str | None, str | None]] = {}
+    for a, b in zip(periods, periods[1:]):
+        if a.label == "PERIOD" and b.kind == "range" and re.fullmatch(r"\s*\(\s*(?:tính\s+)?", text[a.end:b.start], re.I):
+            if (a.period_start, a.period_end) != (b.period_start, b.period_end) and a.kind in ("month", "quarter", "half_year"):
+                aliases[(a.period_start, a.period_end)] = (b.period_start, b.period_end)
+    if not aliases:
+        return periods
+    out = []
+    for p in periods:
+        if (p.period_start, p.period_end) in aliases and p.kind in ("month", "quarter", "half_year"):
+            start, end = aliases[(p.period_start, p.period_end)]
+            p = Period(p.start, p.end, p.text, start, end, p.label, p.kind)
+        out.append(p)
+    return out
+
+
+def _bracketed(text: str, period: Period, clause_start: int) -> bool:
+    """True when the period sits inside a parenthesis opened in its clause."""
+    head = text[clause_start:period.start]
+    return head.count("(") > head.count(")")
+
+
+def assign_period(text: str, mention: Mention, periods: list[Period], sentences: list[Sentence]) -> Period | None:
+    """The period of a figure (see the module docstring)."""
+    if not periods:
+        return None
+    sent = mention.sentence
+    in_sentence = [p for p in periods if sent.start <= p.start and p.end <= sent.end]
+    seg = mention.segment
+    in_segment = [p for p in in_sentence if seg[0] <= p.start and p.end <= seg[1]]
+    if in_segment:
+        return min(in_segment, key=lambda p: abs(p.start - mention.start))
+    # "Bảo hiểm xã hội tỉnh 96 hồ sơ (từ ngày 8/5 - 15/8)": a parenthesis right after
+    bracketed = [p for p in in_sentence if seg[1] <= p.start and p.end <= mention.clause[1]
+                 and re.fullmatch(r"[\s,]*\(\s*", text[seg[1]:p.start])]
+    if bracketed:
+        return bracketed[0]
+    clause = mention.clause
+    before_clause = [p for p in in_sentence if clause[0] <= p.start and p.end <= mention.start]
+    if before_clause:
+        return before_clause[-1]
+    before = [p for p in in_sentence if p.end <= mention.start and not _bracketed(text, p, _clause_start(text, sent, p.start))]
+    if before:
+        return before[-1]
+    after = [p for p in in_sentence if p.start >= mention.end and clause[0] <= p.start < clause[1]]
+    if after:
+        return after[0]
+    earlier = [p for p in periods if p.end <= sent.start and not _bracketed(text, p, _clause_start(text, None, p.start))]
+    same_paragraph = [p for p in earlier if _paragraph_of(p.start, sentences) == sent.paragraph]
+    if same_paragraph:
+        return same_paragraph[-1]
+    article = [p for p in periods if p.label == "PERIOD"]
+    return article[0] if article else None
+
+
+def _clause_start(text: str, sent: Sentence | None, pos: int) -> int:
+    lower = sent.start if sent is not None else max(0, text.rfind("\n", 0, pos) + 1)
+    cut = max(text.rfind(";", lower, pos), text.rfind(".", lower, pos))
+    return cut + 1 if cut >= 0 else lower
+
+
+def _paragraph_of(pos: int, sentences: list[Sentence]) -> int:
+    for s in sentences:
+        if s.start <= pos < s.end or pos < s.start:
+            return s.paragraph
+    return sentences[-1].paragraph if sentences else 0
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def target_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int]]:
+    """Character spans whose figures are targets."""
+    lex = lexicon()
+    target = lex.marker_re["target"]
+    not_target = lex.marker_re["not_target"]
+    spans: list[tuple[int, int]] = []
+    heading_paragraph = None
+    for s in sentences:
+        if heading_paragraph is not None and s.paragraph == heading_paragraph:
+            spans.append((s.start, s.end))
+            continue
+        heading_paragraph = None
+        blocked = [(m.start(), m.end()) for m in not_target.finditer(text, s.start, s.end)]
+        for m in target.finditer(text, s.start, s.end):
+            if any(a <= m.start() < b for a, b in blocked):
+                continue
+            heading = re.match(r"[^.;:]{0,60}:", text[m.end():s.end])
+            clause_end = text.find(";", m.end(), s.end)
+            end = s.end if clause_end < 0 or heading else clause_end
+            spans.append((m.start(), end))
+            if heading:  # "Mục tiêu đến hết năm 2025: ..." and the list under it
+                heading_paragraph = s.paragraph
+    return spans
+
+
+# --------------------------------------------------------------------------- holders
+
+
+@lru_cache(maxsize=None)
+def _holder_patterns() -> tuple[re.Pattern, dict[str, tuple[str, str | None]], re.Pattern]:
+    """(named holders, phrase -> (kind, scope), unit words)."""
+    rows = lexicon().holders
+    named = {}
+    units = {}
+    for row in rows:
+        kind, scope = row["kind"], row["scope"] or None
+        if kind in ("unit", "province_unit", "agency_head"):
+            units[row["phrase"].lower()] = (kind, scope)
+        else:
+            named[" ".join(row["phrase"].lower().split())] = (kind, scope)
+    ordered = sorted(named, key=len, reverse=True)
+    named_re = re.compile("|".join(f"(?:{phrase_pattern(p)})" for p in ordered), re.IGNORECASE)
+    unit_words = sorted(units, key=len, reverse=True)
+    unit_re = re.compile(
+        r"(?<!\w)(?:(?:UBND|Ủy ban nhân dân)\s+)?(" + "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in unit_words) + r")(?=\s|$)",
+        re.IGNORECASE,
+    )
+    return named_re, {**named, **units}, unit_re
+
+
+def _proper_name_end(text: str, pos: int, limit: int) -> int:
+    """End of the run of capitalised words (or a number: "Phường 2") starting at pos."""
+    end = pos
+    for m in re.finditer(r"\s*([^\s,;:.()]+)", text[pos:limit]):
+        word = m.group(1)
+        if word[0].isupper() or (end == pos and word.isdigit()) or (end > pos and word in ("-", "–")):
+            end = pos + m.end()
+        else:
+            break
+    return end
+
+
+def find_holders(
+    text: str,
+    start: int,
+    end: int,
+    entities: list[dict[str, Any]] | None = None,
+    reserved: list[tuple[int, int]] | None = None,
+) -> list[Holder]:
+    """Holders (who a figure may belong to) in text[start:end], in text order.
+
+    reserved: spans of lexicon cues; a holder inside one is part of a name ("Chỉ số
+    năng lực cạnh tranh cấp tỉnh"), not a holder.
+    """
+    named_re, table, unit_re = _holder_patterns()
+    found: list[Holder] = []
+    taken: list[tuple[int, int]] = list(reserved or [])
+    for m in named_re.finditer(text, start, end):
+        if any(a <= m.start() and m.end() <= b for a, b in taken):
+            continue
+        kind, scope = table[" ".join(m.group().lower().split())]
+        subject = m.group() if kind == "agency" else None
+        found.append(Holder(m.start(), m.end(), subject, scope, kind))
+        taken.append(m.span())
+    for m in unit_re.finditer(text, start, end):
+        if any(a <= m.start(1) < b for a, b in taken):
+            continue
+        word = m.group(1)
+        kind, scope = table[word.lower()]
+        name_end = _proper_name_end(text, m.end(1), end)
+        if name_end > m.end(1):
+            name = text[m.end(1):name_end].strip()
+            if kind == "province_unit" or (word.lower() in ("thành phố", "tp.", "tp") and name in _CITY_PROVINCES):
+                found.append(Holder(m.start(), name_end, None, None, "province"))
+            elif kind == "agency_head":
+                found.append(Holder(m.start(1), name_end, text[m.start(1):name_end], scope, "agency"))
+            else:
+                found.append(Holder(m.start(1), name_end, text[m.start(1):name_end], scope, "unit"))
+            taken.append((m.start(), name_end))
+            continue
+        follow = text[m.end(1):m.end(1) + 20].lstrip().lower()
+        before = text[max(start, m.start() - 6):m.start()].lower()
+        if before.endswith(("các ", "cấp ", "toàn ")) or kind == "agency_head":
+            continue
+        if any(follow.startswith(v + " ") or follow == v for v in _HOLDER_VERBS):
+            if kind == "province_unit":
+                found.append(Holder(m.start(), m.end(1), None, None, "province"))
+            else:
+                found.append(Holder(m.start(), m.end(1), None, scope, "level"))
+    for record in entities or ():
+        if record.get("label") not in ("ORG", "DISTRICT", "COMMUNE") or not (start <= record["start"] and record["end"] <= end):
+            continue
+        if any(a < record["end"] and record["start"] < b for a, b in taken):
+            continue
+        holder = _entity_holder(record)
+        if holder is not None:
+            found.append(holder)
+    found.sort(key=lambda h: (h.start, -h.end))
+    return found
+
+
+def _entity_holder(record: dict[str, Any]) -> Holder | None:
+    text = record.get("text") or ""
+    lower = text.lower()
+    if record["label"] == "DISTRICT":
+        return Holder(record["start"], record["end"], text, "huyện", "unit")
+    if record["label"] == "COMMUNE":
+        return Holder(record["start"], record["end"], text, "xã", "unit")
+    if lower in ("ubnd tỉnh", "ủy ban nhân dân tỉnh", "tỉnh ủy", "hđnd tỉnh") or lower.startswith(("ubnd tỉnh ", "tỉnh ủy ")):
+        return Holder(record["start"], record["end"], None, None, "province")
+    if re.search(r"(?<!\w)(?:huyện|thị xã|quận|thành phố|tp\.)(?!\w)", lower):
+        scope = "huyện"
+    elif re.search(r"(?<!\w)(?:xã|phường|thị trấn)(?!\w)", lower):
+        scope = "xã"
+    elif lower.startswith("sở ") or lower.endswith(" tỉnh"):
+        scope = "tỉnh"
+    else:
+        scope = None
+    return Holder(record["start"], record["end"], text, scope, "agency")
+
+
+def _clean_subject(subject: str | None) -> str | None:
+    if subject is None:
+        return None
+    return re.sub(r"(?i)^(?:UBND|Ủy ban nhân dân)\s+", "", subject).strip() or None
+
+
+def assign_holder(text: str, mention: Mention, holders: list[Holder]) -> tuple[str | None, str | None]:
+    """(subject, scope_level) of a figure (see the module docstring)."""
+    sent = mention.sentence
+    in_sentence = [h for h in holders if sent.start <= h.start and h.end <= sent.end]
+    # "137 thủ tục cấp xã", "98,2% văn bản đi của các cơ quan cấp tỉnh": right after the figure
+    after = []
+    for h in in_sentence:
+        if not (mention.end <= h.start and h.end <= mention.segment[1]):
+            continue
+        gap = text[mention.end:h.start]
+        near_gap = text[max(mention.noun_end, mention.end):h.start]
+        if (h.kind == "level" and (_LEVEL_GAP.fullmatch(near_gap) or (
+            len(near_gap) <= 40 and not re.search(r"[\d;]", near_gap) and _LEVEL_AT.search(near_gap)
+        ))) or (
+            len(gap) <= 60 and re.search(r"(?i)(?<!\w)của(?!\w)", gap)
+        ):
+            after.append(h)
+    before = []
+    for h in in_sentence:
+        if h.end > mention.start:
+            continue
+        if h.kind == "level" and _POST_NOMINAL.search(text[max(sent.start, h.start - 30):h.start]):
+            continue  # "134 thủ tục cấp xã": the level of another figure
+        lead = text[max(sent.start, h.start - 12):h.start]
+        if h.kind in ("agency", "unit") and _SKIP_HOLDER_AFTER.search(lead):
+            continue  # "tại Trung tâm ...", "phối hợp với Sở ...": a place or a partner
+        if h.kind == "province" and _RANK_UNIVERSE.search(lead):
+            continue  # "đứng thứ 6 toàn tỉnh": the field of a ranking
+        if h.start < mention.clause[0]:
+            # from an earlier clause only the subject of the sentence's first clause
+            # carries over, unless it heads a list item ("Công an tỉnh 2.668 hồ sơ;")
+            first_clause_end = text.find(";", sent.start, sent.end)
+            if first_clause_end >= 0 and h.start > first_clause_end:
+                continue
+            if re.match(r"\s*\d", text[h.end:h.end + 4]):
+                continue
+        before.append(h)
+    chosen = before[-1] if before else None
+    if chosen is not None and chosen.kind == "province" and len(before) > 1:
+        # "Với cấp xã, toàn tỉnh quý I tiếp nhận ...": the level stands
+        prior = before[-2]
+        if prior.kind == "level" and re.fullmatch(r"[\s,]*", text[prior.end:chosen.start]):
+            chosen = prior
+    if chosen is not None and chosen.kind == "level" and any(
+        h.kind in ("level", "unit") and h.scope != chosen.scope and chosen.start - h.end <= 40
+        and not re.search(r"\d", text[h.end:chosen.start])
+        for h in before[:-1]
+    ):
+        # "các sở, ngành, UBND huyện, thành phố, cấp xã": an enumeration, not a scope
+        return None, None
+    if after:
+        nearest = after[0]
+        if nearest.kind == "level":
+            keep = chosen is not None and chosen.kind in ("agency", "unit") and chosen.scope == nearest.scope
+            return _clean_subject(chosen.subject if keep else None), nearest.scope
+        if nearest.kind == "province":
+            return None, None
+        return _clean_subject(nearest.subject), nearest.scope
+    if chosen is None or chosen.kind == "province":
+        return None, None
+    return _clean_subject(chosen.subject), chosen.scope

@@ -1,0 +1,339 @@
+"""`cchc-nlp evaluate metrics`: score metric extraction against the gold sets.
+
+Gold format: TEAM.md "Metrics" (JSON Lines, one document per line). Scoring, per split:
+
+* (metric, value): one-to-one matching of predicted and gold rows of a document on the
+  metric key and the value (equal within 1e-6 relative); precision, recall, F1;
+* full row: a matched pair also agrees on unit, denominator, share, is_target,
+  period_start and period_end wherever the gold row states them; P/R/F1 again;
+* period accuracy: share of matched pairs whose period_start and period_end equal gold's;
+* attribute accuracy over matched pairs where gold states them: qualifier, subject
+  (same text, ignoring case and a leading "UBND", or one contained in the other),
+  scope_level.
+
+Only metric keys of the scored vocabulary count: the core keys of TEAM.md plus every key
+that occurs in the gold files evaluated; predicted rows with other keys (extensions such
+as dossier.to_process when no gold uses them) are reported apart, not as errors.
+
+Splits: a file named *_dev.jsonl is "dev" (written by the rule authors), *_heldout.jsonl
+is "heldout" (written by someone else; the rules were not tuned on it); other files are
+"custom". `--errors` lists the misses and false alarms (for dev work; don't read them for
+held-out gold).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cchc_nlp.errors import DataError, InputError
+
+__all__ = ["configure_parser", "run", "evaluate", "load_gold", "Scores", "GOLD_DIR"]
+
+GOLD_DIR = Path(__file__).resolve().parents[2] / "tests" / "gold"
+SPLIT_FILES = {"dev": "metrics_dev.jsonl", "heldout": "metrics_heldout.jsonl"}
+FULL_ROW_KEYS = ("unit", "denominator", "share", "is_target", "period_start", "period_end")
+ATTRIBUTE_KEYS = ("qualifier", "subject", "scope_level")
+
+
+def split_of(path: Path) -> str:
+    name = path.name
+    if name.endswith("_dev.jsonl"):
+        return "dev"
+    if name.endswith("_heldout.jsonl"):
+        return "heldout"
+    return "custom"
+
+
+def load_gold(path: str | Path) -> list[dict[str, Any]]:
+    """The documents of a gold file, validated (one clear DataError per bad line)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"gold file {path} not found; pass an existing --gold file")
+    documents = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                doc = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{path}:{number}: not valid JSON ({exc.msg}); fix the line") from None
+            if not isinstance(doc, dict) or "text" not in doc:
+                raise DataError(f"{path}:{number}: a gold document needs a 'text'; see TEAM.md gold formats")
+            for row in doc.get("metrics", []):
+                missing = [k for k in ("metric", "value", "unit") if k not in row]
+                if missing:
+                    raise DataError(f"{path}:{number}: a metric row lacks {', '.join(missing)}; see TEAM.md gold formats")
+            documents.append(doc)
+    return documents
+
+
+def _same_number(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    try:
+        return abs(float(a) - float(b)) <= 1e-6 * max(1.0, abs(float(b)))
+    except (TypeError, ValueError):
+        return False
+
+
+def _norm_subject(value: Any) -> str:
+    text = " ".join(str(value or "").lower().split())
+    for prefix in ("ubnd ", "ủy ban nhân dân "):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    return text
+
+
+def _same_subject(gold: Any, pred: Any) -> bool:
+    if gold is None or pred is None:
+        return gold is None and pred is None
+    g, p = _norm_subject(gold), _norm_subject(pred)
+    return g == p or (bool(g) and bool(p) and (g in p or p in g))
+
+
+def _agrees(gold: dict[str, Any], pred: dict[str, Any], key: str) -> bool:
+    if key in ("denominator", "share"):
+        return _same_number(gold.get(key), pred.get(key))
+    if key == "subject":
+        return _same_subject(gold.get(key), pred.get(key))
+    return gold.get(key) == pred.get(key)
+
+
+def full_row_match(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
+    return all(_agrees(gold, pred, k) for k in FULL_ROW_KEYS if k in gold)
+
+
+def match_rows(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """One-to-one (gold index, predicted index) pairs on (metric, value); full-row
+    agreement is preferred among equal candidates, then text order."""
+    pairs: list[tuple[int, int]] = []
+    used: set[int] = set()
+    for gi, g in enumerate(gold):
+        candidates = [
+            pi for pi, p in enumerate(pred)
+            if pi not in used and p["metric"] == g["metric"] and _same_number(p["value"], g["value"])
+        ]
+        if not candidates:
+            continue
+        candidates.sort(key=lambda pi: (not full_row_match(g, pred[pi]), pi))
+        used.add(candidates[0])
+        pairs.append((gi, candidates[0]))
+    return pairs
+
+
+@dataclass
+class Scores:
+    split: str
+    documents: int = 0
+    gold_rows: int = 0
+    predicted_rows: int = 0
+    unscored_rows: int = 0
+    matched: int = 0
+    full_matched: int = 0
+    period_checked: int = 0
+    period_correct: int = 0
+    attribute_checked: Counter = field(default_factory=Counter)
+    attribute_correct: Counter = field(default_factory=Counter)
+    per_metric: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    errors: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+        p = tp / n_pred if n_pred else 0.0
+        r = tp / n_gold if n_gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+    @property
+    def value_prf(self) -> tuple[float, float, float]:
+        return self.prf(self.matched, self.predicted_rows, self.gold_rows)
+
+    @property
+    def full_prf(self) -> tuple[float, float, float]:
+        return self.prf(self.full_matched, self.predicted_rows, self.gold_rows)
+
+    @property
+    def period_accuracy(self) -> float:
+        return self.period_correct / self.period_checked if self.period_checked else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        vp, vr, vf = self.value_prf
+        fp, fr, ff = self.full_prf
+        return {
+            "split": self.split,
+            "documents": self.documents,
+            "gold_rows": self.gold_rows,
+            "predicted_rows": self.predicted_rows,
+            "unscored_predicted_rows": self.unscored_rows,
+            "metric_value": {"precision": round(vp, 4), "recall": round(vr, 4), "f1": round(vf, 4)},
+            "full_row": {"precision": round(fp, 4), "recall": round(fr, 4), "f1": round(ff, 4)},
+            "period_accuracy": round(self.period_accuracy, 4),
+            "period_checked": self.period_checked,
+            "attributes": {
+                k: round(self.attribute_correct[k] / self.attribute_checked[k], 4)
+                for k in ATTRIBUTE_KEYS if self.attribute_checked[k]
+            },
+        }
+
+
+def _period_stated(row: dict[str, Any]) -> bool:
+    return "period_start" in row or "period_end" in row
+
+
+def evaluate(
+    documents: list[dict[str, Any]], split: str, vocabulary: frozenset[str], extractor=None, keep_errors: bool = False
+) -> Scores:
+    """Score an extractor (default: cchc_nlp.metrics.extract_metrics) on gold documents."""
+    if extractor is None:
+        from cchc_nlp.metrics import extract_metrics as extractor
+    scores = Scores(split)
+    for doc in documents:
+        gold = [g for g in doc.get("metrics", []) if g["metric"] in vocabulary]
+        predicted_all = extractor(doc["text"], published=doc.get("published"))
+        pred = [p for p in predicted_all if p["metric"] in vocabulary]
+        scores.documents += 1
+        scores.gold_rows += len(gold)
+        scores.predicted_rows += len(pred)
+        scores.unscored_rows += len(predicted_all) - len(pred)
+        pairs = match_rows(gold, pred)
+        matched_gold = {gi for gi, _ in pairs}
+        matched_pred = {pi for _, pi in pairs}
+        for g in gold:
+            scores.per_metric[g["metric"]]["gold"] += 1
+        for p in pred:
+            scores.per_metric[p["metric"]]["predicted"] += 1
+        for gi, pi in pairs:
+            g, p = gold[gi], pred[pi]
+            scores.matched += 1
+            scores.per_metric[g["metric"]]["matched"] += 1
+            full = full_row_match(g, p)
+            scores.full_matched += full
+            if _period_stated(g):
+                scores.period_checked += 1
+                ok = g.get("period_start") == p.get("period_start") and g.get("period_end") == p.get("period_end")
+                scores.period_correct += ok
+            for key in ATTRIBUTE_KEYS:
+                if key in g:
+                    scores.attribute_checked[key] += 1
+                    agrees = _agrees(g, p, key)
+                    scores.attribute_correct[key] += agrees
+                    if keep_errors and not agrees:
+                        scores.errors.append(f"{doc.get('id')}: ATTR {g['metric']}={g['value']}: {key} gold {g.get(key)!r} got {p.get(key)!r}")
+            if keep_errors and not full:
+                diffs = [f"{k}: gold {g.get(k)!r} got {p.get(k)!r}" for k in FULL_ROW_KEYS if k in g and not _agrees(g, p, k)]
+                scores.errors.append(f"{doc.get('id')}: ROW {g['metric']}={g['value']}: " + "; ".join(diffs))
+        if keep_errors:
+            for gi, g in enumerate(gold):
+                if gi not in matched_gold:
+                    scores.errors.append(f"{doc.get('id')}: MISS {g['metric']}={g['value']}")
+            for pi, p in enumerate(pred):
+                if pi not in matched_pred:
+                    scores.errors.append(
+                        f"{doc.get('id')}: FALSE {p['metric']}={p['value']} (confidence {p['confidence']}) in: {p['sentence'][:120]}"
+                    )
+    return scores
+
+
+def _table(scores: list[Scores]) -> str:
+    lines = [
+        "split     docs  gold  pred | metric+value  P      R      F1    | full row  P      R      F1    | period acc",
+        "-" * 108,
+    ]
+    for s in scores:
+        vp, vr, vf = s.value_prf
+        fp, fr, ff = s.full_prf
+        lines.append(
+            f"{s.split:<8} {s.documents:>5} {s.gold_rows:>5} {s.predicted_rows:>5} |"
+            f"              {vp:.3f}  {vr:.3f}  {vf:.3f} |"
+            f"          {fp:.3f}  {fr:.3f}  {ff:.3f} | {s.period_accuracy:.3f} ({s.period_correct}/{s.period_checked})"
+        )
+    return "\n".join(lines)
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--gold", nargs="+", metavar="FILE", help="gold JSONL files (default: tests/gold/metrics_*.jsonl)")
+    parser.add_argument("--split", choices=("dev", "heldout", "all"), default="all",
+                        help="which split(s) to score (default: all that exist)")
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument("--per-metric", action="store_true", help="also print precision/recall per metric key")
+    parser.add_argument("--errors", action="store_true", help="list misses and false alarms (dev work only)")
+    parser.add_argument("--classifier", action="store_true",
+                        help="use the trained classifier hook for mentions the rules leave unlabelled")
+
+
+def _files(args: argparse.Namespace) -> list[tuple[str, Path]]:
+    if args.gold:
+        files = [(split_of(Path(f)), Path(f)) for f in args.gold]
+    else:
+        files = [(split, GOLD_DIR / name) for split, name in SPLIT_FILES.items() if (GOLD_DIR / name).is_file()]
+        if not files:
+            raise InputError(f"no gold files in {GOLD_DIR}; pass --gold FILE")
+    if args.split != "all":
+        files = [(split, path) for split, path in files if split == args.split]
+        if not files:
+            raise InputError(f"no {args.split} gold file given or found; pass --gold FILE")
+    return files
+
+
+def run(args: argparse.Namespace) -> int:
+    from cchc_nlp.metrics.lexicon import lexicon
+
+    files = _files(args)
+    loaded = [(split, path, load_gold(path)) for split, path in files]
+    vocabulary = set(lexicon().core_keys)
+    for _, _, docs in loaded:
+        vocabulary.update(row["metric"] for doc in docs for row in doc.get("metrics", []))
+    vocabulary = frozenset(vocabulary)
+    extractor = None
+    if args.classifier:
+        from cchc_nlp.classifier import default_classifier
+        from cchc_nlp.metrics import extract_metrics
+
+        hook = default_classifier()
+        if hook is None:
+            raise InputError("no trained metric classifier found; train one with `cchc-nlp train metric-classifier`")
+
+        def extractor(text, published=None):
+            return extract_metrics(text, published=published, classifier=hook)
+
+    by_split: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for split, _, docs in loaded:
+        by_split[split].extend(docs)
+    results = [evaluate(docs, split, vocabulary, extractor, keep_errors=args.errors) for split, docs in by_split.items()]
+    if args.json:
+        print(json.dumps([s.as_dict() for s in results], ensure_ascii=False, indent=2))
+    else:
+        print("Metric extraction against gold (" + ", ".join(f"{split}: {path}" for split, path, _ in loaded) + ")")
+        print("dev = written by the rule authors; heldout = written by someone else, rules not tuned on it")
+        print(_table(results))
+        for s in results:
+            if s.unscored_rows:
+                print(f"{s.split}: {s.unscored_rows} predicted rows with metric keys outside the scored vocabulary (not counted)")
+            attrs = s.as_dict()["attributes"]
+            if attrs:
+                print(f"{s.split}: attribute accuracy over matched rows: " + ", ".join(f"{k} {v:.3f}" for k, v in attrs.items()))
+    if args.per_metric:
+        for s in results:
+            print(f"\nper metric ({s.split}): gold pred matched  P      R")
+            for metric in sorted(s.per_metric):
+                c = s.per_metric[metric]
+                p = c["matched"] / c["predicted"] if c["predicted"] else 0.0
+                r = c["matched"] / c["gold"] if c["gold"] else 0.0
+                print(f"  {metric:<32} {c['gold']:>4} {c['predicted']:>4} {c['matched']:>4}  {p:.3f}  {r:.3f}")
+    if args.errors:
+        for s in results:
+            print(f"\nerrors ({s.split}):")
+            for line in s.errors:
+                print("  " + line)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run(argparse.ArgumentParser().parse_args()))

@@ -1,0 +1,611 @@
+"""Rule-based metric extraction: number mentions -> metric records.
+
+For each sentence of a normalized text:
+
+1. number mentions come from `cchc_nlp.numbers.find_numbers` (dates, document numbers,
+   ISO versions, phones and "mức độ 3,4" are already skipped there); mentions inside a
+   time expression ("6 tháng đầu năm") are dropped;
+2. each mention gets a unit (percent, rank after "xếp thứ", score before "điểm", else
+   count), the family of its counted noun ("hồ sơ" -> dossier, "điểm" -> score, "đại
+   biểu" -> other) and a *segment*: the words between the separators (, ; ( ) và trong
+   đó ...) around it, never cutting a lexicon phrase ("đúng và trước hạn");
+3. change amounts ("tăng 3 bậc", "giảm 1,59 điểm", "tăng 2,5% so với") are set aside;
+4. the metric is the best lexicon cue compatible with the noun family and the unit:
+   first in the segment (confidence 0.9), then between the neighbouring mentions (0.8),
+   then in the clause (0.7) and, for the index names, in the sentence (0.65); a higher
+   priority wins, then the nearer cue ("trước hạn" beats "giải quyết");
+5. a percent right after a count, introduced by "đạt/chiếm/tỷ lệ" or a parenthesis,
+   is that count's stated share ("1132/1937 thủ tục (đạt 57,41%)"), not a row;
+6. a figure without a cue inherits the metric of the figure it breaks down ("trong đó
+   cấp tỉnh 21.306 hồ sơ") or of the first figure of a parallel list ("Công an tỉnh
+   2.668 hồ sơ"), with a lower confidence;
+7. context modifiers map metrics after them in the clause ("bưu chính": received ->
+   postal.received), targets are flagged ("phấn đấu", "mục tiêu", "dự kiến"), and the
+   period, subject and scope are attached (cchc_nlp.metrics.context).
+
+Everything the rules cannot label stays available as an "unlabelled" mention (with the
+clause around it) for the optional classifier hook and for training one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cchc_nlp.metrics.lexicon import NO_METRIC, Cue, Lexicon, lexicon
+from cchc_nlp.numbers import NumberMention, find_numbers
+from cchc_nlp.segment import split_sentences
+
+__all__ = ["Mention", "Sentence", "analyze_text", "MentionContext", "Classifier"]
+
+# (metric, probability) or None; see MentionContext for what it is called with.
+Classifier = Callable[[Any], "tuple[str, float] | None"]
+
+CONFIDENCE = {"segment": 0.9, "loose": 0.8, "clause": 0.7, "sentence": 0.65}
+WEAK_PRIORITY = 4  # cues at or below this lose to an inherited metric in a breakdown
+INHERIT_BREAKDOWN = 0.6
+INHERIT_PARALLEL = 0.5
+AMBIGUOUS_BELOW = 0.6  # rule rows below this confidence may be overruled by the classifier
+
+_PUNCT_SEPARATOR = re.compile(r"[;,:()\[\]]|\s[-–]\s")
+_CLAUSE_SEPARATOR = re.compile(r";")
+_COMPARATIVE = re.compile(r"(?i)(?<!\w)(?:cao|thấp|nhiều|ít)\s+hơn(?!\w)|(?<!\w)vượt(?!\w)")
+_SUBLIST = re.compile(r"\((?![^()\d;]{1,16}\))|(?i:(?<!\w)(?:trong\s+đó|trong\s+số\s+đó|bao\s+gồm|gồm)(?!\w))")
+_SHORT_PAREN = re.compile(r"\([^()\d;]{1,16}\)")
+_NOT_SEPARATOR_BEFORE = re.compile(r"(?i)(?<!\w)(?:đối|so|cùng|tương\s+ứng|kèm\s+theo|kèm)\s+\Z")
+_SKIP_BEFORE_NOUN = re.compile(r"(?:\s|\(|các\s|những\s|mỗi\s)*", re.IGNORECASE)
+_FILLER_BEFORE = r"(?:\s+(?:thêm|được|tới|lên|xuống|mạnh|đến|ở\s+mức))*"
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+    index: int
+
+
+@dataclass
+class CueMatch:
+    start: int
+    end: int
+    cues: list[Cue]
+
+
+@dataclass
+class Mention:
+    """A number mention and what the rules made of it."""
+
+    number: NumberMention
+    sentence: Sentence
+    unit: str
+    family: str
+    noun_end: int
+    segment: tuple[int, int] = (0, 0)
+    loose: tuple[int, int] = (0, 0)
+    clause: tuple[int, int] = (0, 0)
+    status: str = "unlabelled"  # metric | share | change | unlabelled
+    reason: str = ""
+    metric: str | None = None
+    cue: Cue | None = None
+    cue_span: tuple[int, int] | None = None
+    confidence: float = 0.0
+    share: float | None = None
+    share_of: int | None = None  # index of the mention this percent is the share of
+    is_target: bool = False
+
+    @property
+    def start(self) -> int:
+        return self.number.start
+
+    @property
+    def end(self) -> int:
+        return self.number.end
+
+
+class MentionContext(str):
+    """What the classifier hook receives: the clause around a number (a str), with the
+    full text and the number's offsets as attributes `text`, `start`, `end`."""
+
+    text: str
+    start: int
+    end: int
+
+    def __new__(cls, clause: str, text: str, start: int, end: int) -> "MentionContext":
+        obj = super().__new__(cls, clause)
+        obj.text, obj.start, obj.end = text, start, end
+        return obj
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _sentences(text: str) -> list[Sentence]:
+    paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
+    out = []
+    for index, (start, end) in enumerate(split_sentences(text)):
+        paragraph = bisect.bisect_right(paragraph_starts, start) - 1
+        out.append(Sentence(start, end, paragraph, index))
+    return out
+
+
+def _cue_matches(lex: Lexicon, text: str, start: int, end: int) -> list[CueMatch]:
+    found = [CueMatch(m.start(), m.end(), lex.cues_for(m.group())) for m in lex.cue_re.finditer(text, start, end)]
+    for pattern, cue in lex.gap_cues:
+        for m in pattern.finditer(text, start, end):
+            found.append(CueMatch(m.start(), m.end(), [cue]))
+    found.sort(key=lambda c: (c.start, -c.end))
+    return found
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(s < pos < e for s, e in spans)
+
+
+def _ends_with(lex: Lexicon, kind: str, text: str) -> re.Match | None:
+    """The marker of `kind` that ends `text` (only spaces after it), if any."""
+    pattern = lex.marker_re.get(kind)
+    if pattern is None:
+        return None
+    last = None
+    for m in pattern.finditer(text):
+        if not text[m.end():].strip():
+            if last is None or m.start() < last.start():
+                last = m
+    return last
+
+
+def _counted_noun(lex: Lexicon, text: str, pos: int, limit: int) -> tuple[str | None, int]:
+    """(family, end) of the noun right after a number, or (None, pos)."""
+    skip = _SKIP_BEFORE_NOUN.match(text, pos, limit)
+    at = skip.end() if skip else pos
+    m = lex.noun_re.match(text, at, limit)
+    if m is None:
+        return None, pos
+    return lex.noun_family.get(" ".join(m.group().replace(",", " ").lower().split())), m.end()
+
+
+def _noun_before(lex: Lexicon, text: str, start: int, pos: int) -> str | None:
+    """The family of the nearest metric noun before `pos` in text[start:pos]."""
+    family = None
+    for m in lex.noun_re.finditer(text, start, pos):
+        key = " ".join(m.group().replace(",", " ").lower().split())
+        if key in lex.noun_lookback:
+            family = lex.noun_family.get(key)
+    return family
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+@dataclass
+class TextAnalysis:
+    text: str
+    sentences: list[Sentence]
+    mentions: list[Mention]
+    cue_matches: dict[int, list[CueMatch]] = field(default_factory=dict)  # sentence index -> cues
+
+
+def analyze_text(
+    text: str,
+    excluded: list[tuple[int, int]] | None = None,
+    classifier: Classifier | None = None,
+) -> TextAnalysis:
+    """Find and label the number mentions of a normalized text (no periods/subjects yet).
+
+    excluded: spans (time expressions) whose numbers are not figures.
+    """
+    lex = lexicon()
+    sentences = _sentences(text)
+    excluded = sorted(excluded or [])
+    analysis = TextAnalysis(text, sentences, [])
+    previous_rows: list[Mention] = []  # labelled mentions of the previous sentence (same paragraph)
+    last_paragraph = -1
+    for sentence in sentences:
+        if sentence.paragraph != last_paragraph:
+            previous_rows = []
+            last_paragraph = sentence.paragraph
+        cues = _cue_matches(lex, text, sentence.start, sentence.end)
+        analysis.cue_matches[sentence.index] = cues
+        mentions = _sentence_mentions(lex, text, sentence, excluded)
+        if not mentions:
+            continue
+        _segment(lex, text, sentence, mentions, cues)
+        _label(lex, text, sentence, mentions, cues, previous_rows)
+        _apply_contexts(lex, text, mentions)
+        if classifier is not None:
+            _classify(lex, text, mentions, classifier)
+        analysis.mentions.extend(mentions)
+        rows = [m for m in mentions if m.status == "metric"]
+        if rows:
+            previous_rows = rows
+    return analysis
+
+
+def _sentence_mentions(lex: Lexicon, text: str, sentence: Sentence, excluded: list[tuple[int, int]]) -> list[Mention]:
+    out: list[Mention] = []
+    for number in find_numbers(text, sentence.start, sentence.end):
+        if any(s < number.end and number.start < e for s, e in excluded):
+            continue
+        before = text[max(sentence.start, number.start - 30):number.start]
+        after_limit = min(sentence.end, number.end + 40)
+        unit = "percent" if number.unit == "percent" else "count"
+        rank_cue = _ends_with(lex, "rank", before)
+        if unit != "percent" and rank_cue is not None and not re.search(r"(?i)sắp\s+$", before[:rank_cue.start()]):
+            unit = "rank"
+        family, noun_end = _counted_noun(lex, text, number.end, after_limit)
+        if unit == "count" and family == "score":
+            unit = "score"
+        if unit == "rank":
+            family, noun_end = "none", number.end
+        out.append(Mention(number, sentence, unit, family or "none", noun_end))
+    return out
+
+
+def _segment(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Mention], cues: list[CueMatch]) -> None:
+    """Set each mention's segment, loose region and clause (see the module docstring).
+
+    Between two mentions the cut falls at the last separator (punctuation or a word such
+    as "và", "trong đó"); around a mention the tight segment stops at punctuation only,
+    so "được tiếp nhận và xử lý trực tuyến" stays with its figure. A short parenthesis
+    without digits ("(DVC)", "(HS)") is transparent.
+    """
+    protected = [(c.start, c.end) for c in cues]
+    transparent = [m.span() for m in _SHORT_PAREN.finditer(text, sentence.start, sentence.end)]
+    punctuation: list[tuple[int, int]] = []
+    for m in _PUNCT_SEPARATOR.finditer(text, sentence.start, sentence.end):
+        if _inside(protected, m.start()) or any(a <= m.start() < b for a, b in transparent):
+            continue
+        punctuation.append((m.start(), m.end()))
+    words: list[tuple[int, int]] = []
+    for m in lex.marker_re["separator"].finditer(text, sentence.start, sentence.end):
+        if any(a <= m.start() < b for a, b in protected):
+            continue
+        if _NOT_SEPARATOR_BEFORE.search(text, max(sentence.start, m.start() - 12), m.start()):
+            continue  # "đối với", "so với": part of a phrase
+        words.append((m.start(), m.end()))
+    clause_cuts = [m.start() for m in _CLAUSE_SEPARATOR.finditer(text, sentence.start, sentence.end)]
+
+    def clause_of(pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(clause_cuts, pos)
+        start = clause_cuts[i - 1] + 1 if i > 0 else sentence.start
+        end = clause_cuts[i] if i < len(clause_cuts) else sentence.end
+        return start, end
+
+    cuts = [sentence.start]
+    for prev, cur in zip(mentions, mentions[1:]):
+        lo, hi = prev.end, cur.number.start
+        # punctuation first: in "2.171, lũy kế đã và đang giải quyết … 6.302" the "và"
+        # joins two verbs, the comma separates the figures
+        between = [a for a, _ in punctuation if lo <= a < hi] or [a for a, _ in words if lo <= a < hi]
+        if between:
+            cuts.append(between[-1])
+        else:
+            cuts.append(max(lo, min(prev.noun_end, hi)))
+    cuts.append(sentence.end)
+    for i, mention in enumerate(mentions):
+        left, right = cuts[i], cuts[i + 1]
+        # the loose region reaches the neighbouring figures, skipping numbers of other
+        # things ("16 quyết định … của 13 sở, ngành với 865 TTHC")
+        figures_before = [m for m in mentions[:i] if m.family not in ("other", "change")]
+        figures_after = [m for m in mentions[i + 1:] if m.family not in ("other", "change")]
+        gap_left = figures_before[-1].end if figures_before else sentence.start
+        gap_right = figures_after[0].number.start if figures_after else sentence.end
+        clause = clause_of(mention.start)
+        before = [a for a, b in punctuation if left <= a and b <= mention.start]
+        seg_start = max(left, before[-1]) if before else left
+        after = [a for a, _ in punctuation if mention.end <= a < right]
+        seg_end = after[0] if after else right
+        seg_start, seg_end = max(seg_start, clause[0]), min(seg_end, clause[1])
+        mention.segment = (seg_start, max(seg_end, mention.end))
+        stop = _SUBLIST.search(text, mention.end, gap_right)
+        if stop is not None:
+            gap_right = stop.start()
+        mention.loose = (max(gap_left, clause[0]), min(gap_right, clause[1]))
+        mention.clause = clause
+
+
+def _compatible(cue: Cue, mention: Mention) -> bool:
+    if mention.unit not in cue.units:
+        return False
+    family = mention.family
+    return family in cue.nouns
+
+
+def _best_cue(
+    mention: Mention, cues: list[CueMatch], region: tuple[int, int], scopes: tuple[str, ...], by_distance: bool
+) -> tuple[Cue, CueMatch] | None:
+    best = None
+    best_key = None
+    for match in cues:
+        if match.start < region[0] or match.end > region[1]:
+            continue
+        if match.start < mention.end and mention.start < match.end:
+            continue
+        distance = mention.start - match.end if match.end <= mention.start else match.start - mention.end
+        for cue in match.cues:
+            if cue.scope not in scopes or not _compatible(cue, mention):
+                continue
+            key = (distance, -cue.priority) if by_distance else (-cue.priority, distance)
+            if best_key is None or key < best_key:
+                best, best_key = (cue, match), key
+    return best
+
+
+def _family_from_context(lex: Lexicon, text: str, mention: Mention) -> None:
+    if mention.family == "none" and mention.unit in ("count", "percent"):
+        family = _noun_before(lex, text, mention.segment[0], mention.start)
+        if family is not None:
+            mention.family = family
+
+
+def _is_change(lex: Lexicon, text: str, mention: Mention) -> bool:
+    if mention.family == "change":
+        return True
+    before = text[max(mention.sentence.start, mention.start - 40):mention.start]
+    if re.search(r"(?i)(?<!\w)từ\s*$", before) and re.match(r"(?i)\s*(?:\S+\s+){0,2}?(?:xuống|lên|đến|tới)(?!\w)", text[mention.end:mention.end + 30]):
+        return True  # "giảm từ 10,85% xuống còn 1,31%": the starting point
+    if re.search(r"(?i)(?<!\w)còn\s*$", before):
+        return False
+    verb = re.search(rf"(?i)(?:{lex.marker_re['change'].pattern}){_FILLER_BEFORE}\s*$", before)
+    if verb is None:
+        lead = text[mention.segment[0]:mention.start]
+        return mention.unit == "percent" and mention.family == "none" and bool(_COMPARATIVE.search(lead))
+    if mention.unit == "score" or mention.family in ("score", "none", "other"):
+        around = text[mention.segment[0]:max(mention.segment[1], mention.loose[1])]
+        if mention.unit == "score" or mention.family == "score":
+            return True
+        return bool(lex.marker_re["comparison"].search(around))
+    return False
+
+
+def _share_like(lex: Lexicon, text: str, mention: Mention, previous: Mention | None) -> bool:
+    """A percent that states the share of the figure just before it."""
+    if mention.unit != "percent" or previous is None or previous.unit == "percent":
+        return False
+    if previous.status != "metric" or previous.share is not None:
+        return False
+    if previous.clause != mention.clause and not text[previous.end:mention.start].strip(" ,;()").lower().startswith(("đạt", "chiếm", "tỷ lệ", "tỉ lệ")):
+        return False
+    lead = text[mention.segment[0]:mention.number.start]
+    lead = re.sub(r"[\s,;:()\[\]–-]+", " ", lead).strip()
+    if not lead:
+        return True
+    words = lead
+    share_re = lex.marker_re["share"]
+    stripped = share_re.sub(" ", words).strip()
+    if not stripped:
+        return True
+    if mention.metric is not None and _same_share_metric(mention.metric, previous.metric):
+        return True
+    return False
+
+
+def _leads_share(lex: Lexicon, text: str, mention: Mention) -> bool:
+    """A percent introduced only by share words ("(chiếm 2,16%)", ", đạt 57,41%")."""
+    if mention.unit != "percent":
+        return False
+    lead = re.sub(r"[\s,;:()\[\]–-]+", " ", text[mention.segment[0]:mention.number.start]).strip()
+    return not lex.marker_re["share"].sub(" ", lead).strip()
+
+
+def _same_share_metric(a: str | None, b: str | None) -> bool:
+    canon = {"dossier.on_time": "dossier.on_time_or_early"}
+    return a is not None and b is not None and canon.get(a, a) == canon.get(b, b)
+
+
+def _unless_present(cues: list[CueMatch], metric: str, sentence: Sentence) -> bool:
+    return any(c.metric == metric for match in cues for c in match.cues)
+
+
+def _choose_metric(mention: Mention, cues: list[CueMatch]) -> None:
+    levels = (
+        ("segment", mention.segment, ("segment", "clause", "sentence"), False),
+        ("loose", mention.loose, ("segment", "clause", "sentence"), False),
+        ("clause", mention.clause, ("clause", "sentence"), True),
+        ("sentence", (mention.sentence.start, mention.sentence.end), ("sentence",), True),
+    )
+    for level, region, scopes, by_distance in levels:
+        found = _best_cue(mention, cues, region, scopes, by_distance)
+        if found is None:
+            continue
+        cue, match = found
+        if cue.metric == NO_METRIC:
+            mention.reason = f"blocked by '{cue.phrase}'"
+            return
+        metric = cue.metric_for(mention.unit)
+        if mention.unit == "percent" and cue.percent_metric and cue.unless_metric and _unless_present(
+            cues, cue.unless_metric, mention.sentence
+        ):
+            metric = cue.metric
+        if cue.unless_metric and not cue.percent_metric and _unless_present(cues, cue.unless_metric, mention.sentence):
+            metric = "dossier.on_time" if metric == "dossier.on_time_or_early" else metric
+        mention.metric = metric
+        mention.cue = cue
+        mention.cue_span = (match.start, match.end)
+        mention.confidence = CONFIDENCE[level] - (0.1 if cue.priority <= WEAK_PRIORITY else 0.0)
+        mention.status = "metric"
+        return
+    mention.reason = "no cue"
+
+
+def _label(
+    lex: Lexicon,
+    text: str,
+    sentence: Sentence,
+    mentions: list[Mention],
+    cues: list[CueMatch],
+    previous_rows: list[Mention],
+) -> None:
+    previous: Mention | None = None
+    sentence_rows: list[Mention] = []
+    for index, mention in enumerate(mentions):
+        _family_from_context(lex, text, mention)
+        if _is_change(lex, text, mention):
+            mention.status, mention.reason = "change", "change amount"
+            previous = mention
+            continue
+        if mention.family in ("other", "change"):
+            mention.reason = "not a metric noun"
+        else:
+            following = mentions[index + 1] if index + 1 < len(mentions) else None
+            if following is not None and mention.unit != "percent" and _leads_share(lex, text, following):
+                # "Có 90 hồ sơ (chiếm 2,16%), các cơ quan thụ lý trả lại hồ sơ": the cue
+                # may stand after the stated share
+                mention.loose = (mention.loose[0], max(mention.loose[1], following.loose[1]))
+            _choose_metric(mention, cues)
+        if _share_like(lex, text, mention, previous):
+            mention.status, mention.metric, mention.reason = "share", previous.metric, "stated share"
+            mention.share_of = mentions.index(previous)
+            previous.share = float(mention.number.value)
+            continue
+        if mention.status != "metric" and mention.family not in ("other", "change") and not mention.reason.startswith("blocked"):
+            _inherit(lex, text, sentence, mention, sentence_rows, previous_rows)
+        elif mention.status == "metric" and mention.cue is not None and mention.cue.priority <= WEAK_PRIORITY:
+            _inherit(lex, text, sentence, mention, sentence_rows, previous_rows, only_breakdown=True)
+        if mention.status == "metric":
+            sentence_rows.append(mention)
+        previous = mention
+    _fill_backwards(mentions, cues)
+
+
+def _fill_backwards(mentions: list[Mention], cues: list[CueMatch]) -> None:
+    """"trên 90% … tại cấp tỉnh, trên 80% … tại cấp huyện và trên 60% tại cấp xã được xử
+    lý trên môi trường mạng": figures listed before a shared cue take its metric."""
+    for index in range(len(mentions) - 2, -1, -1):
+        mention, following = mentions[index], mentions[index + 1]
+        if mention.status != "unlabelled" or mention.reason != "no cue" or following.status != "metric":
+            continue
+        if following.unit != mention.unit or following.clause != mention.clause or following.cue_span is None:
+            continue
+        if following.cue_span[0] < following.end and following.reason != "inherited backwards":
+            continue
+        if any(mention.end <= c.start and c.end <= following.start for c in cues):
+            continue
+        if mention.family not in ("none", _family_of_metric(following.metric or "")):
+            continue
+        mention.metric, mention.cue, mention.cue_span = following.metric, following.cue, following.cue_span
+        mention.confidence = INHERIT_PARALLEL
+        mention.status, mention.reason = "metric", "inherited backwards"
+
+
+def _family_of_metric(metric: str) -> str:
+    return metric.split(".")[0]
+
+
+def _inherit(
+    lex: Lexicon,
+    text: str,
+    sentence: Sentence,
+    mention: Mention,
+    sentence_rows: list[Mention],
+    previous_rows: list[Mention],
+    only_breakdown: bool = False,
+) -> None:
+    """A figure without its own cue takes the metric of the figure it breaks down."""
+    family = mention.family
+    if family in ("none", "score") and mention.unit not in ("percent",):
+        return
+    candidates = sentence_rows or previous_rows
+    if not candidates:
+        return
+    lead = text[mention.segment[0]:mention.start]
+    if re.search(r"(?i)(?<!\w)còn\s+lại(?!\w)", text[mention.segment[0]:mention.segment[1]]):
+        return
+    # breakdown: a marker between the parent figure and this one
+    parent = None
+    for row in reversed(sentence_rows):
+        between = text[row.end:mention.start]
+        if lex.marker_re["breakdown"].search(between) or "(" in between:
+            parent = row
+            break
+    if parent is None and not sentence_rows and previous_rows:
+        opening = text[sentence.start:mention.start]
+        if re.match(rf"(?i)\s*(?:{lex.marker_re['breakdown'].pattern})", opening):
+            parent = previous_rows[-1]
+    confidence = INHERIT_BREAKDOWN
+    if parent is None and sentence_rows and not only_breakdown:
+        # "giảm 203 chỉ tiêu biên chế hành chính và 2.458 chỉ tiêu biên chế sự nghiệp"
+        last = sentence_rows[-1]
+        if (re.fullmatch(r"(?i)[\s,]*(?:và|hoặc)?\s*", lead) and last.clause == mention.clause
+                and family not in ("none",) and _family_of_metric(last.metric or "") == family):
+            parent = last
+    if parent is None:
+        if only_breakdown:
+            return
+        # parallel list: the clause opens with who or which level the figure is about;
+        # a bare percent after a percent row ("chỉ tiêu 60% ...; kết quả đạt 63,5%")
+        bare_percent = mention.unit == "percent" and mention.family == "none" and candidates[-1].unit == "percent"
+        if not _opens_with_holder(lex, lead) and not bare_percent:
+            return
+        parent = candidates[-1] if bare_percent else candidates[0]
+        confidence = INHERIT_PARALLEL
+    if parent.metric is None:
+        return
+    parent_family = _family_of_metric(parent.metric)
+    if family not in ("none",) and family != parent_family and not (family == "tthc" and parent_family == "dvctt"):
+        return
+    if mention.unit != parent.unit and not (mention.unit == "count" and parent.unit == "count"):
+        if not (mention.unit == "percent" and parent.unit == "percent"):
+            return
+    mention.metric = parent.metric
+    mention.cue = parent.cue
+    mention.cue_span = parent.cue_span
+    mention.confidence = confidence
+    mention.status = "metric"
+    mention.reason = "inherited"
+
+
+_HOLDER_OPENING = re.compile(
+    r"(?i)^\s*(?:(?:riêng|còn|trong\s+khi|tại|ở|đối\s+với|với)\s+)?(?:các\s+)?"
+    r"(?:cấp\s+(?:tỉnh|huyện|xã)|sở|công\s+an|bảo\s+hiểm|bưu\s+điện|trung\s+tâm|văn\s+phòng|ubnd|"
+    r"huyện|thị\s+xã|thành\s+phố|tp\.?|xã|phường|thị\s+trấn|chi\s+nhánh|cục|kho\s+bạc|ban)(?!\w)"
+)
+
+
+def _opens_with_holder(lex: Lexicon, lead: str) -> bool:
+    lead = re.sub(r"(?i)^[\s,;:()–-]*(?:(?:và|hoặc|còn)\s+)?", "", lead)
+    return bool(_HOLDER_OPENING.match(lead))
+
+
+def _apply_contexts(lex: Lexicon, text: str, mentions: list[Mention]) -> None:
+    """Modifiers map the metrics of the figures after them in their clause."""
+    if lex.context_re is None:
+        return
+    for mention in mentions:
+        if mention.status != "metric" or mention.metric is None:
+            continue
+        clause_start = mention.clause[0]
+        for m in lex.context_re.finditer(text, clause_start, max(mention.start, mention.segment[1])):
+            if mention.cue_span and m.start() >= mention.cue_span[0] and m.end() <= mention.cue_span[1]:
+                continue
+            if m.start() > mention.end and m.start() >= mention.segment[1]:
+                continue
+            mapping = lex.contexts.get(" ".join(m.group().lower().split()), {})
+            if mention.metric in mapping:
+                mention.metric = mapping[mention.metric]
+                break
+
+
+def _classify(lex: Lexicon, text: str, mentions: list[Mention], classifier: Classifier) -> None:
+    for mention in mentions:
+        ambiguous = mention.status == "metric" and mention.confidence < AMBIGUOUS_BELOW
+        if mention.status != "unlabelled" and not ambiguous:
+            continue
+        context = MentionContext(text[mention.clause[0]:mention.clause[1]], text, mention.start, mention.end)
+        decision = classifier(context)
+        if not decision:
+            continue
+        metric, probability = decision
+        if metric not in lex.keys:
+            continue
+        if ambiguous and (metric == mention.metric or probability <= mention.confidence):
+            continue
+        mention.metric = metric
+        mention.confidence = round(float(probability), 4)
+        mention.status = "metric"
+        mention.reason = "classifier"
+        mention.cue = None
