@@ -50,11 +50,13 @@ __all__ = [
     "district_names",
     "commune_names",
     "province_for_url",
+    "host_of",
     "province_for_domain",
     "province_for_tag",
     "source_tags",
     "place_stoplist_phrases",
     "surnames",
+    "read_phrase_list",
 ]
 
 MERGER_DATE = "2025-07-01"
@@ -348,6 +350,15 @@ def province_for_domain(host: str) -> str | None:
     return None
 
 
+def host_of(url: str) -> str | None:
+    """Host name of a URL or bare host, lowercase, without "www."."""
+    text = url.strip()
+    host = urlsplit(text if "//" in text else "//" + text).hostname
+    if host and host.startswith("www."):
+        host = host[4:]
+    return host
+
+
 def province_for_url(url: str | None) -> str | None:
     """Canonical province name of a source URL's domain (data/domains.csv), or None.
 
@@ -355,8 +366,7 @@ def province_for_url(url: str | None) -> str | None:
     """
     if not url:
         return None
-    text = url.strip()
-    host = urlsplit(text if "//" in text else "//" + text).hostname
+    host = host_of(url)
     return province_for_domain(host) if host else None
 
 
@@ -371,7 +381,8 @@ def province_for_tag(tag: str) -> str | None:
     return source_tags().get(tag.strip().strip("()").upper())
 
 
-def _read_lines(name: str) -> tuple[str, ...]:
+def read_phrase_list(name: str) -> tuple[str, ...]:
+    """Lines of a bundled one-phrase-per-line file, normalized, without blanks and # comments."""
     try:
         with data_path(name).open(encoding="utf-8") as handle:
             return tuple(
@@ -384,10 +395,10 @@ def _read_lines(name: str) -> tuple[str, ...]:
 @lru_cache(maxsize=None)
 def place_stoplist_phrases() -> tuple[str, ...]:
     """Phrases that contain a province name but are not a province (data/place_stoplist.txt)."""
-    return _read_lines("place_stoplist.txt")
+    return read_phrase_list("place_stoplist.txt")
 
 
 @lru_cache(maxsize=None)
 def surnames() -> frozenset[str]:
     """Vietnamese family names (data/surnames.txt)."""
-    return frozenset(_read_lines("surnames.txt"))
+    return frozenset(read_phrase_list("surnames.txt"))

@@ -9,17 +9,21 @@ from typing import Any
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from cchc_nlp.records import add_entity
+from cchc_nlp.records import ENTITY_LABELS
 
 __all__ = [
     "UPPER",
     "LOWER",
     "LETTER",
     "phrase_pattern",
+    "phrase_alternation",
     "phrase_regex",
     "emit",
     "sync_spans",
+    "doc_text",
+    "release_caches",
     "article_date",
+    "dateline_date",
     "entity_index",
     "is_capitalized",
     "SPANS_KEY",
@@ -56,8 +60,8 @@ def phrase_pattern(phrase: str) -> str:
     return "".join(parts)
 
 
-def phrase_regex(phrases: Iterable[str], *, ignore_case: bool = False, cap_first: bool = True) -> re.Pattern:
-    """One compiled regex matching any of the phrases as whole words, longest first.
+def phrase_alternation(phrases: Iterable[str], *, ignore_case: bool = False, cap_first: bool = True) -> str:
+    """Regex source (a non-capturing group) matching any of the phrases, longest first.
 
     ignore_case: letters after the first match in any case ("Ban chỉ đạo" = "Ban Chỉ đạo",
     "SỞ NỘI VỤ"); cap_first: the first letter must be as written (else either case).
@@ -80,47 +84,132 @@ def phrase_regex(phrases: Iterable[str], *, ignore_case: bool = False, cap_first
         alternation = "|".join(phrase_pattern(tail) if tail else "" for tail in ordered)
         scope = "(?i:" if ignore_case else "(?:"
         branches.append(re.escape(first) + scope + alternation + ")")
-    return re.compile(r"(?<![\w/])(?:" + "|".join(branches) + r")(?!\w)")
+    return "(?:" + "|".join(branches) + ")"
 
 
-def emit(doc: Doc, label: str, start: int, end: int, norm: str | None = None, **attrs: Any) -> dict[str, Any]:
-    """Add an entity record (cchc_nlp.records.add_entity) for doc.text[start:end]."""
-    return add_entity(doc, label, start, end, norm, **attrs)
+def phrase_regex(phrases: Iterable[str], *, ignore_case: bool = False, cap_first: bool = True) -> re.Pattern:
+    """One compiled regex matching any of the phrases as whole words (see phrase_alternation)."""
+    body = phrase_alternation(phrases, ignore_case=ignore_case, cap_first=cap_first)
+    return re.compile(r"(?<![\w/])" + body + r"(?!\w)")
+
+
+TEXT_CACHE_KEY = "cchc_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """doc.text, built once per Doc for all the taggers (spaCy rebuilds it on each access).
+
+    Kept in doc.user_data until cchc_article_province, the last tagger, drops it.
+    """
+    text = doc.user_data.get(TEXT_CACHE_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[TEXT_CACHE_KEY] = text
+    return text
+
+
+def emit(doc: Doc, records: Iterable[dict[str, Any]]) -> None:
+    """Append entity records to doc._.entities, in the shape of cchc_nlp.records.add_entity.
+
+    Each item has label, start, end, norm and attrs (a dict: DATE/PERIOD records have
+    attrs named start/end, which add_entity's keyword arguments cannot carry). doc.text
+    is built once for the batch (add_entity rebuilds it on every call).
+    """
+    text = doc_text(doc)
+    if doc._.entities is None:
+        doc._.entities = []
+    for item in records:
+        if item["label"] not in ENTITY_LABELS:
+            raise ValueError(f"unknown entity label {item['label']!r}; expected one of {', '.join(ENTITY_LABELS)}")
+        start, end = item["start"], item["end"]
+        doc._.entities.append({
+            "label": item["label"],
+            "text": text[start:end],
+            "start": start,
+            "end": end,
+            "norm": item.get("norm"),
+            "attrs": {key: value for key, value in (item.get("attrs") or {}).items() if value is not None},
+        })
+
+
+SYNCED_KEY = "cchc_spans_synced"
 
 
 def sync_spans(doc: Doc) -> None:
-    """Rebuild doc.spans["entities"] (all records) and doc.ents (longest non-overlapping)."""
-    spans: list[Span] = []
-    for record in doc._.entities or []:
+    """Bring doc.spans["entities"] (all records) and doc.ents (longest non-overlapping) up to date.
+
+    Only records added since the last call are converted (the count is kept in
+    doc.user_data); spans are expanded to token boundaries.
+    """
+    records = doc._.entities or []
+    done = doc.user_data.get(SYNCED_KEY, 0)
+    if done == len(records) and SPANS_KEY in doc.spans:
+        return
+    spans: list[Span] = list(doc.spans[SPANS_KEY]) if done and SPANS_KEY in doc.spans else []
+    for record in records[done if spans else 0 :]:
         span = doc.char_span(record["start"], record["end"], label=record["label"], alignment_mode="expand")
         if span is not None and len(span):
             spans.append(span)
     doc.spans[SPANS_KEY] = spans
     doc.ents = filter_spans(spans)
+    doc.user_data[SYNCED_KEY] = len(records)
+
+
+def release_caches(doc: Doc) -> None:
+    """Drop the per-Doc caches of the taggers (text, sync count) once tagging is over."""
+    for key in (TEXT_CACHE_KEY, SYNCED_KEY):
+        doc.user_data.pop(key, None)
 
 
 def article_date(doc: Doc) -> str | None:
-    """The date relative expressions and place names are resolved at.
+    """The date relative expressions and place names are resolved at (ISO string or None).
 
-    doc._.published, else the first page-chrome dateline in the text (cchc_nlp.dates,
-    when that module is available), else None. Cached in doc.user_data.
+    doc._.published; else the page-chrome dateline of a page dump (`dateline_date`);
+    else None. Cached in doc.user_data["cchc_article_date"].
     """
     if doc._.published:
         return doc._.published
-    cached = doc.user_data.get("cchc_article_date", "")
-    if cached != "":
-        return cached
-    found = None
-    try:
-        from cchc_nlp.dates import find_datelines
-    except ImportError:
-        find_datelines = None
-    if find_datelines is not None:
-        candidates = find_datelines(doc.text)
-        if candidates:
-            found = candidates[0][2].date().isoformat()
-    doc.user_data["cchc_article_date"] = found
-    return found
+    if "cchc_article_date" not in doc.user_data:
+        doc.user_data["cchc_article_date"] = dateline_date(doc_text(doc))
+    return doc.user_data["cchc_article_date"]
+
+
+_LINE_RE = re.compile(r"[^\n]*")
+BODY_LINE_CHARS = 200
+CHROME_LINE_CHARS = 60
+
+
+def dateline_date(text: str) -> str | None:
+    """Publication date of a page dump from its chrome datelines (cchc_nlp.dates.find_datelines).
+
+    A dateline counts when it carries a clock time or stands on a short line of its own
+    ("Thứ 2 Ngày 26/12/2016"); dates inside body sentences do not. Of those before the
+    first body paragraph the last wins (a crawl or update stamp often comes first);
+    otherwise the first one. None when there is none.
+
+    >>> dateline_date("Thứ Ba, 19/02/2019 4:49:58 CH\\nNgày 04/07/2018 21:47:04\\nTiêu đề")
+    '2018-07-04'
+    >>> dateline_date("Ngày 02/7/2018, Sở Nội vụ tỉnh tổ chức hội nghị sơ kết công tác năm.") is None
+    True
+    """
+    from cchc_nlp.dates import find_datelines
+
+    body_start = None
+    chrome: list[tuple[int, str]] = []
+    line_spans = [(m.start(), m.end()) for m in _LINE_RE.finditer(text)]
+    for start, end, stamp in find_datelines(text):
+        line = next(((s, e) for s, e in line_spans if s <= start <= e), (start, end))
+        short = len(text[line[0] : line[1]].strip()) <= CHROME_LINE_CHARS
+        if short or (stamp.hour, stamp.minute, stamp.second) != (0, 0, 0):
+            chrome.append((start, stamp.date().isoformat()))
+    if not chrome:
+        return None
+    for s, e in line_spans:
+        if e - s > BODY_LINE_CHARS:
+            body_start = s
+            break
+    before = [iso for start, iso in chrome if body_start is None or start < body_start]
+    return before[-1] if before else chrome[0][1]
 
 
 def entity_index(doc: Doc, labels: Iterable[str]) -> dict[int, list[dict[str, Any]]]:

@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from cchc_nlp.resources import read_csv
-from cchc_nlp.tag._common import emit, phrase_regex, sync_spans
+from cchc_nlp.tag._common import doc_text, emit, phrase_regex, sync_spans
 
 __all__ = ["find_legal_docs", "LegalDocTagger", "parse_doc_number"]
 
@@ -145,8 +145,7 @@ class LegalDocTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         dates = [r for r in doc._.entities or [] if r["label"] == "DATE"]
-        for record in find_legal_docs(doc.text, dates):
-            emit(doc, "LEGAL_DOC", record["start"], record["end"], record["norm"], **record["attrs"])
+        emit(doc, find_legal_docs(doc_text(doc), dates))
         sync_spans(doc)
         return doc
 

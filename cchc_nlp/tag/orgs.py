@@ -37,7 +37,7 @@ from spacy.tokens import Doc
 
 from cchc_nlp import gazetteer as gz
 from cchc_nlp.resources import read_csv
-from cchc_nlp.tag._common import article_date, emit, entity_index, phrase_regex, sync_spans
+from cchc_nlp.tag._common import article_date, doc_text, emit, phrase_regex, sync_spans
 
 __all__ = ["OrgHead", "find_orgs", "OrgTagger", "org_heads", "org_norm"]
 
@@ -191,8 +191,7 @@ class OrgTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         places = [r for r in doc._.entities or [] if r["label"] in ("PROVINCE", "DISTRICT", "COMMUNE")]
-        for record in find_orgs(doc.text, places, article_date(doc)):
-            emit(doc, "ORG", record["start"], record["end"], record["norm"], **record["attrs"])
+        emit(doc, find_orgs(doc_text(doc), places, article_date(doc)))
         sync_spans(doc)
         return doc
 

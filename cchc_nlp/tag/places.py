@@ -42,7 +42,7 @@ from spacy.tokens import Doc
 from cchc_nlp import gazetteer as gz
 from cchc_nlp.normalize import fold_diacritics, normalize_text
 from cchc_nlp.resources import read_csv
-from cchc_nlp.tag._common import LETTER, UPPER, article_date, emit, phrase_regex, sync_spans
+from cchc_nlp.tag._common import LETTER, UPPER, article_date, doc_text, emit, phrase_regex, sync_spans
 
 __all__ = ["find_places", "PlaceTagger", "resolve_ambiguous_places"]
 
@@ -343,8 +343,7 @@ class PlaceTagger:
         _bare_province_re(), _folded_province_re(), _stoplist_re(), gz.commune_names()
 
     def __call__(self, doc: Doc) -> Doc:
-        for record in find_places(doc.text, article_date(doc)):
-            emit(doc, record["label"], record["start"], record["end"], record["norm"], **record["attrs"])
+        emit(doc, find_places(doc_text(doc), article_date(doc)))
         sync_spans(doc)
         return doc
 

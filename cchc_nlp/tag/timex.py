@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from cchc_nlp.dates import find_time_expressions
-from cchc_nlp.tag._common import article_date, emit, sync_spans
+from cchc_nlp.tag._common import article_date, doc_text, emit, sync_spans
 
 __all__ = ["find_times", "TimexTagger"]
 
@@ -55,10 +55,7 @@ class TimexTagger:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        for record in find_times(doc.text, article_date(doc)):
-            attrs = record["attrs"]
-            emit(doc, record["label"], record["start"], record["end"], record["norm"],
-                 start=attrs["start"], end=attrs["end"], kind=attrs["kind"], anchor=attrs["anchor"])
+        emit(doc, find_times(doc_text(doc), article_date(doc)))
         sync_spans(doc)
         return doc
 
