@@ -37,7 +37,15 @@ CHUNK_CHARS = 20_000
 
 # Components of the default pipeline, in order: (factory name, module that registers it).
 # A module that is not importable is an error, not a silent skip.
-DEFAULT_COMPONENTS: list[tuple[str, str]] = []
+DEFAULT_COMPONENTS: list[tuple[str, str]] = [
+    ("cchc_places", "cchc_nlp.tag.places"),
+    ("cchc_timex", "cchc_nlp.tag.timex"),
+    ("cchc_legal", "cchc_nlp.tag.legal"),
+    ("cchc_orgs", "cchc_nlp.tag.orgs"),
+    ("cchc_officials", "cchc_nlp.tag.officials"),
+    ("cchc_article_province", "cchc_nlp.tag.article_province"),
+    ("cchc_metrics", "cchc_nlp.metrics"),
+]
 
 # Doc extension attributes, registered once at import (spaCy's recommended pattern).
 DOC_EXTENSIONS: dict[str, Any] = {
