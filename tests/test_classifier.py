@@ -1,0 +1,237 @@
+"""The metric classifier: features, training set, reproducible skops file, safe loading,
+the extractor hook, and the model card's held-out claim."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import zipfile
+from types import SimpleNamespace
+
+import pytest
+
+from cchc_nlp import classifier, cli
+from cchc_nlp.errors import DataError, InputError
+
+CARD = json.loads(classifier.CARD_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """The model trained from the repository's dev gold, and its canonical bytes."""
+    pipeline, stats = classifier.train(classifier.DEV_GOLD)
+    return pipeline, stats, classifier.model_bytes(pipeline)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return classifier.load_model(classifier.MODEL_PATH)
+
+
+# --------------------------------------------------------------------------- features
+
+
+@pytest.mark.parametrize("text, number, expected", [
+    ("Toàn tỉnh đã tiếp nhận 7.182 hồ sơ; đã giải quyết 6.827 hồ sơ.", "7.182",
+     {"left": "toàn tỉnh đã tiếp nhận ", "right": " hồ sơ", "shape": "0.0"}),
+    # the clause starts after the semicolon and the digits of other numbers become 0
+    ("Toàn tỉnh đã tiếp nhận 7.182 hồ sơ; đã giải quyết 6.827 hồ sơ, đạt 95%.", "6.827",
+     {"left": "đã giải quyết ", "right": " hồ sơ, đạt 0%", "shape": "0.0"}),
+    # a sentence end cuts the left context; the percent sign is part of the shape
+    ("Năm 2020 có nhiều đổi mới. Tỷ lệ hồ sơ đúng hạn đạt 98,81% trong năm.", "98,81%",
+     {"left": "tỷ lệ hồ sơ đúng hạn đạt ", "right": " trong năm", "shape": "0,0%"}),
+    ("Chỉ số CCHC xếp thứ 42/63.", "42/63", {"left": "chỉ số cchc xếp thứ ", "right": "", "shape": "0/0"}),
+])
+def test_mention_context(text, number, expected):
+    start = text.index(number)
+    context = classifier.mention_context(text, start, start + len(number))
+    assert {key: context[key] for key in expected} == expected
+    assert context["near"] == context["left"][-classifier.NEAR_CHARS:]
+
+
+def test_mention_context_window_is_bounded():
+    text = "Trong giai đoạn vừa qua, " * 10 + "tiếp nhận 500 hồ sơ " + "và nhiều nội dung khác " * 5
+    start = text.index("500")
+    context = classifier.mention_context(text, start, start + 3)
+    assert len(context["left"]) <= classifier.LEFT_CHARS and context["left"].endswith("tiếp nhận ")
+    assert len(context["right"]) <= classifier.RIGHT_CHARS
+    with pytest.raises(InputError, match="outside a text"):
+        classifier.mention_context("abc", 2, 10)
+
+
+# --------------------------------------------------------------------------- training set
+
+
+def test_label_mentions_rows_shares_and_traps():
+    document = {
+        "text": "Năm 2020 tỉnh tiếp nhận 5.120 hồ sơ, đúng và trước hạn 4.998 hồ sơ, chiếm tỷ lệ 97,6%. "
+                "Chỉ số CCHC xếp thứ 20/63, tăng 3 bậc. Đã đơn giản hóa 112/197 thủ tục (đạt 56,85%).",
+        "metrics": [
+            {"metric": "dossier.received", "value": 5120, "unit": "count"},
+            {"metric": "dossier.on_time_or_early", "value": 4998, "unit": "count", "share": 97.6},
+            {"metric": "index.par.rank", "value": 20, "unit": "rank", "denominator": 63},
+            {"metric": "tthc.simplified", "value": 112, "unit": "count", "denominator": 197, "share": 56.85},
+            {"metric": "staff.cut", "value": 999, "unit": "count"},  # not in the text
+        ],
+    }
+    pairs, unlocated = classifier.label_mentions(document)
+    assert [(mention.raw, label) for mention, label in pairs] == [
+        ("5.120", "dossier.received"),
+        ("4.998", "dossier.on_time_or_early"),
+        ("97,6%", "none"),  # the stated share of the row before: not a second row
+        ("20/63", "index.par.rank"),
+        ("3", "none"),  # a change amount
+        ("112/197", "tthc.simplified"),
+        ("56,85%", "none"),
+    ]
+    assert unlocated == 1
+
+
+def test_training_set_of_the_dev_gold(trained):
+    _, stats, _ = trained
+    assert stats["documents"] >= 50 and stats["examples"] >= 200
+    per_class = stats["examples_per_class"]
+    assert per_class["none"] >= 30 and per_class["dossier.received"] >= 10
+    assert all(count >= classifier.MIN_EXAMPLES_PER_CLASS for count in per_class.values())
+    assert stats["gold_rows_unlocated"] <= 0.05 * stats["mentions"]
+
+
+def test_held_out_gold_is_never_training_data(tmp_path):
+    with pytest.raises(InputError, match="held-out gold is for evaluation only"):
+        classifier.training_examples(classifier.HELDOUT_GOLD)
+    assert cli.main(["train", "metric-classifier", "--gold", str(classifier.HELDOUT_GOLD),
+                     "--out", str(tmp_path / "m.skops")]) == 2
+    assert not (tmp_path / "m.skops").exists()
+
+
+# --------------------------------------------------------------------------- reproducibility
+
+
+def test_training_is_reproducible_and_matches_the_shipped_file(trained):
+    _, _, first = trained  # trained in this process; the shipped file in another one
+    gold_sha = hashlib.sha256(classifier.DEV_GOLD.read_bytes()).hexdigest()
+    assert gold_sha == CARD["training_data"]["sha256"], (
+        "tests/gold/metrics_dev.jsonl changed since the model was trained; "
+        "run `cchc-nlp train metric-classifier` and commit models/")
+    assert hashlib.sha256(first).hexdigest() == CARD["sha256"] == hashlib.sha256(classifier.MODEL_PATH.read_bytes()).hexdigest(), (
+        "the shipped model differs from a fresh training run (library versions or cchc_nlp.numbers changed?); "
+        "run `cchc-nlp train metric-classifier` and commit models/")
+
+
+def test_canonical_file_has_no_object_ids_or_timestamps(trained):
+    _, _, data = trained
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        schema = archive.read("schema.json").decode("utf-8")
+    assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+    names = [info.filename for info in infos]
+    assert names[0] == "schema.json" and all(name.split(".")[0].isdigit() for name in names[1:])
+    ids = [int(value) for value in __import__("re").findall(r'"__id__": (\d+)', schema)]
+    assert max(ids) < 10_000  # renumbered, not memory addresses
+
+
+def test_cli_writes_the_same_file(tmp_path, capsys):
+    out = tmp_path / "metric_classifier.skops"
+    assert cli.main(["train", "metric-classifier", "--out", str(out), "--no-card"]) == 0
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == CARD["sha256"]
+    assert "sha256 " + CARD["sha256"] in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def test_loading_refuses_untrusted_types(tmp_path):
+    import skops.io as sio
+    from sklearn.preprocessing import FunctionTransformer
+
+    path = tmp_path / "evil.skops"
+    sio.dump(FunctionTransformer(func=os.system), path)
+    with pytest.raises(DataError) as raised:
+        classifier.load_model(path)
+    message = str(raised.value)
+    assert "posix.system" in message or "nt.system" in message
+    assert "refusing to load" in message and "\n" not in message
+
+
+def test_loading_reports_missing_and_broken_files(tmp_path):
+    with pytest.raises(DataError, match="not found"):
+        classifier.load_model(tmp_path / "none.skops")
+    broken = tmp_path / "broken.skops"
+    broken.write_bytes(b"not a zip file")
+    with pytest.raises(DataError, match="not a skops file"):
+        classifier.load_model(broken)
+
+
+def test_shipped_model_loads_with_the_card(shipped):
+    assert shipped.sha256 == CARD["sha256"]
+    assert shipped.threshold == CARD["threshold"]
+    assert list(shipped.classes) == CARD["classes"] and "none" in shipped.classes
+    default = classifier.default_classifier()
+    assert default is not None and default.sha256 == CARD["sha256"]
+    assert classifier.enabled_by_default() is CARD["enabled_by_default"]
+
+
+# --------------------------------------------------------------------------- the hook
+
+
+@pytest.mark.parametrize("text, number, metric", [
+    ("Toàn tỉnh đã tiếp nhận 8.456 hồ sơ trong quý.", "8.456", "dossier.received"),
+    ("Chỉ số CCHC của tỉnh xếp thứ 17/63, tăng 3 bậc.", "17/63", "index.par.rank"),
+    ("Hội nghị có 120 đại biểu tham dự.", "120", None),
+])
+def test_classify(shipped, text, number, metric):
+    start = text.index(number)
+    decision = shipped.classify(text, start, start + len(number))
+    if metric is None:
+        assert decision is None
+    else:
+        assert decision[0] == metric and shipped.threshold <= decision[1] <= 1.0
+
+
+def test_hook_accepts_the_extractor_context_and_plain_forms(shipped):
+    from cchc_nlp.metrics import MentionContext
+
+    text = "Toàn tỉnh đã tiếp nhận 8.456 hồ sơ trong quý."
+    start, end = text.index("8.456"), text.index("8.456") + 5
+    expected = shipped.classify(text, start, end)
+    assert shipped(MentionContext(text[:end + 6], text, start, end)) == expected
+    assert shipped({"text": text, "start": start, "end": end}) == expected
+    assert shipped((text, start, end)) == expected
+    assert shipped(SimpleNamespace(text=text, start=start, end=end)) == expected
+    assert shipped(text) == expected  # a plain string: its first number
+    assert shipped("không có số nào") is None
+    with pytest.raises(InputError):
+        shipped(42)
+
+
+def test_probabilities_are_a_distribution(shipped):
+    context = classifier.mention_context("Đã giải quyết 6.827 hồ sơ.", 14, 19)
+    probabilities = shipped.probabilities([context, context])
+    assert probabilities.shape == (2, len(shipped.classes))
+    assert probabilities.sum(axis=1) == pytest.approx([1.0, 1.0])
+    assert shipped.probabilities([]).shape == (0, len(shipped.classes))
+
+
+# --------------------------------------------------------------------------- the card's claim
+
+
+def test_card_describes_data_versions_and_held_out_scores():
+    assert CARD["training_data"]["file"] == "tests/gold/metrics_dev.jsonl"
+    assert CARD["heldout"]["file"] == "tests/gold/metrics_heldout.jsonl"
+    assert set(CARD["versions"]) >= {"python", "scikit-learn", "skops", "numpy", "scipy"}
+    per_class = CARD["heldout"]["mentions"]["per_class"]
+    assert per_class and all({"precision", "recall", "f1", "support"} <= set(scores) for scores in per_class.values())
+    assert CARD["decision"].startswith("on" if CARD["enabled_by_default"] else "off")
+
+
+@pytest.mark.slow
+def test_held_out_effect_still_supports_the_cards_decision(shipped):
+    extraction = classifier.evaluate_extraction(shipped, classifier.HELDOUT_GOLD)
+    enabled, decision = classifier.decide_default(extraction)
+    assert enabled is CARD["enabled_by_default"], (
+        f"the held-out effect changed ({decision}); regenerate the card with `cchc-nlp train metric-classifier`")
+    if enabled:
+        delta = extraction["delta_metric_value"]
+        assert delta["recall"] > 0 and delta["precision"] >= -classifier.MAX_PRECISION_DROP
