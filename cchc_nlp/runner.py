@@ -125,7 +125,22 @@ def process_items(items: list[RawItem]) -> dict[str, Any]:
         rows["articles"].append({**article_record, **where})
         rows["entities"].extend({**r, **where} for r in entity_records)
         rows["metrics"].extend({**r, **where} for r in metric_records)
-    return {"tables": {table: to_table(table, rows[table]) for table in TABLES}, "skipped": dict(skipped)}
+    return {
+        "tables": {table: to_table(table, rows[table]) for table in TABLES},
+        "skipped": dict(skipped),
+        "pid": os.getpid(),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def peak_rss_mb() -> float | None:
+    """Peak resident memory of this process in MB (None where the OS does not tell)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1 << 20 if sys.platform == "darwin" else 1 << 10), 1)
 
 
 def _display_input(item: RawItem) -> str:
@@ -550,7 +565,8 @@ def environment() -> dict[str, Any]:
 
 
 def _models() -> dict[str, str]:
-    """The underthesea CRF models the text core uses, and any model file bundled with cchc_nlp."""
+    """The underthesea CRF model the text core uses, and the model files shipped with
+    cchc_nlp (in the package or the repository's models/ folder) with their SHA-256."""
     import importlib.util
 
     import cchc_nlp
@@ -558,15 +574,16 @@ def _models() -> dict[str, str]:
     models: dict[str, str] = {}
     spec = importlib.util.find_spec("underthesea")
     if spec and spec.origin:
-        pipeline_dir = Path(spec.origin).parent / "pipeline"
-        for task in ("word_tokenize", "pos_tag"):
-            folder = pipeline_dir / task / "models"
-            if folder.is_dir():
-                models[f"underthesea.{task}"] = ",".join(sorted(p.name for p in folder.iterdir() if p.is_dir()))
+        folder = Path(spec.origin).parent / "pipeline" / "word_tokenize" / "models"
+        if folder.is_dir():
+            models["underthesea.word_tokenize"] = ",".join(sorted(p.name for p in folder.iterdir() if p.is_dir()))
     package = Path(cchc_nlp.__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".skops", ".joblib", ".bin", ".crfsuite", ".onnx") and path.is_file():
-            models[path.relative_to(package).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    for root in (package, package.parent / "models"):
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".skops", ".joblib", ".bin", ".crfsuite", ".onnx") and path.is_file():
+                models[path.relative_to(package.parent).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     return models
 
 
@@ -677,10 +694,14 @@ def run_extract(
 
         bar = tqdm(total=_known_total(inputs, state, limit), unit=" articles", disable=not progress, file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
 
+        worker_rss: dict[int, float] = {}
+
         def done(task: Task, result: dict[str, Any]) -> None:
             nonlocal processed
             store.write(task, result)
             processed += len(task.items)
+            if result.get("peak_rss_mb") is not None:
+                worker_rss[result["pid"]] = max(worker_rss.get(result["pid"], 0.0), result["peak_rss_mb"])
             bar.update(len(task.items))
 
         with contextlib.closing(bar):
@@ -708,6 +729,8 @@ def run_extract(
                 "documents_per_second": round(processed / seconds, 2) if seconds > 0 else None,
                 "engine": engine,
                 "jobs": jobs,
+                "workers": len(worker_rss),
+                "peak_rss_mb": {"main": peak_rss_mb(), "worker_max": max(worker_rss.values(), default=None)},
                 "chunk_size": chunk_size,
                 "limit": limit,
                 "inputs": [str(p) for p in paths],
