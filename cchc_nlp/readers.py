@@ -235,73 +235,39 @@ def _bounded_lines(handle: BinaryIO) -> Iterator[bytes | int]:
         yield size
 
 
-@dataclass
-class _ArchivedPage:
-    url: str | None
-    status: int | None
-    content_type: str
-    body: bytes | None
-    offset: int
-    error: str | None = None  # why the record cannot be used (truncated, too large)
-    truncated: bool = False  # the archive is damaged from here on
-
-
-def _iter_warc_pages(path: str) -> Iterator[_ArchivedPage]:
-    """HTTP responses of a WARC file (warcio). A truncated or corrupt record ends the file."""
-    from warcio.archiveiterator import ArchiveIterator
-
-    with open(path, "rb") as handle:
-        records = ArchiveIterator(handle)
-        next_offset = 0
-        try:
-            for record in records:
-                if not record.format.startswith("warc"):  # warcio reads any text as ARC records
-                    yield _ArchivedPage(None, None, "", None, getattr(records, "offset", next_offset), "not a WARC record: the file is damaged or not an archive", True)
-                    return
-                if record.rec_type not in ("response", "resource"):
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                http = record.http_headers
-                status = int(http.get_statuscode()) if http is not None and http.get_statuscode() else None
-                content_type = (http.get_header("Content-Type") if http is not None else record.rec_headers.get_header("Content-Type")) or ""
-                length = int(record.rec_headers.get_header("Content-Length") or 0)
-                if length > MAX_DOCUMENT_BYTES:
-                    yield _ArchivedPage(url, status, content_type, None, records.get_record_offset(), _too_large(length))
-                    continue
-                body = record.content_stream().read()
-                offset = records.get_record_offset()
-                next_offset = offset + records.get_record_length()
-                if getattr(record.raw_stream, "limit", 0):
-                    yield _ArchivedPage(url, status, content_type, None, offset, "truncated record: the archive ends inside it", True)
-                    return
-                yield _ArchivedPage(url, status, content_type, body, offset)
-        except Exception as exc:  # warcio raises assorted types on corrupt data; record it and stop
-            yield _ArchivedPage(None, None, "", None, getattr(records, "offset", next_offset), f"corrupt or truncated archive ({type(exc).__name__}: {exc})", True)
-
-
-def _is_html(page: _ArchivedPage) -> bool:
-    kind = page.content_type.split(";")[0].strip().lower()
-    return kind in ("text/html", "application/xhtml+xml", "")
-
-
 def _warc_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, None, int]:
+    """Complete 200 HTML responses of an archive (cchc_nlp.archive); a damaged archive
+    gives its good records, then one error item where it breaks."""
+    from cchc_nlp.archive import TruncatedArchiveError, iter_archived_pages
+
     index = 0
+    last_offset = None
+    error: tuple[str, tuple[str, str, str]] | None = None
     try:
-        for page in _iter_warc_pages(source.real):
-            label = f"{source.path}@{page.offset}"
-            candidate = page.status == 200 and _is_html(page)
-            if page.error and (candidate or page.truncated):
-                item = _item(source, index, label, url=page.url, error=("read", "InputError", page.error))
-            elif candidate and not page.error:
-                item = _item(source, index, label, url=page.url, payload=page.body)
-            else:
+        for page in iter_archived_pages(source.real):
+            last_offset = page.offset
+            if page.status != 200 or not page.is_html:
                 continue
+            label = f"{source.path}@{page.offset}"
+            if page.truncated is not None:
+                item = _item(source, index, label, url=page.url, error=("read", "InputError", f"the archived page was cut ({page.truncated}) when it was crawled"))
+            elif len(page.body) > MAX_DOCUMENT_BYTES:
+                item = _item(source, index, label, url=page.url, error=("read", "InputError", _too_large(len(page.body))))
+            else:
+                item = _item(source, index, label, url=page.url, payload=page.body)
             if index not in skip:
                 yield item
             index += 1
+    except TruncatedArchiveError as exc:
+        error = (f"{source.path}@{exc.offset}", ("read", "TruncatedArchiveError", f"truncated archive: incomplete record at byte {exc.offset}; the records before it were read"))
     except OSError as exc:
+        error = (source.path, ("read", type(exc).__name__, f"cannot read the file: {exc.strerror}"))
+    except Exception as exc:  # warcio raises assorted types on corrupt data; record it and stop
+        where = "at its start" if last_offset is None else f"after the record at byte {last_offset}"
+        error = (source.path, ("read", type(exc).__name__, f"corrupt archive {where}: {exc}"))
+    if error is not None:
         if index not in skip:
-            yield _item(source, index, source.path, error=("read", type(exc).__name__, f"cannot read the file: {exc.strerror}"))
+            yield _item(source, index, error[0], error=error[1])
         index += 1
     return index
 

@@ -101,9 +101,8 @@ def test_warc_items_are_html_responses_labelled_by_offset(tmp_path):
         assert record.rec_headers.get_header("WARC-Target-URI") == "https://a.gov.vn/list"
 
 
-@pytest.mark.parametrize("name", ["cut.warc.gz", "cut.warc"])
-def test_truncated_warc_keeps_good_records_and_reports_the_break(tmp_path, name):
-    path = tmp_path / name
+def test_truncated_warc_keeps_good_records_and_reports_the_break(tmp_path):
+    path = tmp_path / "cut.warc.gz"
     offsets = write_warc(path, [(f"https://a.gov.vn/{k}.html", Sample(k).html()) for k in range(3)], truncate=True)
     got = list(iter_items(_one(path)))
     assert [i.error is None for i in got] == [True, True, False]
