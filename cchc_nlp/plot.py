@@ -44,6 +44,8 @@ __all__ = [
     "rank_chart",
     "warnings_distribution",
     "officials_timeline",
+    "ENTITY_COLORS",
+    "render_entities",
 ]
 
 # Axis titles for the metrics researchers chart most often; other keys are shown as is.
@@ -69,6 +71,20 @@ METRIC_LABELS = {
     "index.pci.rank": "PCI, thứ hạng",
     "index.766.score": "Bộ chỉ số 766, điểm",
     "index.766.rank": "Bộ chỉ số 766, thứ hạng",
+}
+
+# displaCy colours per entity label (people warm, places green, bodies blue, time grey).
+ENTITY_COLORS = {
+    "OFFICIAL": "#f4a582",
+    "PERSON": "#fddbc7",
+    "AUTHOR": "#e0d0f0",
+    "PROVINCE": "#a6dba0",
+    "DISTRICT": "#c7e9c0",
+    "COMMUNE": "#e5f5e0",
+    "ORG": "#92c5de",
+    "DATE": "#d9d9d9",
+    "PERIOD": "#bdbdbd",
+    "LEGAL_DOC": "#fee08b",
 }
 
 # Characters a font must draw for Vietnamese labels (precomposed NFC forms).
@@ -155,16 +171,21 @@ def select_metric(
     period: str = "year",
     scope_level: str | None = "tỉnh",
     include_targets: bool = False,
+    unit: str | None = None,
 ) -> pd.DataFrame:
     """The rows of one metric, ready to chart: province, date, period, value, doc_id...
 
-    value: the column to chart, "value" or "share" (the stated percent).
+    value: the column to chart, "value" or "share" (the stated percent); the chosen
+        column is copied to "value".
     period: "year", "half", "quarter" or "month": the calendar period holding each row's
         period end (its start, or the article's publication date, when there is no end).
     scope_level: keep rows of this level ("tỉnh", "huyện", "xã") or of no stated level;
         None keeps every row.
     include_targets: keep targets ("phấn đấu đạt 95%"), which are not achievements.
-    Rows without a province, a date or a value are dropped.
+    unit: with value="value", keep rows of this unit only; default: the metric's most
+        common unit, so counts and percents of one key are never mixed on an axis.
+    Rows without a province, a date or a value are dropped; the rest are sorted by
+    province, date and publication date (the last row of a cell is the latest report).
     """
     metrics = _with_article_fields(_table(data, "metrics"), data)
     _require(metrics, ["metric", value], "metric")
@@ -185,11 +206,15 @@ def select_metric(
     if "province" not in rows.columns:
         rows["province"] = None
     rows = rows.dropna(subset=["province", "date", "value"])
+    if value == "value" and "unit" in rows.columns and len(rows):
+        wanted = unit if unit is not None else rows["unit"].mode().iloc[0]
+        rows = rows[rows["unit"] == wanted]
     if period == "half":
         rows["period"] = rows["date"].map(_half_label)
     else:
         rows["period"] = rows["date"].dt.to_period(_PERIOD_FREQ[period])
-    return rows.sort_values(["province", "date"]).reset_index(drop=True)
+    order = ["province", "date"] + (["published"] if "published" in rows.columns else [])
+    return rows.sort_values(order, kind="stable").reset_index(drop=True)
 
 
 def _half_label(date: pd.Timestamp) -> str:
@@ -202,11 +227,16 @@ def wide_table(
     value: str = "value",
     *,
     period: str = "year",
-    agg: str = "median",
+    agg: str = "last",
     scope_level: str | None = "tỉnh",
+    unit: str | None = None,
 ) -> pd.DataFrame:
-    """Province x period table of one metric (`agg` of the rows in each cell; NaN = no figure)."""
-    rows = select_metric(data, metric, value, period=period, scope_level=scope_level)
+    """Province x period table of one metric; NaN = no figure.
+
+    agg: "last" (the row with the latest period end, then publication: the most complete
+    cumulative report, as `Dataset.wide`), or a pandas aggregation ("median", "max"...).
+    """
+    rows = select_metric(data, metric, value, period=period, scope_level=scope_level, unit=unit)
     if rows.empty:
         return pd.DataFrame()
     table = rows.pivot_table(index="province", columns="period", values="value", aggfunc=agg)
@@ -282,7 +312,7 @@ def metric_over_time(
     if rows.empty:
         return _no_data(ax, f"không có số liệu {metric}")
     for province, group in rows.groupby("province", sort=True):
-        series = group.groupby("date")["value"].median()
+        series = group.groupby("date")["value"].last()
         ax.plot(series.index, series.values, marker="o", label=province)
     ax.set_ylabel("%" if value == "share" else "giá trị")
     ax.set_xlabel("kỳ báo cáo (ngày cuối kỳ)")
@@ -299,7 +329,7 @@ def province_period_heatmap(
     value: str = "value",
     *,
     period: str = "year",
-    agg: str = "median",
+    agg: str = "last",
     scope_level: str | None = "tỉnh",
     ax: Axes | None = None,
     cmap: str | None = None,
@@ -463,3 +493,23 @@ def _short_number(value: float) -> str:
     if float(value).is_integer():
         return f"{int(value):,}".replace(",", ".")
     return f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def render_entities(doc: Any, style: str = "span", *, jupyter: bool | None = None) -> str | None:
+    """Highlight a Doc's entities with displaCy, one colour per label (ENTITY_COLORS).
+
+    style "span" shows doc.spans["entities"] (nested and overlapping entities too, e.g.
+    the PROVINCE inside "UBND tỉnh Vĩnh Long"); "ent" shows the non-overlapping doc.ents.
+    In Jupyter the markup is displayed (None returned); elsewhere it is returned as HTML.
+    """
+    from spacy import displacy
+
+    if style == "span":
+        if "entities" not in doc.spans:
+            raise InputError('the Doc has no spans["entities"]; parse it with cchc_nlp.load() (entity taggers on)')
+        options = {"spans_key": "entities", "colors": ENTITY_COLORS}
+    elif style == "ent":
+        options = {"ents": list(ENTITY_COLORS), "colors": ENTITY_COLORS}
+    else:
+        raise InputError(f"style must be 'span' or 'ent', not {style!r}")
+    return displacy.render(doc, style=style, options=options, jupyter=jupyter)

@@ -211,3 +211,40 @@ def test_font_without_vietnamese_is_replaced():
 def test_metric_label():
     assert plot.metric_label("index.par.rank") == "Chỉ số CCHC (PAR INDEX), thứ hạng (index.par.rank)"
     assert plot.metric_label("staff.cut") == "staff.cut"
+
+
+def test_units_are_never_mixed_and_the_latest_report_wins():
+    metrics = pd.concat([make_metrics(), pd.DataFrame([
+        # a percent figure of a count metric: left out of value charts by default
+        metric_row("tthc.simplified", 10, "Thừa Thiên Huế", "2016-01-01", "2016-12-31", unit="percent", share=10.0),
+        metric_row("tthc.simplified", 1200, "Thừa Thiên Huế", "2016-01-01", "2016-12-31", doc_id="later"),
+    ])], ignore_index=True)
+    metrics["published"] = None
+    metrics.loc[metrics["doc_id"] == "later", "published"] = "2017-01-05"
+    metrics.loc[metrics["value"] == 1132, "published"] = "2016-12-20"
+    assert plot.wide_table(metrics, "tthc.simplified").loc["Thừa Thiên Huế", "2016"] == 1200
+    assert plot.wide_table(metrics, "tthc.simplified", agg="min").loc["Thừa Thiên Huế", "2016"] == 1132
+    assert plot.wide_table(metrics, "tthc.simplified", unit="percent").loc["Thừa Thiên Huế", "2016"] == 10
+
+
+def test_render_entities_colours_each_label():
+    import cchc_nlp as cc
+    from spacy.tokens import Span
+
+    nlp = cc.load(components=[])
+    doc = nlp.parse("Ông Trần Văn Bình, Giám đốc Sở Nội vụ tỉnh Đắk Lắk phát biểu.")
+    spans = [doc.char_span(doc.text.index(text), doc.text.index(text) + len(text), label=label, alignment_mode="expand")
+             for text, label in (("Trần Văn Bình", "OFFICIAL"), ("Sở Nội vụ tỉnh Đắk Lắk", "ORG"), ("tỉnh Đắk Lắk", "PROVINCE"))]
+    doc.spans["entities"] = spans
+    doc.ents = [spans[0], spans[1]]
+    markup = plot.render_entities(doc, jupyter=False)
+    assert "Trần Văn Bình" in markup and "Đắk Lắk" in markup
+    for label in ("OFFICIAL", "ORG", "PROVINCE"):
+        assert label in markup and plot.ENTITY_COLORS[label] in markup
+    markup = plot.render_entities(doc, style="ent", jupyter=False)
+    assert plot.ENTITY_COLORS["ORG"] in markup and plot.ENTITY_COLORS["PROVINCE"] not in markup
+    with pytest.raises(InputError, match="style"):
+        plot.render_entities(doc, style="dep")
+    del doc.spans["entities"]
+    with pytest.raises(InputError, match="spans"):
+        plot.render_entities(doc)
