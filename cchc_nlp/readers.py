@@ -372,4 +372,4 @@ def _published(value: str | None) -> str | None:
     moment = parse_dateline(value)
     if moment is None:
         raise DocumentError("record", f'"published" {value!r} is not a date; use ISO 8601 (2018-07-04 or 2018-07-04T21:47:04+07:00)')
-    return iso_published(moment)
+    return iso_published(moment if ":" in value else moment.date())  # no time written: a date, not midnight

@@ -133,6 +133,22 @@ def test_jsonl_record_becomes_an_article(tmp_path):
     assert article.doc_id == make_doc_id(record["url"], record["text"])
 
 
+@pytest.mark.parametrize(
+    "published, expected",
+    [
+        ("2019-03-04", "2019-03-04"),
+        ("2019-03-04T09:30:00Z", "2019-03-04T16:30:00+07:00"),
+        ("04/03/2019", "2019-03-04"),
+        ("Ngày 04/03/2019 09:30", "2019-03-04T09:30:00+07:00"),
+        (None, None),
+    ],
+)
+def test_jsonl_published_dates(tmp_path, published, expected):
+    article = to_article(_jsonl_item(tmp_path, {"text": "Hội nghị.", "published": published}))
+    assert article.published == expected
+    assert article.published_source == ("input" if expected else None)
+
+
 def test_doc_id_without_url_depends_on_file_name_and_line_not_on_folder(tmp_path):
     record = {"text": "Hội nghị cải cách hành chính năm 2020."}
     (tmp_path / "a").mkdir()
