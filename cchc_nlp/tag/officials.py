@@ -43,6 +43,7 @@ Records (span = the name only)::
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -65,7 +66,7 @@ _TITLE_CASE_RE = re.compile(rf"^(?:[{UPPER}][{LOWER}]*|[{UPPER}]+)$")
 _CHAIN_SEP_RE = re.compile(r"[ \t]*(?:[-–—,;][ \t]*(?:kiêm[ \t]+)?|kiêm[ \t]+)", re.IGNORECASE)
 _AFTER_NAME_RE = re.compile(r"[ \t]*(?:[-–—,:][ \t]*|\([ \t]*)?")
 _BARE_UNIT_RE = re.compile(r"(?i:tỉnh|huyện|thị xã|thành phố|quận|xã|phường|thị trấn)(?![\w])(?!\s+[" + UPPER + "])")
-_INITIALS = rf"(?:[{UPPER}]\.\s?)+[{UPPER}][{LOWER}]*|[{UPPER}]\.[{UPPER}]"
+_INITIALS = rf"(?:[{UPPER}]\.\s?)+[{UPPER}][{LETTER}]*"
 _BYLINE_NAME = rf"(?:{_INITIALS}|{_CAPWORD}(?: {_CAPWORD}){{1,3}})"
 _PREFIXED_BYLINE_RE = re.compile(
     rf"(?:^|(?<=[\s.(]))(?P<prefix>(?:Bài|Tin)(?:,| và) ảnh|Bài|Tin|Ảnh|Nguồn ảnh|Thực hiện)\s*:?\s*(?P<name>{_BYLINE_NAME})\s*\)?\s*$",
@@ -150,7 +151,8 @@ def find_titles(text: str, orgs: list[dict[str, Any]], places: list[dict[str, An
     for match in _title_re().finditer(text):
         start, end = match.span()
         # "Trưởng Ban Chỉ đạo...": an ORG starting inside the head wins ("Trưởng" + ORG).
-        inside = [s for s in org_starts if start < s < end]
+        first_inside = bisect.bisect_right(org_starts, start)
+        inside = [s for s in org_starts[first_inside : first_inside + 3] if s < end]
         org = place = None
         if inside:
             end = inside[0]
@@ -276,7 +278,7 @@ def find_authors(text: str) -> list[dict[str, Any]]:
         if name.lower() in stop or gz.normalized_place_key(name) in places:
             continue
         words = name.replace(".", " ").split()
-        if any(w.lower() in _honorifics() or w in abbreviations() for w in words):
+        if any(w in abbreviations() for w in words) or _honorifics().get(words[0].lower()) in ("official", "rank"):
             continue
         if "." not in name and (gz.districts_named(name, normalized=True) or _title_re().match(name) or find_places(name)):
             continue

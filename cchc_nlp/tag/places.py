@@ -11,7 +11,8 @@ Three passes over the normalized text, all regex-driven:
    spellings of unambiguous multi-syllable names ("Vinh Long" -> Vĩnh Long) when
    capitalized; skipped inside a person's name ("Nguyễn Thái Bình"), after an honorific
    ("chị Huế") and inside the phrases of data/place_stoplist.txt ("Thái Bình Dương");
-3. bare repeats of district/commune names the text introduced with a unit word.
+3. district names after a party committee ("Huyện ủy Lạc Sơn": the span is "Lạc Sơn"),
+   and bare repeats of district/commune names the text introduced with a unit word.
 
 Records (span = unit word + name as written, or the bare name)::
 
@@ -55,6 +56,8 @@ _UNIT_RE = re.compile(
     rf"(?<![\w/])(?P<unit>(?i:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã)(?=\s)|TP|Tp|TX)"
     rf"(?P<sep>\.\s*|\s+)(?P<name>{_RUN}|\d{{1,2}}(?![\d/.,]\d|\w))"
 )
+# A district named after its party committee: "Huyện ủy Lạc Sơn" (the span is the name).
+_PARTY_RE = re.compile(rf"(?<![\w/])(?:Huyện ủy|Thị ủy|Quận ủy|Thành ủy|HUYỆN ỦY|THỊ ỦY|QUẬN ỦY|THÀNH ỦY)\s+(?P<name>{_RUN})")
 _UNIT_KIND = {"tp": "thành phố", "tx": "thị xã"}
 _LEVEL = {
     "tỉnh": "province",
@@ -207,14 +210,36 @@ def _resolve_unit(text: str, match: re.Match, day: str | None) -> _Found | None:
     return _Found(label, match.start(), end, name, {"unit": kind, "known": False})
 
 
+def _party_district(text: str, match: re.Match, day: str | None) -> _Found | None:
+    """The district in "Huyện ủy Lạc Sơn" (longest known prefix of the capitalized name)."""
+    name_start, name_end = match.span("name")
+    words = [(m.start(), m.end()) for m in _CAPWORD_RE.finditer(text, name_start, name_end)]
+    for n in range(len(words), 0, -1):
+        end = words[n - 1][1]
+        districts = gz.districts_named(text[name_start:end], normalized=True)
+        if districts:
+            return _Found("DISTRICT", name_start, end, districts[0].name, _district_attrs(districts, day, None))
+    return None
+
+
 def _title_case(text: str) -> str:
     if text.isupper():
         return " ".join(w[:1] + w[1:].lower() for w in text.split(" "))
     return text
 
 
-def _overlaps(found: list[_Found], start: int, end: int) -> bool:
-    return any(f.start < end and start < f.end for f in found)
+class _Taken:
+    """Character coverage of the places found so far (constant-time overlap test)."""
+
+    def __init__(self, length: int):
+        self.mask = bytearray(length)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(self.mask[start:end])
+
+    def add(self, found: list[_Found], record: _Found) -> None:
+        found.append(record)
+        self.mask[record.start : record.end] = b"\x01" * (record.end - record.start)
 
 
 def _inside_person_name(text: str, start: int) -> bool:
@@ -238,30 +263,37 @@ def find_places(text: str, day: str | None = None) -> list[dict[str, Any]]:
     [('DISTRICT', 'huyện Mỹ Xuyên', 'Mỹ Xuyên'), ('PROVINCE', 'tỉnh Sóc Trăng', 'Sóc Trăng')]
     """
     found: list[_Found] = []
+    taken = _Taken(len(text))
     for match in _UNIT_RE.finditer(text):
         record = _resolve_unit(text, match, day)
-        if record is not None and not _overlaps(found, record.start, record.end):
-            found.append(record)
-    stops = [m.span() for m in _stoplist_re().finditer(text)] if _stoplist_re() else []
+        if record is not None and not taken.overlaps(record.start, record.end):
+            taken.add(found, record)
+    for match in _PARTY_RE.finditer(text):
+        record = _party_district(text, match, day)
+        if record is not None and not taken.overlaps(record.start, record.end):
+            taken.add(found, record)
+    stopped = _Taken(len(text))
+    for match in _stoplist_re().finditer(text) if _stoplist_re() else ():
+        stopped.add([], _Found("", match.start(), match.end(), "", {}))
     aliases = gz.province_aliases()
     for match in _bare_province_re().finditer(text):
         start, end = match.span()
-        if _overlaps(found, start, end) or any(s < end and start < e for s, e in stops):
+        if taken.overlaps(start, end) or stopped.overlaps(start, end):
             continue
         if _inside_person_name(text, start):
             continue
         name = aliases[gz.normalized_place_key(match.group())][0]
-        found.append(_province_record(start, end, name, day, None))
+        taken.add(found, _province_record(start, end, name, day, None))
     folded = gz.folded_province_aliases()
     for match in _folded_province_re().finditer(text):
         start, end = match.span()
-        if not match.group().isascii() or _overlaps(found, start, end) or _inside_person_name(text, start):
+        if not match.group().isascii() or taken.overlaps(start, end) or _inside_person_name(text, start):
             continue
         unit = _ASCII_UNIT_BEFORE_RE.search(text, max(0, start - 12), start)
         if unit:
             start = unit.start()
-        found.append(_province_record(start, end, folded[fold_diacritics(gz.normalized_place_key(match.group()))], day, None))
-    _bare_repeats(text, found)
+        taken.add(found, _province_record(start, end, folded[fold_diacritics(gz.normalized_place_key(match.group()))], day, None))
+    _bare_repeats(text, found, taken)
     found.sort(key=lambda f: (f.start, -f.end))
     _resolve_by_neighbours(text, found, day)
     return [
@@ -270,7 +302,7 @@ def find_places(text: str, day: str | None = None) -> list[dict[str, Any]]:
     ]
 
 
-def _bare_repeats(text: str, found: list[_Found]) -> None:
+def _bare_repeats(text: str, found: list[_Found], taken: _Taken) -> None:
     """Tag bare repeats of known district/commune names introduced with a unit word."""
     introduced = {}
     for f in found:
@@ -281,7 +313,7 @@ def _bare_repeats(text: str, found: list[_Found]) -> None:
     pattern = phrase_regex(sorted(set(introduced) | {n.upper() for n in introduced}))
     for match in pattern.finditer(text):
         start, end = match.span()
-        if _overlaps(found, start, end):
+        if taken.overlaps(start, end):
             continue
         prev = _PREV_WORDS_RE.search(text, max(0, start - 30), start)
         if prev and not prev.group(1).split()[-1].isupper():
@@ -291,7 +323,7 @@ def _bare_repeats(text: str, found: list[_Found]) -> None:
         source = introduced[_title_case(match.group())] if _title_case(match.group()) in introduced else None
         if source is None:
             continue
-        found.append(_Found(source.label, start, end, source.norm, {**source.attrs, "unit": None, "repeat": True}))
+        taken.add(found, _Found(source.label, start, end, source.norm, {**source.attrs, "unit": None, "repeat": True}))
 
 
 _NEIGHBOUR_GAP_RE = re.compile(r"\s*[,(-]?\s*$")
