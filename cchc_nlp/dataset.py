@@ -24,7 +24,6 @@ import fnmatch
 import json
 import os
 import signal
-import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -198,10 +197,9 @@ class Dataset:
         province
         Hà Nam       7182.0  8120.0
         """
-        freq, _ = _period_spec(period)
-        rows = self.metrics_by(metric=metric, period=period if period in PERIODS else None)
         if period not in PERIODS:
             raise InputError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+        rows = self.metrics_by(metric=metric, period=period)
         if unit is None and not rows.empty:
             unit = rows["unit"].mode().iloc[0]
         if unit is not None:

@@ -84,6 +84,7 @@ class RawItem:
     """One document as read from an input, before page extraction and NLP."""
 
     input: str  # InputFile.real
+    input_path: str  # InputFile.path, as the user wrote it
     key: str  # InputFile.key
     index: int  # 0, 1, 2... within the input
     kind: str
@@ -176,7 +177,7 @@ class iter_items:
 
 
 def _item(source: InputFile, index: int, label: str, **fields: Any) -> RawItem:
-    return RawItem(input=source.real, key=source.key, index=index, kind=source.kind, label=label, id_name=source.id_name, **fields)
+    return RawItem(input=source.real, input_path=source.path, key=source.key, index=index, kind=source.kind, label=label, id_name=source.id_name, **fields)
 
 
 def _too_large(size: int) -> str:

@@ -78,7 +78,12 @@ def _pipeline():
     if _NLP is None:
         from cchc_nlp.pipeline import load
 
-        _NLP = load()
+        try:
+            _NLP = load()
+        except CchcError:
+            raise
+        except Exception as exc:  # a broken component stops the run with one clear line
+            raise CchcError(f"the pipeline cannot be loaded ({type(exc).__name__}: {exc}); check the components in cchc_nlp.pipeline.DEFAULT_COMPONENTS") from exc
     return _NLP
 
 
@@ -100,7 +105,7 @@ def process_items(items: list[RawItem]) -> dict[str, Any]:
         def fail(stage: str, exc: BaseException, doc_id: str | None = None) -> None:
             kind = item.error[1] if item.error else "InputError" if isinstance(exc, DocumentError) else type(exc).__name__
             message = str(exc) if isinstance(exc, CchcError) else f"{type(exc).__name__}: {exc}"
-            rows["errors"].append({**error_row(item.label, _display_input(item), stage, kind, message, doc_id), **where})
+            rows["errors"].append({**error_row(item.label, item.input_path, stage, kind, message, doc_id), **where})
 
         try:
             article = to_article(item)
@@ -141,16 +146,6 @@ def peak_rss_mb() -> float | None:
         return None
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1 << 20 if sys.platform == "darwin" else 1 << 10), 1)
-
-
-def _display_input(item: RawItem) -> str:
-    """The input file as the user named it (the label without its record position)."""
-    label = item.label
-    for mark in ("@", ":"):
-        head, sep, tail = label.rpartition(mark)
-        if sep and tail.isdigit() and item.kind in ("jsonl", "warc"):
-            return head
-    return label
 
 
 # --- tasks --------------------------------------------------------------------------------
