@@ -24,8 +24,6 @@ __all__ = [
     "release_caches",
     "article_date",
     "dateline_date",
-    "entity_index",
-    "is_capitalized",
     "SPANS_KEY",
 ]
 
@@ -36,11 +34,6 @@ _LATIN = [chr(c) for c in range(0x41, 0x250)] + [chr(c) for c in range(0x1E00, 0
 UPPER = "".join(c for c in _LATIN if c.isalpha() and c.isupper())
 LOWER = "".join(c for c in _LATIN if c.isalpha() and c.islower())
 LETTER = UPPER + LOWER
-
-
-def is_capitalized(word: str) -> bool:
-    """'Nguyễn' or 'NGUYỄN' (a proper-name syllable), not 'nguyễn'."""
-    return bool(word) and word[0].isupper()
 
 
 def phrase_pattern(phrase: str) -> str:
@@ -174,9 +167,9 @@ def article_date(doc: Doc) -> str | None:
     return doc.user_data["cchc_article_date"]
 
 
-_LINE_RE = re.compile(r"[^\n]*")
 BODY_LINE_CHARS = 200
 CHROME_LINE_CHARS = 60
+_BODY_LINE_RE = re.compile(rf"(?m)^[^\n]{{{BODY_LINE_CHARS + 1},}}")
 
 
 def dateline_date(text: str) -> str | None:
@@ -194,31 +187,16 @@ def dateline_date(text: str) -> str | None:
     """
     from cchc_nlp.dates import find_datelines
 
-    body_start = None
     chrome: list[tuple[int, str]] = []
-    line_spans = [(m.start(), m.end()) for m in _LINE_RE.finditer(text)]
-    for start, end, stamp in find_datelines(text):
-        line = next(((s, e) for s, e in line_spans if s <= start <= e), (start, end))
-        short = len(text[line[0] : line[1]].strip()) <= CHROME_LINE_CHARS
+    for start, _end, stamp in find_datelines(text):
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
+        short = len(text[line_start:line_end].strip()) <= CHROME_LINE_CHARS
         if short or (stamp.hour, stamp.minute, stamp.second) != (0, 0, 0):
             chrome.append((start, stamp.date().isoformat()))
     if not chrome:
         return None
-    for s, e in line_spans:
-        if e - s > BODY_LINE_CHARS:
-            body_start = s
-            break
-    before = [iso for start, iso in chrome if body_start is None or start < body_start]
+    body = _BODY_LINE_RE.search(text)
+    before = [iso for start, iso in chrome if body is None or start < body.start()]
     return before[-1] if before else chrome[0][1]
-
-
-def entity_index(doc: Doc, labels: Iterable[str]) -> dict[int, list[dict[str, Any]]]:
-    """Records of the given labels keyed by start offset (longest first)."""
-    wanted = set(labels)
-    index: dict[int, list[dict[str, Any]]] = {}
-    for record in doc._.entities or []:
-        if record["label"] in wanted:
-            index.setdefault(record["start"], []).append(record)
-    for records in index.values():
-        records.sort(key=lambda r: -r["end"])
-    return index
