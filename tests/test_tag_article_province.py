@@ -97,3 +97,9 @@ def test_spans_ents_and_serialization(nlp):
     restored = Doc(nlp.vocab).from_bytes(doc.to_bytes())
     assert [e.text for e in restored.ents] == [e.text for e in ents]
     assert "Lê Văn Tám" in displacy.render(doc, style="ent", page=False)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "UBND", "Đồng chí"])
+def test_empty_and_tiny_texts(nlp, text):
+    doc = nlp.parse(text)
+    assert doc._.entities == [] and doc._.province is None and len(doc.ents) == 0

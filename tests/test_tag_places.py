@@ -84,3 +84,9 @@ def test_offsets_point_at_the_text():
     text = normalize_text("Đoàn làm việc tại  huyện Mỹ Xuyên (Sóc Trăng).")
     for record in find_places(text):
         assert text[record["start"] : record["end"]] == record["text"]
+
+
+def test_unaccented_names_need_capitals_and_several_syllables():
+    assert find_places("doan cong tac vinh long va ha nam") == []
+    assert [r["norm"] for r in find_places("VINH LONG va Ha Nam")] == ["Vĩnh Long", "Hà Nam"]
+    assert find_places("Thanh pho Vinh") == []  # one syllable: too ambiguous without diacritics
