@@ -317,7 +317,7 @@ def metric_over_time(
     ax.set_ylabel("%" if value == "share" else "giá trị")
     ax.set_xlabel("kỳ báo cáo (ngày cuối kỳ)")
     ax.grid(True, alpha=0.3)
-    ax.legend(title="Tỉnh", fontsize="small", loc="best")
+    _legend(ax)
     if metric.endswith(".rank"):
         _rank_axis(ax)
     return ax
@@ -400,8 +400,16 @@ def rank_chart(
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     _rank_axis(ax)
     ax.grid(True, alpha=0.3)
-    ax.legend(title="Tỉnh", fontsize="small", loc="best")
+    _legend(ax)
     return ax
+
+
+def _legend(ax: Axes) -> None:
+    """The province legend: inside when short, beside the plot when long."""
+    if len(ax.get_lines()) > 6:
+        ax.legend(title="Tỉnh", fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    else:
+        ax.legend(title="Tỉnh", fontsize="small", loc="best")
 
 
 def _rank_axis(ax: Axes) -> None:
@@ -457,10 +465,9 @@ def officials_timeline(data: Any, *, top: int = 15, ax: Axes | None = None) -> A
             if column in lookup.columns:
                 joined = people["doc_id"].map(lookup[column])
                 people[column] = people[column].fillna(joined) if column in people.columns else joined
-    ax = _axes(ax, (8, 4))
-    ax.set_title("Cán bộ được nêu tên theo thời gian")
+    title = "Cán bộ được nêu tên theo thời gian"
     if "published" not in people.columns or people.empty:
-        return _no_data(ax, "không có cán bộ nào có ngày đăng")
+        return _no_data(_titled(_axes(ax, (8, 3)), title), "không có cán bộ nào có ngày đăng")
     people["person"] = people["norm"].fillna(people["text"]) if "norm" in people.columns else people["text"]
     people["date"] = pd.to_datetime(people["published"].astype("string").str.slice(0, 10), errors="coerce")
     if "province" not in people.columns:
@@ -468,19 +475,27 @@ def officials_timeline(data: Any, *, top: int = 15, ax: Axes | None = None) -> A
     people["province"] = people["province"].fillna("(không rõ)")
     people = people.dropna(subset=["date"]).drop_duplicates(["person", "doc_id"] if "doc_id" in people.columns else ["person", "date"])
     if people.empty:
-        return _no_data(ax, "không có cán bộ nào có ngày đăng")
+        return _no_data(_titled(_axes(ax, (8, 3)), title), "không có cán bộ nào có ngày đăng")
     order = people.groupby("person")["date"].agg(["count", "min"]).sort_values(["count", "min"], ascending=[False, True])
     chosen = list(order.index[:top])
     people = people[people["person"].isin(chosen)]
+    ax = _titled(_axes(ax, (9, 1.4 + 0.3 * len(chosen))), title)
     position = {person: index for index, person in enumerate(reversed(chosen))}
     for province, group in people.groupby("province", sort=True):
         ax.scatter(group["date"], group["person"].map(position), label=province, s=40, alpha=0.8)
     ax.set_yticks(range(len(chosen)), labels=list(reversed(chosen)))
     ax.set_xlabel("ngày đăng")
-    ax.margins(x=0.08, y=0.2)
+    ax.margins(x=0.08, y=0.5 / max(len(chosen), 1))
     ax.grid(True, axis="x", alpha=0.3)
-    ax.legend(title="Tỉnh", fontsize="small", loc="best")
-    ax.figure.autofmt_xdate()
+    ax.legend(title="Tỉnh", fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    for label in ax.get_xticklabels():
+        label.set_rotation(30)
+        label.set_horizontalalignment("right")
+    return ax
+
+
+def _titled(ax: Axes, title: str) -> Axes:
+    ax.set_title(title)
     return ax
 
 
