@@ -131,3 +131,27 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
     assert "is not a folder" in message and "\n" not in message
     with pytest.raises(InputError, match="does not exist"):
         report.write_report(make_dataset(), tmp_path / "no" / "such" / "r.html")
+
+
+def test_report_of_a_real_extraction(tmp_path, capsys):
+    """extract -> Dataset.load -> cchc-nlp report: real column types (datetimes, string
+    dtype, list columns read back from Parquet as arrays)."""
+    from pathlib import Path
+
+    from cchc_nlp.dataset import extract
+
+    samples = Path(__file__).resolve().parents[1] / "corpus" / "samples"
+    chosen = [samples / "01_vinhlong_so_ket_2019.txt", samples / "02_hanam_don_gian_hoa_tthc_2016.txt",
+              samples / "09_bariavungtau_chi_so_cchc_2022.html"]
+    extract(chosen, out=tmp_path / "out", jobs=1)
+    out = tmp_path / "report.html"
+    assert cli.main(["report", str(tmp_path / "out"), "--out", str(out)]) == 0
+    page = BeautifulSoup(out.read_text(encoding="utf-8"), "lxml")
+    for img in page.find_all("img"):
+        pixels = mpimg.imread(io.BytesIO(base64.b64decode(img["src"].split(",", 1)[1])), format="png")
+        assert pixels.std() > 0
+    rank = [[c.get_text() for c in row.find_all(["th", "td"])] for row in page.find("table", id="wide-index.par.rank").find_all("tr")]
+    assert ["Vĩnh Long", "19", ""] in rank and ["Bà Rịa - Vũng Tàu", "", "18"] in rank
+    assert "share_mismatch" in page.find("table", id="warnings").get_text()
+    officials = page.find("table", id="officials").get_text()
+    assert "Phó Chủ tịch UBND tỉnh" in officials and "Vĩnh Long" in officials
