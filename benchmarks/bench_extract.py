@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -75,6 +76,7 @@ def build_corpus(folder: Path, n: int) -> None:
 
 def run_extract(corpus: Path, out: Path, jobs: int) -> dict:
     """One run of the command line; wall time and the manifest's figures."""
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "cchc_nlp", "extract", str(corpus), "--out", str(out), "--jobs", str(jobs), "--quiet"],
@@ -87,6 +89,8 @@ def run_extract(corpus: Path, out: Path, jobs: int) -> dict:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return {
         "seconds": seconds,
+        "cpu": manifest["run"]["cpu_seconds"],  # main and worker processes
+        "load": load,
         "articles": manifest["counts"]["articles"],
         "errors": manifest["counts"]["errors"],
         "rss_main": manifest["run"]["peak_rss_mb"]["main"],
@@ -141,7 +145,8 @@ def main() -> None:
                 print(
                     f"N={n:>6,}  jobs={jobs}  {result['seconds']:7.1f} s  {result['rate']:6.1f} articles/s  "
                     f"peak RSS main {result['rss_main']} MB, worker {result['rss_worker']} MB  "
-                    f"({result['articles']:,} articles, {result['errors']} errors)",
+                    f"CPU {result['cpu']:.1f} s ({1000 * result['cpu'] / result['articles']:.0f} ms/article)  "
+                    f"({result['articles']:,} articles, {result['errors']} errors, load average before {result['load']:.2f})",
                     flush=True,
                 )
             if ner_per_article is None:
@@ -167,6 +172,10 @@ def main() -> None:
     if one and two:
         speedups = [t["rate"] / o["rate"] for o, t in zip(one, two)]
         print(f"two processes: speed-up {min(speedups):.2f}-{max(speedups):.2f} (target >= 1.7)")
+    busiest = max(r["load"] for r in rows)
+    if busiest > 0.5:
+        print(f"WARNING: load average up to {busiest:.2f} before a run: other processes shared the CPUs; "
+              "wall-clock rates and speed-ups are understated (CPU ms/article is the steadier figure)")
     peak = max(max(r["rss_main"] or 0, r["rss_worker"] or 0) for r in rows)
     print(f"peak RSS of any process: {peak} MB (target < 500)")
     if len(one) > 1:

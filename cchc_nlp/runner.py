@@ -135,7 +135,14 @@ def process_items(items: list[RawItem]) -> dict[str, Any]:
         "skipped": dict(skipped),
         "pid": os.getpid(),
         "peak_rss_mb": peak_rss_mb(),
+        "cpu_seconds": cpu_seconds(),
     }
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) this process has used so far."""
+    times = os.times()
+    return times.user + times.system
 
 
 def peak_rss_mb() -> float | None:
@@ -690,6 +697,8 @@ def run_extract(
         bar = tqdm(total=_known_total(inputs, state, limit), unit=" articles", disable=not progress, file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
 
         worker_rss: dict[int, float] = {}
+        worker_cpu: dict[int, float] = {}
+        cpu_at_start = cpu_seconds()
 
         def done(task: Task, result: dict[str, Any]) -> None:
             nonlocal processed
@@ -697,6 +706,7 @@ def run_extract(
             processed += len(task.items)
             if result.get("peak_rss_mb") is not None:
                 worker_rss[result["pid"]] = max(worker_rss.get(result["pid"], 0.0), result["peak_rss_mb"])
+            worker_cpu[result["pid"]] = max(worker_cpu.get(result["pid"], 0.0), result.get("cpu_seconds") or 0.0)
             bar.update(len(task.items))
 
         with contextlib.closing(bar):
@@ -726,6 +736,8 @@ def run_extract(
                 "jobs": jobs,
                 "workers": len(worker_rss),
                 "peak_rss_mb": {"main": peak_rss_mb(), "worker_max": max(worker_rss.values(), default=None)},
+                # CPU of this run: the main process, plus the worker processes (their whole life)
+                "cpu_seconds": round(cpu_seconds() - cpu_at_start + sum(t for pid, t in worker_cpu.items() if pid != os.getpid()), 2),
                 "chunk_size": chunk_size,
                 "limit": limit,
                 "inputs": [str(p) for p in paths],
