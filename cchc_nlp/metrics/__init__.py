@@ -26,10 +26,12 @@ from spacy.tokens import Doc
 
 from cchc_nlp.errors import InputError
 from cchc_nlp.metrics.checks import check_records
-from cchc_nlp.metrics.context import assign_holder, assign_period, find_holders, target_spans, time_periods
+from cchc_nlp.metrics.context import assign_holder, assign_period, find_holders, find_times, target_spans, time_periods
 from cchc_nlp.metrics.extract import Classifier, Mention, MentionContext, analyze_text
 from cchc_nlp.normalize import normalize_text
 from cchc_nlp.records import METRIC_COLUMNS
+
+TEXT_CACHE_KEY = "cchc_text"  # doc.user_data key of the text cached by the tagging components
 
 __all__ = [
     "extract_metrics",
@@ -46,7 +48,9 @@ def _inputs(text_or_doc: Any, published: str | None) -> tuple[str, str | None, l
     if isinstance(text_or_doc, Doc):
         doc = text_or_doc
         published = published or doc._.published
-        return doc.text, published, list(doc._.entities or []) or None, doc._.province
+        # the taggers' cached doc.text when still there (spaCy rebuilds it on each access)
+        text = doc.user_data.get(TEXT_CACHE_KEY) or doc.text
+        return text, published, list(doc._.entities or []) or None, doc._.province
     if isinstance(text_or_doc, (str, bytes)):
         return normalize_text(text_or_doc), published, None, None
     raise InputError(f"extract_metrics needs a str or a spaCy Doc, got {type(text_or_doc).__name__}")
@@ -78,26 +82,24 @@ def _province_name(province: Any) -> str | None:
     return None
 
 
-def _run(text_or_doc: Any, published: Any, classifier: Classifier | None) -> tuple[str, list[Mention], list[dict[str, Any]]]:
+def _run(
+    text_or_doc: Any, published: Any, classifier: Classifier | None, all_mentions: bool = False
+) -> tuple[str, list[Mention], list[dict[str, Any]]]:
     text, published, entities, province = _inputs(text_or_doc, None if published is None else published)
     published = _iso_published(published)
     time_records = [r for r in entities or () if r.get("label") in ("DATE", "PERIOD")]
-    periods = time_periods(text, published, time_records or None)
-    excluded = [(p.start, p.end) for p in periods]
-    if time_records:
-        excluded += [(r["start"], r["end"]) for r in time_records]
-    else:
-        from cchc_nlp.dates import find_time_expressions
-        import datetime as _dt
-
-        anchor = _dt.date.fromisoformat(published) if published else None
-        excluded += [(e.start, e.end) for e in find_time_expressions(text, anchor)]
-    analysis = analyze_text(text, excluded, classifier)
-    targets = target_spans(text, analysis.sentences)
+    if not time_records:
+        time_records = find_times(text, published)
+    periods = time_periods(text, published, time_records)
+    excluded = [(r["start"], r["end"]) for r in time_records]
+    analysis = analyze_text(text, excluded, classifier, all_mentions)
+    targets = target_spans(
+        text, analysis.sentences, {m.sentence.index for m in analysis.mentions if m.status == "metric"}, analysis.tokens
+    )
     place_records = [r for r in entities or () if r.get("label") in ("ORG", "DISTRICT", "COMMUNE")]
     reserved = [(c.start, c.end) for matches in analysis.cue_matches.values() for c in matches
                 if any(cue.metric.startswith("index.") for cue in c.cues)]
-    holders = find_holders(text, 0, len(text), place_records, reserved)
+    holders_by_sentence: dict[int, list] = {}
     province_name = _province_name(province)
     rows: list[dict[str, Any]] = []
     paragraphs: list[int] = []
@@ -105,7 +107,10 @@ def _run(text_or_doc: Any, published: Any, classifier: Classifier | None) -> tup
         if mention.status != "metric" or mention.metric is None:
             continue
         period = assign_period(text, mention, periods, analysis.sentences)
-        subject, scope = assign_holder(text, mention, holders)
+        sent = mention.sentence
+        if sent.index not in holders_by_sentence:
+            holders_by_sentence[sent.index] = find_holders(text, sent.start, sent.end, place_records, reserved)
+        subject, scope = assign_holder(text, mention, holders_by_sentence[sent.index])
         number = mention.number
         unit = mention.unit
         if mention.metric.endswith(".score") and unit == "count":
@@ -182,7 +187,7 @@ def number_mentions(text_or_doc: str | Doc, published: str | None = None) -> lis
     """Every number mention with what the rules made of it: status "metric" (a row),
     "share" (the stated percent of the row before it), "change" ("tăng 3 bậc") or
     "unlabelled", the reason, and the clause/segment/sentence text around it."""
-    text, mentions, _ = _run(text_or_doc, published, None)
+    text, mentions, _ = _run(text_or_doc, published, None, all_mentions=True)
     return [_mention_dict(text, m) for m in mentions]
 
 
@@ -208,6 +213,7 @@ class MetricExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.metrics = extract_metrics(doc, classifier=self.classifier)
+        doc.user_data.pop(TEXT_CACHE_KEY, None)  # the last reader of the cached text
         return doc
 
 

@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -27,9 +28,9 @@ from functools import lru_cache
 from typing import Any
 
 from cchc_nlp.metrics.extract import Mention, Sentence
-from cchc_nlp.metrics.lexicon import lexicon, phrase_pattern
+from cchc_nlp.metrics.lexicon import PhraseMatcher, lexicon, phrase_key
 
-__all__ = ["Period", "Holder", "time_periods", "assign_period", "target_spans", "find_holders", "assign_holder"]
+__all__ = ["Period", "Holder", "find_times", "time_periods", "assign_period", "target_spans", "find_holders", "assign_holder"]
 
 _CITY_PROVINCES = ("Hà Nội", "Hồ Chí Minh", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Huế")
 _SKIP_HOLDER_AFTER = re.compile(r"(?i)(?<!\w)(?:tại|với|theo|cho|đến|tới|từ|giữa)\s+$")
@@ -74,6 +75,26 @@ def _iso(value: Any) -> str | None:
     return str(value)[:10]
 
 
+def find_times(text: str, published: str | None) -> list[dict[str, Any]]:
+    """DATE/PERIOD records of a text (the shape the timex tagger puts in doc._.entities)."""
+    from cchc_nlp.dates import find_time_expressions
+
+    anchor = _dt.date.fromisoformat(published) if published else None
+    return [
+        {"label": e.label, "start": e.start, "end": e.end, "text": e.text, "norm": e.norm,
+         "attrs": {"start": _iso(e.start_date), "end": _iso(e.end_date), "kind": e.kind}}
+        for e in find_time_expressions(text, anchor)
+    ]
+
+
+@lru_cache(maxsize=None)
+def _reference_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """(a comparison shortly before a time expression, an as-of word right before it)."""
+    lex = lexicon()
+    comparison = re.compile(rf"(?:{lex.marker_re['comparison'].pattern})[^,;.()\d]{{0,24}}\Z", re.IGNORECASE)
+    return comparison, lex.marker_tail_re["asof"]
+
+
 def time_periods(text: str, published: str | None, records: list[dict[str, Any]] | None = None) -> list[Period]:
     """Usable time expressions of a text, with reference points and event dates removed.
 
@@ -97,16 +118,14 @@ def time_periods(text: str, published: str | None, records: list[dict[str, Any]]
         anchor = _dt.date.fromisoformat(published) if published else None
         for e in find_time_expressions(text, anchor):
             raw.append((e.start, e.end, e.text, _iso(e.start_date), _iso(e.end_date), e.label, e.kind))
-    lex = lexicon()
-    comparison = lex.marker_re["comparison"]
-    asof = lex.marker_re["asof"]
+    comparison, asof = _reference_patterns()
     out = []
     for start, end, expr_text, p_start, p_end, label, kind in sorted(raw):
         before = text[max(0, start - 25):start]
         before_tail = before.rsplit(";", 1)[-1]
-        if re.search(rf"(?i)(?:{comparison.pattern})[^,;.()\d]{{0,24}}$", before_tail):
+        if comparison.search(before_tail):
             continue  # "so với năm 2018", "so với các kỳ báo cáo tháng 7": a reference point
-        as_of = any(not before_tail[m.end():].strip() for m in asof.finditer(before_tail))
+        as_of = asof.search(before_tail) is not None
         if label == "DATE":
             if not as_of:
                 continue
@@ -191,26 +210,34 @@ def _paragraph_of(pos: int, sentences: list[Sentence]) -> int:
 # --------------------------------------------------------------------------- targets
 
 
-def target_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int]]:
-    """Character spans whose figures are targets."""
+def target_spans(
+    text: str, sentences: list[Sentence], wanted: set[int] | None = None, tokens: dict[int, list] | None = None
+) -> list[tuple[int, int]]:
+    """Character spans whose figures are targets, in the sentences `wanted` (indices;
+    default all). tokens: the words of sentences already tokenized (PhraseMatcher.tokens)."""
     lex = lexicon()
-    target = lex.marker_re["target"]
-    not_target = lex.marker_re["not_target"]
+    target, not_target = lex.marker_matcher["target"], lex.marker_matcher["not_target"]
+    tokens = tokens or {}
     spans: list[tuple[int, int]] = []
     heading_paragraph = None
-    for s in sentences:
+    for index, s in enumerate(sentences):
         if heading_paragraph is not None and s.paragraph == heading_paragraph:
             spans.append((s.start, s.end))
             continue
         heading_paragraph = None
-        blocked = [(m.start(), m.end()) for m in not_target.finditer(text, s.start, s.end)]
-        for m in target.finditer(text, s.start, s.end):
-            if any(a <= m.start() < b for a, b in blocked):
+        is_wanted = wanted is None or index in wanted
+        if not is_wanted and text.find(":", s.start, s.end) < 0:
+            continue  # only a heading ("Mục tiêu năm 2023:") matters for other sentences
+        words = tokens.get(index) or PhraseMatcher.tokens(text, s.start, s.end)
+        blocked = [(a, b) for a, b, _ in not_target.finditer(text, s.start, s.end, words)]
+        for m_start, m_end, _ in target.finditer(text, s.start, s.end, words):
+            if any(a <= m_start < b for a, b in blocked):
                 continue
-            heading = re.match(r"[^.;:]{0,60}:", text[m.end():s.end])
-            clause_end = text.find(";", m.end(), s.end)
+            heading = re.match(r"[^.;:]{0,60}:", text[m_end:s.end])
+            clause_end = text.find(";", m_end, s.end)
             end = s.end if clause_end < 0 or heading else clause_end
-            spans.append((m.start(), end))
+            if is_wanted or heading:
+                spans.append((m_start, end))
             if heading:  # "Mục tiêu đến hết năm 2025: ..." and the list under it
                 heading_paragraph = s.paragraph
     return spans
@@ -220,7 +247,7 @@ def target_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=None)
-def _holder_patterns() -> tuple[re.Pattern, dict[str, tuple[str, str | None]], re.Pattern]:
+def _holder_patterns() -> tuple[PhraseMatcher, dict[str, tuple[str, str | None]], re.Pattern]:
     """(named holders, phrase -> (kind, scope), unit words)."""
     rows = lexicon().holders
     named = {}
@@ -231,8 +258,8 @@ def _holder_patterns() -> tuple[re.Pattern, dict[str, tuple[str, str | None]], r
             units[row["phrase"].lower()] = (kind, scope)
         else:
             named[" ".join(row["phrase"].lower().split())] = (kind, scope)
-    ordered = sorted(named, key=len, reverse=True)
-    named_re = re.compile("|".join(f"(?:{phrase_pattern(p)})" for p in ordered), re.IGNORECASE)
+    named_re = PhraseMatcher(named)
+    named = {phrase_key(p): v for p, v in named.items()}
     unit_words = sorted(units, key=len, reverse=True)
     unit_re = re.compile(
         r"(?<!\w)(?:(?:UBND|Ủy ban nhân dân)\s+)?(" + "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in unit_words) + r")(?=\s|$)",
@@ -268,18 +295,18 @@ def find_holders(
     named_re, table, unit_re = _holder_patterns()
     found: list[Holder] = []
     taken: list[tuple[int, int]] = list(reserved or [])
-    for m in named_re.finditer(text, start, end):
-        if any(a <= m.start() and m.end() <= b for a, b in taken):
+    for m_start, m_end, key in named_re.finditer(text, start, end):
+        if any(a <= m_start and m_end <= b for a, b in taken):
             continue
-        kind, scope = table[" ".join(m.group().lower().split())]
-        subject = m.group() if kind == "agency" else None
-        found.append(Holder(m.start(), m.end(), subject, scope, kind))
-        taken.append(m.span())
+        kind, scope = table[key]
+        subject = text[m_start:m_end] if kind == "agency" else None
+        found.append(Holder(m_start, m_end, subject, scope, kind))
+        taken.append((m_start, m_end))
     for m in unit_re.finditer(text, start, end):
         if any(a <= m.start(1) < b for a, b in taken):
             continue
         word = m.group(1)
-        kind, scope = table[word.lower()]
+        kind, scope = table[" ".join(word.lower().split())]
         name_end = _proper_name_end(text, m.end(1), end)
         if name_end > m.end(1):
             name = text[m.end(1):name_end].strip()

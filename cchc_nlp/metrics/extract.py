@@ -54,10 +54,11 @@ _PUNCT_SEPARATOR = re.compile(r"[;,:()\[\]]|\s[-–]\s")
 _CLAUSE_SEPARATOR = re.compile(r";")
 _COMPARATIVE = re.compile(r"(?i)(?<!\w)(?:cao|thấp|nhiều|ít)\s+hơn(?!\w)|(?<!\w)vượt(?!\w)")
 _SUBLIST = re.compile(r"\((?![^()\d;]{1,16}\))|(?i:(?<!\w)(?:trong\s+đó|trong\s+số\s+đó|bao\s+gồm|gồm)(?!\w))")
+_DIGIT = re.compile(r"\d")
+_BARE_YEAR = re.compile(r"(?:19|20)\d\d")
 _SHORT_PAREN = re.compile(r"\([^()\d;]{1,16}\)")
 _NOT_SEPARATOR_BEFORE = re.compile(r"(?i)(?<!\w)(?:đối|so|cùng|tương\s+ứng|kèm\s+theo|kèm)\s+\Z")
 _SKIP_BEFORE_NOUN = re.compile(r"(?:\s|\(|các\s|những\s|mỗi\s)*", re.IGNORECASE)
-_FILLER_BEFORE = r"(?:\s+(?:thêm|được|tới|lên|xuống|mạnh|đến|ở\s+mức))*"
 
 
 @dataclass
@@ -132,8 +133,8 @@ def _sentences(text: str) -> list[Sentence]:
     return out
 
 
-def _cue_matches(lex: Lexicon, text: str, start: int, end: int) -> list[CueMatch]:
-    found = [CueMatch(m.start(), m.end(), lex.cues_for(m.group())) for m in lex.cue_re.finditer(text, start, end)]
+def _cue_matches(lex: Lexicon, text: str, start: int, end: int, tokens=None) -> list[CueMatch]:
+    found = [CueMatch(a, b, lex.cues_for(key)) for a, b, key in lex.cue_matcher.finditer(text, start, end, tokens)]
     for pattern, cue in lex.gap_cues:
         for m in pattern.finditer(text, start, end):
             found.append(CueMatch(m.start(), m.end(), [cue]))
@@ -147,32 +148,28 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
 
 def _ends_with(lex: Lexicon, kind: str, text: str) -> re.Match | None:
     """The marker of `kind` that ends `text` (only spaces after it), if any."""
-    pattern = lex.marker_re.get(kind)
-    if pattern is None:
-        return None
-    last = None
-    for m in pattern.finditer(text):
-        if not text[m.end():].strip():
-            if last is None or m.start() < last.start():
-                last = m
-    return last
+    pattern = lex.marker_tail_re.get(kind)
+    return pattern.search(text) if pattern is not None else None
 
 
 def _counted_noun(lex: Lexicon, text: str, pos: int, limit: int) -> tuple[str | None, int]:
     """(family, end) of the noun right after a number, or (None, pos)."""
     skip = _SKIP_BEFORE_NOUN.match(text, pos, limit)
     at = skip.end() if skip else pos
-    m = lex.noun_re.match(text, at, limit)
-    if m is None:
+    tokens = lex.noun_matcher.tokens(text, at, limit)
+    if not tokens or tokens[0][0] != at:  # the noun must follow the number directly
         return None, pos
-    return lex.noun_family.get(" ".join(m.group().replace(",", " ").lower().split())), m.end()
+    found = lex.noun_matcher.match_first(text, tokens)
+    if found is None:
+        return None, pos
+    end, key = found
+    return lex.noun_family.get(key), end
 
 
 def _noun_before(lex: Lexicon, text: str, start: int, pos: int) -> str | None:
     """The family of the nearest metric noun before `pos` in text[start:pos]."""
     family = None
-    for m in lex.noun_re.finditer(text, start, pos):
-        key = " ".join(m.group().replace(",", " ").lower().split())
+    for _, _, key in lex.noun_matcher.finditer(text, start, pos):
         if key in lex.noun_lookback:
             family = lex.noun_family.get(key)
     return family
@@ -187,33 +184,69 @@ class TextAnalysis:
     sentences: list[Sentence]
     mentions: list[Mention]
     cue_matches: dict[int, list[CueMatch]] = field(default_factory=dict)  # sentence index -> cues
+    tokens: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)  # sentence index -> words
 
 
 def analyze_text(
     text: str,
     excluded: list[tuple[int, int]] | None = None,
     classifier: Classifier | None = None,
+    all_mentions: bool = False,
 ) -> TextAnalysis:
     """Find and label the number mentions of a normalized text (no periods/subjects yet).
 
-    excluded: spans (time expressions) whose numbers are not figures.
+    excluded: spans (time expressions) whose numbers are not figures. Sentences without
+    digits, and (unless `all_mentions` or a classifier is given) sentences with neither
+    a cue, a metric noun nor a percent sign, cannot yield a row and are skipped.
     """
     lex = lexicon()
     sentences = _sentences(text)
     excluded = sorted(excluded or [])
     analysis = TextAnalysis(text, sentences, [])
+    # one pass of the number finder over the whole text; sentences without numbers are
+    # skipped altogether
+    numbers_by_sentence: dict[int, list[NumberMention]] = {}
+    cues_by_sentence: dict[int, list[CueMatch]] = {}
+    everything = all_mentions or classifier is not None
+    for sentence in sentences:
+        # figures are written in digits; number words ("hai", "ba") are left aside
+        if not _DIGIT.search(text, sentence.start, sentence.end):
+            continue
+        tokens = lex.cue_matcher.tokens(text, sentence.start, sentence.end)
+        analysis.tokens[sentence.index] = tokens
+        cues = _cue_matches(lex, text, sentence.start, sentence.end, tokens)
+        if not everything and not cues and "%" not in text[sentence.start:sentence.end] and not any(
+            True for _ in lex.metric_noun_matcher.finditer(text, sentence.start, sentence.end, tokens)
+        ):
+            continue
+        cues_by_sentence[sentence.index] = cues
+    # one call of the number finder per run of consecutive wanted sentences
+    wanted = sorted(cues_by_sentence)
+    runs: list[list[int]] = []
+    for index in wanted:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    for run in runs:
+        first, last = sentences[run[0]], sentences[run[-1]]
+        for number in find_numbers(text, first.start, last.end):
+            for index in run:
+                if sentences[index].start <= number.start and number.end <= sentences[index].end:
+                    numbers_by_sentence.setdefault(index, []).append(number)
+                    break
     previous_rows: list[Mention] = []  # labelled mentions of the previous sentence (same paragraph)
     last_paragraph = -1
     for sentence in sentences:
         if sentence.paragraph != last_paragraph:
             previous_rows = []
             last_paragraph = sentence.paragraph
-        cues = _cue_matches(lex, text, sentence.start, sentence.end)
-        analysis.cue_matches[sentence.index] = cues
-        mentions = _sentence_mentions(lex, text, sentence, excluded)
+        mentions = _sentence_mentions(lex, text, sentence, excluded, numbers_by_sentence.get(sentence.index, []))
         if not mentions:
             continue
-        _segment(lex, text, sentence, mentions, cues)
+        cues = cues_by_sentence[sentence.index]
+        analysis.cue_matches[sentence.index] = cues
+        _segment(lex, text, sentence, mentions, cues, analysis.tokens.get(sentence.index))
         _label(lex, text, sentence, mentions, cues, previous_rows)
         _apply_contexts(lex, text, mentions)
         if classifier is not None:
@@ -225,11 +258,17 @@ def analyze_text(
     return analysis
 
 
-def _sentence_mentions(lex: Lexicon, text: str, sentence: Sentence, excluded: list[tuple[int, int]]) -> list[Mention]:
+def _sentence_mentions(
+    lex: Lexicon, text: str, sentence: Sentence, excluded: list[tuple[int, int]], numbers: list[NumberMention]
+) -> list[Mention]:
     out: list[Mention] = []
-    for number in find_numbers(text, sentence.start, sentence.end):
+    for number in numbers:
         if any(s < number.end and number.start < e for s, e in excluded):
             continue
+        if _BARE_YEAR.fullmatch(number.raw) and number.unit is None and 1990 <= number.value <= 2035:
+            family, _ = _counted_noun(lex, text, number.end, min(sentence.end, number.end + 40))
+            if family in (None, "other", "score"):
+                continue  # "PAR INDEX 2022", "PCI 2023": a year, not a figure
         before = text[max(sentence.start, number.start - 30):number.start]
         after_limit = min(sentence.end, number.end + 40)
         unit = "percent" if number.unit == "percent" else "count"
@@ -245,7 +284,9 @@ def _sentence_mentions(lex: Lexicon, text: str, sentence: Sentence, excluded: li
     return out
 
 
-def _segment(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Mention], cues: list[CueMatch]) -> None:
+def _segment(
+    lex: Lexicon, text: str, sentence: Sentence, mentions: list[Mention], cues: list[CueMatch], tokens=None
+) -> None:
     """Set each mention's segment, loose region and clause (see the module docstring).
 
     Between two mentions the cut falls at the last separator (punctuation or a word such
@@ -261,12 +302,12 @@ def _segment(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Mention
             continue
         punctuation.append((m.start(), m.end()))
     words: list[tuple[int, int]] = []
-    for m in lex.marker_re["separator"].finditer(text, sentence.start, sentence.end):
-        if any(a <= m.start() < b for a, b in protected):
+    for m_start, m_end, _ in lex.marker_matcher["separator"].finditer(text, sentence.start, sentence.end, tokens):
+        if any(a <= m_start < b for a, b in protected):
             continue
-        if _NOT_SEPARATOR_BEFORE.search(text, max(sentence.start, m.start() - 12), m.start()):
+        if _NOT_SEPARATOR_BEFORE.search(text, max(sentence.start, m_start - 12), m_start):
             continue  # "đối với", "so với": part of a phrase
-        words.append((m.start(), m.end()))
+        words.append((m_start, m_end))
     clause_cuts = [m.start() for m in _CLAUSE_SEPARATOR.finditer(text, sentence.start, sentence.end)]
 
     def clause_of(pos: int) -> tuple[int, int]:
@@ -350,10 +391,11 @@ def _is_change(lex: Lexicon, text: str, mention: Mention) -> bool:
         return True  # "giảm từ 10,85% xuống còn 1,31%": the starting point
     if re.search(r"(?i)(?<!\w)còn\s*$", before):
         return False
-    verb = re.search(rf"(?i)(?:{lex.marker_re['change'].pattern}){_FILLER_BEFORE}\s*$", before)
+    verb = _ends_with(lex, "change", before)
     if verb is None:
-        lead = text[mention.segment[0]:mention.start]
-        return mention.unit == "percent" and mention.family == "none" and bool(_COMPARATIVE.search(lead))
+        # "cao hơn chỉ tiêu Chính phủ giao 10%", "cao hơn mức trung bình cả nước (82,66%)"
+        lead = text[min(mention.segment[0], mention.loose[0]):mention.start]
+        return mention.unit == "percent" and mention.family == "none" and bool(_COMPARATIVE.search(lead[-40:]))
     if mention.unit == "score" or mention.family in ("score", "none", "other"):
         around = text[mention.segment[0]:max(mention.segment[1], mention.loose[1])]
         if mention.unit == "score" or mention.family == "score":
@@ -518,13 +560,15 @@ def _inherit(
     # breakdown: a marker between the parent figure and this one
     parent = None
     for row in reversed(sentence_rows):
+        if row.clause != mention.clause:
+            break
         between = text[row.end:mention.start]
         if lex.marker_re["breakdown"].search(between) or "(" in between:
             parent = row
             break
     if parent is None and not sentence_rows and previous_rows:
         opening = text[sentence.start:mention.start]
-        if re.match(rf"(?i)\s*(?:{lex.marker_re['breakdown'].pattern})", opening):
+        if lex.marker_re["breakdown"].match(opening.lstrip()):
             parent = previous_rows[-1]
     confidence = INHERIT_BREAKDOWN
     if parent is None and sentence_rows and not only_breakdown:

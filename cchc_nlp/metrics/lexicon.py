@@ -29,6 +29,8 @@ from cchc_nlp.errors import DataError
 from cchc_nlp.resources import read_csv
 
 __all__ = [
+    "PhraseMatcher",
+    "phrase_key",
     "Cue",
     "MetricKey",
     "Lexicon",
@@ -41,6 +43,8 @@ __all__ = [
 UNITS = ("count", "percent", "score", "rank")
 NO_METRIC = "-"  # a lexicon row with this metric blocks a cue ("Hệ thống thông tin giải quyết TTHC")
 _GAP = "…"
+# words that may stand between a change verb and its amount ("tăng thêm 3 bậc")
+_FILLERS = r"(?:\s+(?:thêm|được|tới|lên|xuống|mạnh|đến|ở\s+mức))*"
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,75 @@ def phrase_pattern(phrase: str) -> str:
     return r"[^;\n]{0,50}?".join(pieces)
 
 
+_TOKEN = re.compile(r"[^\W_]+")
+_JOINER = re.compile(r"\s*[,/-]?\s*")
+
+
+def phrase_key(phrase: str) -> str:
+    """The lookup key of a phrase: its words, lowercased, single-spaced ("Sửa đổi, bổ
+    sung" -> "sửa đổi bổ sung"; "766/QĐ-TTg" -> "766 qđ ttg")."""
+    return " ".join(t.lower() for t in _TOKEN.findall(phrase))
+
+
+class PhraseMatcher:
+    """Leftmost-longest matching of many phrases by word n-grams (much faster than one
+    regex alternation of hundreds of phrases). Between the words of a match only spaces
+    and one comma, hyphen or slash may stand."""
+
+    def __init__(self, phrases) -> None:
+        self.keys = {phrase_key(p) for p in phrases if phrase_key(p)}
+        # every word prefix of every key: a scan extends a match only along these
+        self.prefixes = set()
+        for key in self.keys:
+            words = key.split(" ")
+            for i in range(1, len(words) + 1):
+                self.prefixes.add(" ".join(words[:i]))
+
+    @staticmethod
+    def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+        """The words of text[start:end] as (start, end, lowercased word)."""
+        end = len(text) if end is None else end
+        return [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text, start, end)]
+
+    def match_first(self, text: str, tokens) -> tuple[int, str] | None:
+        """(end, key) of the longest phrase starting at the first of `tokens`, or None."""
+        if not tokens:
+            return None
+        key = tokens[0][2]
+        best = (tokens[0][1], key) if key in self.keys else None
+        j = 1
+        while key in self.prefixes and j < len(tokens) and _JOINER.fullmatch(text, tokens[j - 1][1], tokens[j][0]):
+            key = key + " " + tokens[j][2]
+            if key in self.keys:
+                best = (tokens[j][1], key)
+            j += 1
+        return best
+
+    def finditer(self, text: str, start: int = 0, end: int | None = None, tokens=None):
+        """(start, end, key) of each match in text[start:end], left to right; `tokens`
+        (from `tokens()` for the same span) saves the tokenization when reused."""
+        if tokens is None:
+            tokens = self.tokens(text, start, end)
+        n = len(tokens)
+        prefixes, keys = self.prefixes, self.keys
+        i = 0
+        while i < n:
+            key = tokens[i][2]
+            best = i + 1 if key in keys else 0
+            best_key = key
+            j = i + 1
+            while key in prefixes and j < n and _JOINER.fullmatch(text, tokens[j - 1][1], tokens[j][0]):
+                key = key + " " + tokens[j][2]
+                j += 1
+                if key in keys:
+                    best, best_key = j, key
+            if best:
+                yield tokens[i][0], tokens[best - 1][1], best_key
+                i = best
+            else:
+                i += 1
+
+
 def _alternation(phrases) -> str:
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
     return "|".join(f"(?:{phrase_pattern(p)})" for p in ordered)
@@ -103,20 +176,23 @@ def _split(value: str) -> frozenset[str]:
 class Lexicon:
     keys: dict[str, MetricKey]
     cues_by_phrase: dict[str, list[Cue]]
-    cue_re: re.Pattern  # literal phrases, one alternation
+    cue_matcher: PhraseMatcher  # the literal phrases
     gap_cues: list[tuple[re.Pattern, Cue]]
     noun_family: dict[str, str]
     noun_lookback: frozenset[str]  # nouns that give their family to a figure after them
-    noun_re: re.Pattern
+    metric_noun_matcher: PhraseMatcher  # nouns of the metric families (dossier, tthc, ...)
+    noun_matcher: PhraseMatcher
     contexts: dict[str, dict[str, str]]  # cue phrase -> {from_metric: to_metric}
     context_re: re.Pattern | None
     markers: dict[str, tuple[str, ...]]
     marker_re: dict[str, re.Pattern]
+    marker_tail_re: dict[str, re.Pattern]  # a marker ending a text (spaces after it only)
+    marker_matcher: dict[str, "PhraseMatcher"]  # the same phrases, matched by words
     holders: list[dict[str, str]]
 
-    def cues_for(self, matched: str) -> list[Cue]:
-        """The cues of a literal match (the matched text, any case or spacing)."""
-        return self.cues_by_phrase.get(_key(matched), [])
+    def cues_for(self, key: str) -> list[Cue]:
+        """The cues of a literal match (its phrase_key)."""
+        return self.cues_by_phrase.get(key, [])
 
     @property
     def core_keys(self) -> frozenset[str]:
@@ -163,10 +239,10 @@ def lexicon() -> Lexicon:
         if _GAP in cue.phrase:
             gap_cues.append((re.compile(phrase_pattern(cue.phrase), re.IGNORECASE), cue))
         else:
-            cues_by_phrase[_key(cue.phrase)].append(cue)
+            cues_by_phrase[phrase_key(cue.phrase)].append(cue)
             literal.append(cue.phrase)
-    noun_family = {_key(row["phrase"]): row["family"] for row in read_csv("metric_nouns.csv")}
-    noun_lookback = frozenset(_key(row["phrase"]) for row in read_csv("metric_nouns.csv") if row["lookback"] == "true")
+    noun_family = {phrase_key(row["phrase"]): row["family"] for row in read_csv("metric_nouns.csv")}
+    noun_lookback = frozenset(phrase_key(row["phrase"]) for row in read_csv("metric_nouns.csv") if row["lookback"] == "true")
     contexts: dict[str, dict[str, str]] = defaultdict(dict)
     for row in read_csv("metric_context.csv"):
         contexts[_key(row["cue"])][row["from_metric"]] = row["to_metric"]
@@ -177,16 +253,25 @@ def lexicon() -> Lexicon:
     return Lexicon(
         keys=keys,
         cues_by_phrase=dict(cues_by_phrase),
-        cue_re=re.compile(_alternation(literal), re.IGNORECASE),
+        cue_matcher=PhraseMatcher(literal),
         gap_cues=gap_cues,
         noun_family=noun_family,
         noun_lookback=noun_lookback,
-        noun_re=re.compile(_alternation(row["phrase"] for row in read_csv("metric_nouns.csv")), re.IGNORECASE),
+        metric_noun_matcher=PhraseMatcher(
+            row["phrase"] for row in read_csv("metric_nouns.csv")
+            if row["family"] in ("dossier", "tthc", "dvctt", "plan", "edoc", "staff", "decision", "person")
+        ),
+        noun_matcher=PhraseMatcher(row["phrase"] for row in read_csv("metric_nouns.csv")),
         contexts=dict(contexts),
         context_re=re.compile(_alternation(r["cue"] for r in read_csv("metric_context.csv")), re.IGNORECASE)
         if contexts
         else None,
         markers=frozen_markers,
         marker_re={kind: _marker_pattern(phrases) for kind, phrases in frozen_markers.items()},
+        marker_matcher={kind: PhraseMatcher(phrases) for kind, phrases in frozen_markers.items()},
+        marker_tail_re={
+            kind: re.compile(f"(?:{_alternation(phrases)})" + (_FILLERS if kind == "change" else "") + r"\s*\Z", re.IGNORECASE)
+            for kind, phrases in frozen_markers.items()
+        },
         holders=[dict(row) for row in read_csv("metric_holders.csv")],
     )

@@ -1,0 +1,93 @@
+"""Cost of metric extraction: the pipeline with and without "cchc_metrics", in one run.
+
+Metric extraction must add at most 20% to the time per article of the default pipeline
+(text core + tagging components). Both pipelines parse the same articles, alternately,
+and the best of `--repeat` runs is kept for each.
+
+    python benchmarks/bench_metrics.py [--repeat 3] [--corpus DIR ...]
+
+Texts: corpus/samples/*.txt|*.html (HTML tags stripped crudely) plus ../shared/corpus
+when present. Also printed: extract_metrics alone on plain text (no spaCy, no tagging),
+the path `cchc-nlp evaluate metrics` uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPORA = [ROOT / "corpus" / "samples", ROOT.parent / "shared" / "corpus"]
+LIMIT = 0.20
+
+
+def load_texts(dirs: list[Path]) -> list[str]:
+    texts = []
+    for folder in dirs:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.suffix not in {".txt", ".html", ".htm"}:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if path.suffix != ".txt":
+                text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", text, flags=re.S)
+            if "\n----\n" in text:  # shared/corpus/real: SOURCE/NOTE header
+                text = text.split("\n----\n", 1)[1]
+            if text.strip():
+                texts.append(text)
+    return texts
+
+
+def _timed(func) -> float:
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept")
+    parser.add_argument("--corpus", type=Path, nargs="*", default=DEFAULT_CORPORA)
+    args = parser.parse_args()
+
+    from cchc_nlp.metrics import extract_metrics
+    from cchc_nlp.pipeline import DEFAULT_COMPONENTS, load
+
+    texts = load_texts(args.corpus)
+    if not texts:
+        raise SystemExit("no texts found; pass --corpus DIR")
+    names = [name for name, _ in DEFAULT_COMPONENTS]
+    without = [name for name in names if name != "cchc_metrics"]
+    nlp_with = load(components=without + ["cchc_metrics"])
+    nlp_without = load(components=without)
+    published = "2021-06-30"
+
+    def run(nlp):
+        return lambda: [nlp.parse(text, published=published) for text in texts]
+
+    # warm-up: caches (lexicon, underthesea models) are loaded outside the measurement
+    run(nlp_with)()
+    run(nlp_without)()
+    times_with, times_without = [], []
+    for _ in range(args.repeat):
+        times_without.append(_timed(run(nlp_without)))
+        times_with.append(_timed(run(nlp_with)))
+    best_with, best_without = min(times_with), min(times_without)
+    alone = min(_timed(lambda: [extract_metrics(t, published) for t in texts]) for _ in range(args.repeat))
+    rows = sum(len(nlp_with.parse(t, published=published)._.metrics) for t in texts)
+    n = len(texts)
+    overhead = best_with / best_without - 1.0
+    print(f"articles: {n} ({sum(len(t) for t in texts):,} characters), metric rows: {rows}")
+    print(f"components without metrics: {', '.join(without) or '(text core only)'}")
+    print(f"pipeline without cchc_metrics: {1000 * best_without / n:8.1f} ms/article")
+    print(f"pipeline with cchc_metrics:    {1000 * best_with / n:8.1f} ms/article")
+    print(f"metric extraction overhead:    {100 * overhead:8.1f} %  (limit {100 * LIMIT:.0f} %) "
+          f"-> {'OK' if overhead <= LIMIT else 'TOO SLOW'}")
+    print(f"extract_metrics on plain text: {1000 * alone / n:8.1f} ms/article (no spaCy, no tagging)")
+
+
+if __name__ == "__main__":
+    main()
