@@ -44,6 +44,7 @@ DEFAULT_COMPONENTS: list[tuple[str, str]] = [
     ("cchc_orgs", "cchc_nlp.tag.orgs"),
     ("cchc_officials", "cchc_nlp.tag.officials"),
     ("cchc_article_province", "cchc_nlp.tag.article_province"),
+    ("cchc_metrics", "cchc_nlp.metrics"),
 ]
 
 # Doc extension attributes, registered once at import (spaCy's recommended pattern).
