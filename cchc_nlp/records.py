@@ -13,6 +13,7 @@ Metric record: the keys of METRIC_COLUMNS (doc_id is filled by the dataset stage
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from spacy.tokens import Doc
@@ -20,6 +21,7 @@ from spacy.tokens import Doc
 __all__ = [
     "ENTITY_LABELS",
     "METRIC_COLUMNS",
+    "add_entities",
     "add_entity",
     "entities",
     "metrics",
@@ -61,22 +63,37 @@ METRIC_COLUMNS = (
 )
 
 
-def add_entity(doc: Doc, label: str, start: int, end: int, norm: str | None = None, **attrs: Any) -> dict[str, Any]:
-    """Append an entity record for doc.text[start:end] and return it."""
-    if label not in ENTITY_LABELS:
-        raise ValueError(f"unknown entity label {label!r}; expected one of {', '.join(ENTITY_LABELS)}")
-    record = {
-        "label": label,
-        "text": doc.text[start:end],
-        "start": start,
-        "end": end,
-        "norm": norm,
-        "attrs": {key: value for key, value in attrs.items() if value is not None},
-    }
+def add_entities(doc: Doc, items: Iterable[dict[str, Any]], text: str | None = None) -> list[dict[str, Any]]:
+    """Append entity records in one batch and return them.
+
+    Each item has label, start, end and optionally norm and attrs (a dict). `text` is
+    doc.text when the caller has it already (spaCy rebuilds doc.text on each access).
+    """
+    text = doc.text if text is None else text
     if doc._.entities is None:
         doc._.entities = []
-    doc._.entities.append(record)
-    return record
+    added = []
+    for item in items:
+        label, start, end = item["label"], item["start"], item["end"]
+        if label not in ENTITY_LABELS:
+            raise ValueError(f"unknown entity label {label!r}; expected one of {', '.join(ENTITY_LABELS)}")
+        added.append(
+            {
+                "label": label,
+                "text": text[start:end],
+                "start": start,
+                "end": end,
+                "norm": item.get("norm"),
+                "attrs": {key: value for key, value in (item.get("attrs") or {}).items() if value is not None},
+            }
+        )
+    doc._.entities.extend(added)
+    return added
+
+
+def add_entity(doc: Doc, label: str, start: int, end: int, norm: str | None = None, **attrs: Any) -> dict[str, Any]:
+    """Append one entity record for doc.text[start:end] and return it."""
+    return add_entities(doc, [{"label": label, "start": start, "end": end, "norm": norm, "attrs": attrs}])[0]
 
 
 def entities(doc: Doc, label: str | None = None) -> list[dict[str, Any]]:

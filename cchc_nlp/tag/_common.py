@@ -9,7 +9,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from cchc_nlp.records import ENTITY_LABELS
+from cchc_nlp.records import add_entities
 
 __all__ = [
     "UPPER",
@@ -102,27 +102,8 @@ def doc_text(doc: Doc) -> str:
 
 
 def emit(doc: Doc, records: Iterable[dict[str, Any]]) -> None:
-    """Append entity records to doc._.entities, in the shape of cchc_nlp.records.add_entity.
-
-    Each item has label, start, end, norm and attrs (a dict: DATE/PERIOD records have
-    attrs named start/end, which add_entity's keyword arguments cannot carry). doc.text
-    is built once for the batch (add_entity rebuilds it on every call).
-    """
-    text = doc_text(doc)
-    if doc._.entities is None:
-        doc._.entities = []
-    for item in records:
-        if item["label"] not in ENTITY_LABELS:
-            raise ValueError(f"unknown entity label {item['label']!r}; expected one of {', '.join(ENTITY_LABELS)}")
-        start, end = item["start"], item["end"]
-        doc._.entities.append({
-            "label": item["label"],
-            "text": text[start:end],
-            "start": start,
-            "end": end,
-            "norm": item.get("norm"),
-            "attrs": {key: value for key, value in (item.get("attrs") or {}).items() if value is not None},
-        })
+    """Append entity records (label, start, end, norm, attrs) to doc._.entities in one batch."""
+    add_entities(doc, records, text=doc_text(doc))
 
 
 SYNCED_KEY = "cchc_spans_synced"
