@@ -82,20 +82,27 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "start": (pa.int64(), "character offset of the mention in articles.text"),
         "end": (pa.int64(), "end offset (exclusive)"),
         "norm": (STRING, 'normalized value: full name, canonical place name, "YYYY-MM-DD" date, "YYYY-MM-DD..YYYY-MM-DD" period, document number'),
-        "name": (STRING, "OFFICIAL/PERSON/AUTHOR: the person's name"),
-        "titles": (LIST_OF_STRINGS, "OFFICIAL: the titles as written"),
+        "name": (STRING, "OFFICIAL/PERSON: the person's name; PROVINCE: the canonical province name"),
+        "titles": (LIST_OF_STRINGS, 'OFFICIAL: the titles as written ("Phó Chủ tịch UBND tỉnh")'),
         "honorific": (STRING, 'OFFICIAL/PERSON: "ông", "bà", "đồng chí"...'),
-        "org": (STRING, "the agency a title or mention belongs to"),
-        "province": (STRING, "canonical province of a place or agency"),
-        "district": (STRING, "canonical district of a place"),
-        "successor": (STRING, "PROVINCE/DISTRICT: the unit it was merged into (2025 reform)"),
-        "period_start": (pa.date32(), "PERIOD (and DATE): first day"),
-        "period_end": (pa.date32(), "PERIOD (and DATE): last day"),
+        "orgs": (LIST_OF_STRINGS, 'OFFICIAL: the agencies of the titles, with their place ("UBND tỉnh Vĩnh Long")'),
+        "rank": (STRING, 'OFFICIAL: police or military rank ("Thượng tá")'),
+        "person_id": (STRING, "OFFICIAL/PERSON: the same id for the mentions of one person within the article (p1, p2...)"),
+        "province": (STRING, "canonical province of a place, agency or official"),
+        "province_code": (STRING, "code of that province (PROVINCE: its own code)"),
+        "district": (STRING, "canonical district of a place or agency"),
+        "commune": (STRING, "canonical commune of an agency"),
+        "unit": (STRING, 'PROVINCE/DISTRICT/COMMUNE: the unit word written ("tỉnh", "huyện", "xã", "thành phố"...)'),
+        "successor": (STRING, "PROVINCE: the province it belongs to after the 2025 merger"),
+        "historical": (pa.bool_(), "PROVINCE: a province that no longer exists at publication time"),
+        "kind": (STRING, 'ORG: kind of agency ("people_committee"...); DATE/PERIOD: kind of period ("day", "half_year"...)'),
+        "level": (STRING, "ORG: administrative level (tỉnh, huyện, xã)"),
+        "period_start": (pa.date32(), "DATE/PERIOD: first day"),
+        "period_end": (pa.date32(), "DATE/PERIOD: last day"),
         "doc_type": (STRING, 'LEGAL_DOC: "Quyết định", "Kế hoạch", "Nghị quyết"...'),
-        "doc_number": (STRING, 'LEGAL_DOC: number as written ("09/2015/QĐ-TTg")'),
-        "issuer": (STRING, "LEGAL_DOC: issuing body"),
-        "doc_date": (pa.date32(), "LEGAL_DOC: date of signature"),
-        "person_id": (STRING, "same value for the mentions of one person in the dataset"),
+        "doc_number": (STRING, 'LEGAL_DOC: the number ("09/2015/QĐ-TTg")'),
+        "issuer": (STRING, 'LEGAL_DOC: issuing body ("UBND", "TTg")'),
+        "doc_date": (pa.date32(), "LEGAL_DOC: date of issue"),
         "attrs_json": (STRING, "any other attribute of the record, as a JSON object (null when none)"),
     },
     "metrics": {
@@ -131,6 +138,17 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
 
 # Entity attrs with a column of their own; the rest goes to attrs_json.
 ENTITY_ATTR_COLUMNS = tuple(list(DATA_DICTIONARY["entities"])[6:-1])
+# (label or "*", attr key) -> column, where the taggers' attr names differ from the columns'.
+ENTITY_ATTR_ALIASES = {
+    ("DATE", "start"): "period_start",
+    ("DATE", "end"): "period_end",
+    ("PERIOD", "start"): "period_start",
+    ("PERIOD", "end"): "period_end",
+    ("LEGAL_DOC", "number"): "doc_number",
+    ("LEGAL_DOC", "date"): "doc_date",
+    ("PROVINCE", "code"): "province_code",
+    ("*", "org"): "orgs",
+}
 
 INTERNAL_COLUMNS: dict[str, pa.DataType] = {"_input": STRING, "_key": STRING, "_item": pa.int64()}
 
@@ -206,11 +224,9 @@ def _integer(value: Any) -> int | None:
 
 
 def _string(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (dict, list, tuple, set)):
-        raise ValueError("not a scalar")
-    return str(value)
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f"{value!r} is not a string")
 
 
 def _strings(value: Any) -> list[str] | None:
@@ -314,10 +330,12 @@ def entity_rows(doc_id: str, records: Iterable[Mapping[str, Any]]) -> list[dict[
             "norm": None if record.get("norm") is None else str(record["norm"]),
         }
         extra: dict[str, Any] = {}
+        label = record["label"]
         for key, value in (record.get("attrs") or {}).items():
-            if key in ENTITY_ATTR_COLUMNS:
+            column = ENTITY_ATTR_ALIASES.get((label, key)) or ENTITY_ATTR_ALIASES.get(("*", key)) or key
+            if column in ENTITY_ATTR_COLUMNS and row.get(column) is None:
                 try:
-                    row[key] = _convert(columns[key][0], value)
+                    row[column] = _convert(columns[column][0], value)
                     continue
                 except (TypeError, ValueError):
                     pass

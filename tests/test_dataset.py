@@ -69,13 +69,31 @@ def test_entity_rows_flatten_attrs_into_typed_columns():
     ]
     official, period, legal = entity_rows("d1", records)
     assert official["titles"] == ["Giám đốc Sở Nội vụ", "Ủy viên"] and official["honorific"] == "ông" and official["person_id"] == "p1"
-    assert json.loads(official["attrs_json"]) == {"rank": 2}
+    assert official["orgs"] == ["Sở Nội vụ"]  # "org" is an alias of the orgs column
+    assert json.loads(official["attrs_json"]) == {"rank": 2}  # not a string: kept as it is
     assert period["period_start"] == dt.date(2016, 1, 1) and period["period_end"] == dt.date(2016, 12, 31) and period["attrs_json"] is None
     # a value that does not fit its column is kept, in attrs_json; a lone title becomes a list
-    assert legal["doc_date"] is None and legal["org"] is None and legal["titles"] == ["Chủ tịch"]
+    assert legal["doc_date"] is None and legal["orgs"] is None and legal["titles"] == ["Chủ tịch"]
     assert json.loads(legal["attrs_json"]) == {"doc_date": "hôm qua", "org": {"a": 1}}
     table = pa.Table.from_pylist([official, period, legal], schema=SCHEMAS["entities"])
     assert table.num_rows == 3
+
+
+def test_entity_attr_aliases_of_the_taggers():
+    records = [
+        {"label": "PERIOD", "text": "6 tháng đầu năm 2019", "start": 0, "end": 20, "norm": None,
+         "attrs": {"start": "2019-01-01", "end": "2019-06-30", "kind": "half_year", "anchor": "2019-07-09"}},
+        {"label": "LEGAL_DOC", "text": "Kế hoạch số 158/KH-UBND", "start": 0, "end": 23, "norm": "158/KH-UBND",
+         "attrs": {"doc_type": "Kế hoạch", "number": "158/KH-UBND", "code": "KH", "date": "2018-12-27", "issuer": "UBND"}},
+        {"label": "PROVINCE", "text": "tỉnh Vĩnh Long", "start": 0, "end": 14, "norm": "Vĩnh Long",
+         "attrs": {"name": "Vĩnh Long", "code": "86", "successor": "Vĩnh Long", "historical": False, "unit": "tỉnh"}},
+    ]
+    period, legal, province = entity_rows("d1", records)
+    assert (period["period_start"], period["period_end"], period["kind"]) == (dt.date(2019, 1, 1), dt.date(2019, 6, 30), "half_year")
+    assert json.loads(period["attrs_json"]) == {"anchor": "2019-07-09"}
+    assert (legal["doc_number"], legal["doc_date"], legal["issuer"]) == ("158/KH-UBND", dt.date(2018, 12, 27), "UBND")
+    assert json.loads(legal["attrs_json"]) == {"code": "KH"}  # a document code is not a province code
+    assert (province["province_code"], province["historical"], province["unit"], province["attrs_json"]) == ("86", False, "tỉnh", None)
 
 
 def test_metric_rows_follow_metric_columns_and_note_bad_values():
