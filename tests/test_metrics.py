@@ -60,6 +60,11 @@ LABELLED = [
     ("Chỉ số CCHC của tỉnh tăng 6 bậc và tăng 2,15 điểm so với năm 2019.", []),
     ("Tỉnh tổ chức 4 lớp tập huấn cho 320 cán bộ, công chức.", []),
     ("Tổng đài đã tiếp nhận 640 cuộc gọi của người dân.", []),
+    ("Bộ phận một cửa tiếp nhận hồ sơ từ 7 giờ 30 đến 17 giờ.", []),
+    ("Tháng 5/2021 có 96 hồ sơ trễ hạn, giảm 21 hồ sơ so với tháng trước.", [("dossier.overdue", 96)]),
+    ("PAR INDEX 2021 của tỉnh đạt 86,9%, xếp vị trí 14/63.", [("index.par.score", 86.9), ("index.par.rank", 14)]),
+    ("Chỉ số SIPAS đạt 84,2%, cao hơn mức trung bình cả nước (80,1%).", [("index.sipas.score", 84.2)]),
+    ("Tỉnh hoàn thành 20/24 nhiệm vụ, 4 nhiệm vụ đang triển khai.", [("plan.tasks_done", 20)]),
 ]
 
 
@@ -131,6 +136,12 @@ def test_target_heading_marks_the_list_under_it():
         ("edoc.signed_share", 100, True, "exact"),
     ]
     assert {r["period_start"] for r in rows} == {"2022-01-01"}
+
+
+def test_target_list_continues_across_semicolons_until_an_actual_figure():
+    rows = extract_metrics("Kế hoạch năm 2022 đặt ra chỉ tiêu 65% hồ sơ nộp trực tuyến; 98% văn bản đi được ký số; "
+                           "năm 2021 đã có 51,2% hồ sơ nộp trực tuyến.", "2022-01-05")
+    assert [(r["value"], r["is_target"]) for r in rows] == [(65, True), (98, True), (51.2, False)]
 
 
 def test_subjects_and_scope_levels():

@@ -210,6 +210,24 @@ def _paragraph_of(pos: int, sentences: list[Sentence]) -> int:
 # --------------------------------------------------------------------------- targets
 
 
+_ACTUAL_CLAUSE = re.compile(
+    r"(?i)(?<!\w)(?:đã|kết\s+quả|thực\s+tế|hiện\s+nay|hiện\s+có|năm\s+\d{4}|tháng\s+\d|quý\s+[IVX\d])(?!\w)"
+)
+
+
+def _target_end(text: str, start: int, sentence_end: int) -> int:
+    """A target reaches the end of its clause, and the next clauses of a list ("chỉ tiêu
+    100% …; 95% …") until one reports an actual figure ("đã", "kết quả", a new period)."""
+    end = text.find(";", start, sentence_end)
+    while end >= 0:
+        following = text.find(";", end + 1, sentence_end)
+        clause_end = sentence_end if following < 0 else following
+        if _ACTUAL_CLAUSE.search(text, end + 1, clause_end):
+            return end
+        end = following
+    return sentence_end
+
+
 def target_spans(
     text: str, sentences: list[Sentence], wanted: set[int] | None = None, tokens: dict[int, list] | None = None
 ) -> list[tuple[int, int]]:
@@ -234,8 +252,7 @@ def target_spans(
             if any(a <= m_start < b for a, b in blocked):
                 continue
             heading = re.match(r"[^.;:]{0,60}:", text[m_end:s.end])
-            clause_end = text.find(";", m_end, s.end)
-            end = s.end if clause_end < 0 or heading else clause_end
+            end = s.end if heading else _target_end(text, m_end, s.end)
             if is_wanted or heading:
                 spans.append((m_start, end))
             if heading:  # "Mục tiêu đến hết năm 2025: ..." and the list under it

@@ -55,6 +55,7 @@ _CLAUSE_SEPARATOR = re.compile(r";")
 _COMPARATIVE = re.compile(r"(?i)(?<!\w)(?:cao|thấp|nhiều|ít)\s+hơn(?!\w)|(?<!\w)vượt(?!\w)")
 _SUBLIST = re.compile(r"\((?![^()\d;]{1,16}\))|(?i:(?<!\w)(?:trong\s+đó|trong\s+số\s+đó|bao\s+gồm|gồm)(?!\w))")
 _DIGIT = re.compile(r"\d")
+_CLOCK_BEFORE = re.compile(r"(?i)\d\s*(?:giờ|h)\s*\Z")
 _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
 _SHORT_PAREN = re.compile(r"\([^()\d;]{1,16}\)")
 _NOT_SEPARATOR_BEFORE = re.compile(r"(?i)(?<!\w)(?:đối|so|cùng|tương\s+ứng|kèm\s+theo|kèm)\s+\Z")
@@ -265,6 +266,8 @@ def _sentence_mentions(
     for number in numbers:
         if any(s < number.end and number.start < e for s, e in excluded):
             continue
+        if _CLOCK_BEFORE.search(text, max(sentence.start, number.start - 8), number.start):
+            continue  # "từ 7 giờ 30": minutes of a clock time
         if _BARE_YEAR.fullmatch(number.raw) and number.unit is None and 1990 <= number.value <= 2035:
             family, _ = _counted_noun(lex, text, number.end, min(sentence.end, number.end + 40))
             if family in (None, "other", "score"):
@@ -396,12 +399,13 @@ def _is_change(lex: Lexicon, text: str, mention: Mention) -> bool:
         # "cao hơn chỉ tiêu Chính phủ giao 10%", "cao hơn mức trung bình cả nước (82,66%)"
         lead = text[min(mention.segment[0], mention.loose[0]):mention.start]
         return mention.unit == "percent" and mention.family == "none" and bool(_COMPARATIVE.search(lead[-40:]))
-    if mention.unit == "score" or mention.family in ("score", "none", "other"):
-        around = text[mention.segment[0]:max(mention.segment[1], mention.loose[1])]
-        if mention.unit == "score" or mention.family == "score":
-            return True
-        return bool(lex.marker_re["comparison"].search(around))
-    return False
+    if mention.unit == "score" or mention.family == "score":
+        return True
+    if mention.family == "staff":
+        return False  # "giảm 45 biên chế so với năm 2015": a cut is the figure itself
+    # "tăng 2,5% so với năm 2022", "giảm 38 hồ sơ so với tháng trước"
+    around = text[mention.segment[0]:max(mention.segment[1], mention.loose[1])]
+    return bool(lex.marker_re["comparison"].search(around))
 
 
 def _share_like(lex: Lexicon, text: str, mention: Mention, previous: Mention | None) -> bool:
