@@ -29,9 +29,11 @@ import argparse
 import hashlib
 import io
 import json
+import os
 import platform
 import re
 import sys
+import sysconfig
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -71,8 +73,22 @@ __all__ = [
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-MODEL_PATH = REPO_ROOT / "models" / "metric_classifier.skops"
-CARD_PATH = REPO_ROOT / "models" / "metric_classifier.card.json"
+
+
+def _models_dir() -> Path:
+    """models/ of a source checkout, else the copy setup.cfg's data_files installs
+    (<prefix>/share/cchc-nlp/models); CCHC_NLP_MODELS overrides both."""
+    override = os.environ.get("CCHC_NLP_MODELS")
+    if override:
+        return Path(override)
+    checkout = REPO_ROOT / "models"
+    if checkout.is_dir():
+        return checkout
+    return Path(sysconfig.get_path("data")) / "share" / "cchc-nlp" / "models"
+
+
+MODEL_PATH = _models_dir() / "metric_classifier.skops"
+CARD_PATH = _models_dir() / "metric_classifier.card.json"
 DEV_GOLD = REPO_ROOT / "tests" / "gold" / "metrics_dev.jsonl"
 HELDOUT_GOLD = REPO_ROOT / "tests" / "gold" / "metrics_heldout.jsonl"
 
