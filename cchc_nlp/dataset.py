@@ -224,8 +224,15 @@ class Dataset:
 
 
 def _to_pandas(data) -> pd.DataFrame:
-    """Arrow -> pandas with dates as datetime64 (so .dt and period grouping work)."""
-    return data.to_pandas(date_as_object=False)
+    """Arrow -> pandas with dates as datetime64 (so .dt and period grouping work) and list
+    columns as Python lists."""
+    import pyarrow as pa
+
+    frame = data.to_pandas(date_as_object=False)
+    for field in data.schema:
+        if pa.types.is_list(field.type):
+            frame[field.name] = pd.Series(data.column(field.name).to_pylist(), index=frame.index, dtype=object)
+    return frame
 
 
 def _period_spec(period: str) -> tuple[str, pd.Period | None]:

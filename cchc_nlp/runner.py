@@ -622,20 +622,21 @@ class RunReport:
         return 1 if self.failed_inputs else 0
 
     def summary(self) -> str:
+        """A few lines for the terminal: counts, this run's speed, where the tables are."""
         c = self.counts
         rate = self.processed / self.seconds if self.seconds > 0 else 0.0
         lines = [
             f"{c['articles']:,} articles, {c['entities']:,} entities, {c['metrics']:,} metrics "
-            f"({c['warnings']:,} warnings), {c['errors']:,} errors, {c['skipped']:,} pages skipped (not articles)",
+            f"({c['warnings']:,} warnings), {c['errors']:,} errors"
+            + (f", {c['skipped']:,} archived pages skipped (not articles)" if c.get("skipped") else "")
+            + (f", {c['duplicates']:,} duplicate documents kept once" if c.get("duplicates") else ""),
             f"this run: {self.processed:,} documents in {self.seconds:.1f} s ({rate:.1f}/s)",
-            f"tables ({self.format}): {', '.join(str(p) for p in self.tables.values())}; manifest: {self.out / MANIFEST}",
+            f"tables in {self.out}: {', '.join(p.name for p in self.tables.values())} and {MANIFEST}",
         ]
-        if c.get("duplicates"):
-            lines.insert(1, f"{c['duplicates']:,} duplicate documents (same doc_id) kept once")
         if self.failed_inputs:
-            lines.append(f"failed documents are listed in {table_file(self.out, 'errors', self.format)}")
+            lines.append(f"failed documents (path, stage, message): {table_file(self.out, 'errors', self.format)}")
         if self.incomplete:
-            lines.append(f"{len(self.incomplete):,} inputs not finished (--limit?); run the same command again to go on")
+            lines.append(f"{len(self.incomplete):,} inputs not finished (--limit); run the same command again to go on")
         return "\n".join(lines)
 
 

@@ -22,7 +22,7 @@ def test_extract_writes_tables_manifest_and_a_summary(corpus, tmp_path, capsys):
     code = main(["extract", str(corpus.root), "--out", str(out)])
     captured = capsys.readouterr()
     assert code == 0
-    for word in ("articles", "entities", "metrics", "warnings", str(out / "articles.parquet")):
+    for word in ("articles", "entities", "metrics", "warnings", f"tables in {out}: articles.parquet"):
         assert word in captured.out
     assert "articles/s" in captured.err  # the progress bar
     for name in ("articles.parquet", "entities.parquet", "metrics.parquet", "errors.parquet", "manifest.json"):
