@@ -12,8 +12,11 @@ Gold format: TEAM.md "Metrics" (JSON Lines, one document per line). Scoring, per
   scope_level.
 
 Only metric keys of the scored vocabulary count: the core keys of TEAM.md plus every key
-that occurs in the gold files evaluated; predicted rows with other keys (extensions such
-as dossier.to_process when no gold uses them) are reported apart, not as errors.
+that occurs in the split's gold; predicted rows with other keys (extensions such as
+dossier.to_process when that gold never uses them) are counted and reported apart.
+
+By default the extractor is `extract_metrics` on the plain text (what the rules see
+without the taggers); `--pipeline` runs the full spaCy pipeline instead.
 
 Splits: a file named *_dev.jsonl is "dev" (written by the rule authors), *_heldout.jsonl
 is "heldout" (written by someone else; the rules were not tuned on it); other files are
@@ -266,6 +269,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--errors", action="store_true", help="list misses and false alarms (dev work only)")
     parser.add_argument("--classifier", action="store_true",
                         help="use the trained classifier hook for mentions the rules leave unlabelled")
+    parser.add_argument("--pipeline", action="store_true",
+                        help="run the whole spaCy pipeline (tagged places, agencies, dates) instead of extract_metrics on plain text")
 
 
 def _files(args: argparse.Namespace) -> list[tuple[str, Path]]:
@@ -287,11 +292,15 @@ def run(args: argparse.Namespace) -> int:
 
     files = _files(args)
     loaded = [(split, path, load_gold(path)) for split, path in files]
-    vocabulary = set(lexicon().core_keys)
-    for _, _, docs in loaded:
-        vocabulary.update(row["metric"] for doc in docs for row in doc.get("metrics", []))
-    vocabulary = frozenset(vocabulary)
     extractor = None
+    if args.pipeline:
+        from cchc_nlp.pipeline import load
+
+        nlp = load()
+
+        def extractor(text, published=None):
+            return nlp.parse(text, published=published)._.metrics
+
     if args.classifier:
         from cchc_nlp.classifier import default_classifier
         from cchc_nlp.metrics import extract_metrics
@@ -306,7 +315,12 @@ def run(args: argparse.Namespace) -> int:
     by_split: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for split, _, docs in loaded:
         by_split[split].extend(docs)
-    results = [evaluate(docs, split, vocabulary, extractor, keep_errors=args.errors) for split, docs in by_split.items()]
+    core = lexicon().core_keys
+    results = []
+    for split, docs in by_split.items():
+        # the scored vocabulary: TEAM.md's keys and every key this split's gold uses
+        vocabulary = frozenset(core | {row["metric"] for doc in docs for row in doc.get("metrics", [])})
+        results.append(evaluate(docs, split, vocabulary, extractor, keep_errors=args.errors))
     if args.json:
         print(json.dumps([s.as_dict() for s in results], ensure_ascii=False, indent=2))
     else:
