@@ -239,3 +239,32 @@ def test_component_fills_doc_metrics():
         ("dossier.online", 310, "2021-04-01"),
     ]
     assert doc.text[doc._.metrics[0]["start"]:doc._.metrics[0]["end"]] == "1.204"
+
+
+def test_empty_and_numberless_texts():
+    assert extract_metrics("") == []
+    assert extract_metrics("Hội nghị diễn ra sáng nay.") == []
+    assert unlabelled_mentions("") == []
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PIECES = ["tiếp nhận", "hồ sơ", "đã giải quyết", "trước hạn", "(đạt", ")", ",", ";", ".", "xếp thứ", "Chỉ số CCHC",
+           "điểm", "tăng", "bậc", "năm 2020", "quý II/2021", "phấn đấu", "cấp huyện", "Công an tỉnh", "trong đó",
+           "1.937", "57,41%", "42/63", "12", "5,6 ngàn", "mức độ 3,4", "\n", "\n\n", "so với", "TTHC", "%"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_any_arrangement_of_genre_pieces_gives_well_formed_rows(pieces):
+    text = " ".join(pieces)
+    rows = extract_metrics(text, "2021-06-30")
+    normalized = __import__("cchc_nlp").normalize_text(text)
+    for r in rows:
+        assert tuple(r) == METRIC_COLUMNS
+        assert 0 <= r["start"] < r["end"] <= len(normalized)
+        assert r["unit"] in ("count", "percent", "score", "rank")
+        assert 0 < r["confidence"] <= 1
+        assert r["sentence"] and normalized[r["start"]:r["end"]] in r["sentence"]
+    for m in number_mentions(text, "2021-06-30"):
+        assert m["status"] in ("metric", "share", "change", "unlabelled")
