@@ -76,7 +76,6 @@ def build_corpus(folder: Path, n: int) -> None:
 
 def run_extract(corpus: Path, out: Path, jobs: int) -> dict:
     """One run of the command line; wall time and the manifest's figures."""
-    load = os.getloadavg()[0]
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "cchc_nlp", "extract", str(corpus), "--out", str(out), "--jobs", str(jobs), "--quiet"],
@@ -90,7 +89,6 @@ def run_extract(corpus: Path, out: Path, jobs: int) -> dict:
     return {
         "seconds": seconds,
         "cpu": manifest["run"]["cpu_seconds"],  # main and worker processes
-        "load": load,
         "articles": manifest["counts"]["articles"],
         "errors": manifest["counts"]["errors"],
         "rss_main": manifest["run"]["peak_rss_mb"]["main"],
@@ -123,6 +121,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    baseline = os.getloadavg()[0]
     jobs_list = [int(j) for j in args.jobs.split(",")]
 
     with tempfile.TemporaryDirectory(prefix="bench-extract-") as tmp:
@@ -146,7 +145,7 @@ def main() -> None:
                     f"N={n:>6,}  jobs={jobs}  {result['seconds']:7.1f} s  {result['rate']:6.1f} articles/s  "
                     f"peak RSS main {result['rss_main']} MB, worker {result['rss_worker']} MB  "
                     f"CPU {result['cpu']:.1f} s ({1000 * result['cpu'] / result['articles']:.0f} ms/article)  "
-                    f"({result['articles']:,} articles, {result['errors']} errors, load average before {result['load']:.2f})",
+                    f"({result['articles']:,} articles, {result['errors']} errors)",
                     flush=True,
                 )
             if ner_per_article is None:
@@ -172,10 +171,9 @@ def main() -> None:
     if one and two:
         speedups = [t["rate"] / o["rate"] for o, t in zip(one, two)]
         print(f"two processes: speed-up {min(speedups):.2f}-{max(speedups):.2f} (target >= 1.7)")
-    busiest = max(r["load"] for r in rows)
-    if busiest > 0.5:
-        print(f"WARNING: load average up to {busiest:.2f} before a run: other processes shared the CPUs; "
-              "wall-clock rates and speed-ups are understated (CPU ms/article is the steadier figure)")
+    if baseline > 0.5:
+        print(f"WARNING: load average {baseline:.2f} before the benchmark: other processes may have shared the CPUs; "
+              "wall-clock rates and speed-ups are then understated (CPU ms/article is the steadier figure)")
     peak = max(max(r["rss_main"] or 0, r["rss_worker"] or 0) for r in rows)
     print(f"peak RSS of any process: {peak} MB (target < 500)")
     if len(one) > 1:
