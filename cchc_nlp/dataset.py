@@ -278,7 +278,9 @@ def extract(
     limit: process at most this many new documents.
 
     Documents that fail are in `.errors`; the run goes on. Re-running with the same `out`
-    processes only new or changed inputs.
+    processes only new or changed inputs. With jobs > 1 in a script, call extract under
+    ``if __name__ == "__main__":`` (worker processes import the main module, as with any
+    multiprocessing on macOS/Windows or Python's forkserver).
 
     >>> import cchc_nlp as cc
     >>> ds = cc.extract(["corpus/samples"], jobs=2)        # doctest: +SKIP
