@@ -2,7 +2,8 @@
 
 * Period: the time expression in the figure's segment, else the nearest one before it
   in its clause, then in its sentence, then after it in the sentence, then the last one
-  of the previous sentences of its paragraph, then the first one of the article.
+  of the previous sentences of its paragraph, then the first one of the article stated
+  before the figure (title, lead).
   Reference points are skipped ("tăng 5 bậc so với năm 2018"), and so are event dates
   ("Ngày 02/7/2018, ... tổ chức hội nghị"), except as-of dates ("tính đến ngày
   22/1/2025" -> period_end 2025-01-22, period_start None); "đến hết quý III năm 2020"
@@ -190,7 +191,8 @@ def assign_period(text: str, mention: Mention, periods: list[Period], sentences:
     same_paragraph = [p for p in earlier if _paragraph_of(p.start, sentences) == sent.paragraph]
     if same_paragraph:
         return same_paragraph[-1]
-    article = [p for p in periods if p.label == "PERIOD"]
+    # the article's period: the first one stated before the figure (title, lead)
+    article = [p for p in earlier if p.label == "PERIOD"]
     return article[0] if article else None
 
 
@@ -216,9 +218,12 @@ _ACTUAL_CLAUSE = re.compile(
 
 
 def _target_end(text: str, start: int, sentence_end: int) -> int:
-    """A target reaches the end of its clause, and the next clauses of a list ("chỉ tiêu
-    100% …; 95% …") until one reports an actual figure ("đã", "kết quả", a new period)."""
+    """A target reaches the end of its clause, and, when that clause states a target
+    figure, the next clauses of the list ("chỉ tiêu 100% …; 95% …") until one reports an
+    actual figure ("đã", "kết quả", a new period)."""
     end = text.find(";", start, sentence_end)
+    if end >= 0 and (not re.search(r"\d", text[start:end]) or _ACTUAL_CLAUSE.search(text, start, end)):
+        return end
     while end >= 0:
         following = text.find(";", end + 1, sentence_end)
         clause_end = sentence_end if following < 0 else following

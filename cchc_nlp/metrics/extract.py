@@ -55,6 +55,8 @@ _CLAUSE_SEPARATOR = re.compile(r";")
 _COMPARATIVE = re.compile(r"(?i)(?<!\w)(?:cao|thấp|nhiều|ít)\s+hơn(?!\w)|(?<!\w)vượt(?!\w)")
 _SUBLIST = re.compile(r"\((?![^()\d;]{1,16}\))|(?i:(?<!\w)(?:trong\s+đó|trong\s+số\s+đó|bao\s+gồm|gồm)(?!\w))")
 _DIGIT = re.compile(r"\d")
+# words after a stated share that describe its base ("chiếm 0,92% tổng số hồ sơ đã giải quyết")
+_BASE_AFTER = re.compile(r"(?i)\s*(?:\)\s*)?(?:trên\s+|so\s+với\s+|của\s+)?(?:tổng|số\s+hồ\s+sơ|kế\s+hoạch)")
 _CLOCK_BEFORE = re.compile(r"(?i)\d\s*(?:giờ|h)\s*\Z")
 _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
 _SHORT_PAREN = re.compile(r"\([^()\d;]{1,16}\)")
@@ -324,9 +326,14 @@ def _segment(
         lo, hi = prev.end, cur.number.start
         # punctuation first: in "2.171, lũy kế đã và đang giải quyết … 6.302" the "và"
         # joins two verbs, the comma separates the figures
-        between = [a for a, _ in punctuation if lo <= a < hi] or [a for a, _ in words if lo <= a < hi]
-        if between:
-            cuts.append(between[-1])
+        # the last punctuation mark, else the first separating word ("chiếm 18,4% | và số
+        # quá hạn còn 634 hồ sơ")
+        marks = [a for a, _ in punctuation if lo <= a < hi]
+        joins = [a for a, _ in words if lo <= a < hi]
+        if marks:
+            cuts.append(marks[-1])
+        elif joins:
+            cuts.append(joins[0])
         else:
             cuts.append(max(lo, min(prev.noun_end, hi)))
     cuts.append(sentence.end)
@@ -416,18 +423,20 @@ def _share_like(lex: Lexicon, text: str, mention: Mention, previous: Mention | N
         return False
     if previous.clause != mention.clause and not text[previous.end:mention.start].strip(" ,;()").lower().startswith(("đạt", "chiếm", "tỷ lệ", "tỉ lệ")):
         return False
+    if (
+        mention.metric is not None
+        and mention.cue_span is not None
+        and mention.end <= mention.cue_span[0]
+        and mention.cue_span[1] <= mention.segment[1]
+        and not _BASE_AFTER.match(text, mention.end)
+        and not _same_share_metric(mention.metric, previous.metric)
+    ):
+        return False  # "…, 100% hồ sơ được giải quyết đúng hạn": a figure of its own
     lead = text[mention.segment[0]:mention.number.start]
     lead = re.sub(r"[\s,;:()\[\]–-]+", " ", lead).strip()
-    if not lead:
+    if not lead or not lex.marker_re["share"].sub(" ", lead).strip():
         return True
-    words = lead
-    share_re = lex.marker_re["share"]
-    stripped = share_re.sub(" ", words).strip()
-    if not stripped:
-        return True
-    if mention.metric is not None and _same_share_metric(mention.metric, previous.metric):
-        return True
-    return False
+    return mention.metric is not None and _same_share_metric(mention.metric, previous.metric)
 
 
 def _leads_share(lex: Lexicon, text: str, mention: Mention) -> bool:
@@ -553,7 +562,7 @@ def _inherit(
 ) -> None:
     """A figure without its own cue takes the metric of the figure it breaks down."""
     family = mention.family
-    if family in ("none", "score") and mention.unit not in ("percent",):
+    if family == "score":
         return
     candidates = sentence_rows or previous_rows
     if not candidates:
@@ -589,6 +598,8 @@ def _inherit(
         bare_percent = mention.unit == "percent" and mention.family == "none" and candidates[-1].unit == "percent"
         if not _opens_with_holder(lex, lead) and not bare_percent:
             return
+        if family == "none" and mention.unit != "percent" and not sentence_rows:
+            return  # a bare count in a new sentence: too little to go on
         parent = candidates[-1] if bare_percent else candidates[0]
         confidence = INHERIT_PARALLEL
     if parent.metric is None:
