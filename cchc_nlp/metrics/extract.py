@@ -99,7 +99,6 @@ class Mention:
     confidence: float = 0.0
     share: float | None = None
     share_of: int | None = None  # index of the mention this percent is the share of
-    is_target: bool = False
 
     @property
     def start(self) -> int:
@@ -421,8 +420,8 @@ def _share_like(lex: Lexicon, text: str, mention: Mention, previous: Mention | N
         return False
     if previous.status != "metric" or previous.share is not None:
         return False
-    if previous.clause != mention.clause and not text[previous.end:mention.start].strip(" ,;()").lower().startswith(("đạt", "chiếm", "tỷ lệ", "tỉ lệ")):
-        return False
+    if previous.clause != mention.clause and not lex.marker_re["share"].match(text[previous.end:mention.start].strip(" ,;()")):
+        return False  # another clause, unless it opens with "đạt", "chiếm", "tỷ lệ" …
     if (
         mention.metric is not None
         and mention.cue_span is not None
@@ -452,7 +451,8 @@ def _same_share_metric(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and canon.get(a, a) == canon.get(b, b)
 
 
-def _unless_present(cues: list[CueMatch], metric: str, sentence: Sentence) -> bool:
+def _unless_present(cues: list[CueMatch], metric: str) -> bool:
+    """True when a cue of `metric` stands in the sentence (its cue matches)."""
     return any(c.metric == metric for match in cues for c in match.cues)
 
 
@@ -472,12 +472,8 @@ def _choose_metric(mention: Mention, cues: list[CueMatch]) -> None:
             mention.reason = f"blocked by '{cue.phrase}'"
             return
         metric = cue.metric_for(mention.unit)
-        if mention.unit == "percent" and cue.percent_metric and cue.unless_metric and _unless_present(
-            cues, cue.unless_metric, mention.sentence
-        ):
-            metric = cue.metric
-        if cue.unless_metric and not cue.percent_metric and _unless_present(cues, cue.unless_metric, mention.sentence):
-            metric = "dossier.on_time" if metric == "dossier.on_time_or_early" else metric
+        if metric != cue.metric and cue.unless_metric and _unless_present(cues, cue.unless_metric):
+            metric = cue.metric  # "trước hạn 80,2%, đúng hạn 18,3%": reported apart
         mention.metric = metric
         mention.cue = cue
         mention.cue_span = (match.start, match.end)
