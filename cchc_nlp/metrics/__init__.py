@@ -91,7 +91,9 @@ def _run(
     if not time_records:
         time_records = find_times(text, published)
     periods = time_periods(text, published, time_records)
+    # numbers inside dates, periods and document numbers are never figures
     excluded = [(r["start"], r["end"]) for r in time_records]
+    excluded += [(r["start"], r["end"]) for r in entities or () if r.get("label") == "LEGAL_DOC"]
     analysis = analyze_text(text, excluded, classifier, all_mentions)
     targets = target_spans(
         text, analysis.sentences, {m.sentence.index for m in analysis.mentions if m.status == "metric"}, analysis.tokens
@@ -109,7 +111,7 @@ def _run(
         period = assign_period(text, mention, periods, analysis.sentences)
         sent = mention.sentence
         if sent.index not in holders_by_sentence:
-            holders_by_sentence[sent.index] = find_holders(text, sent.start, sent.end, place_records, reserved)
+            holders_by_sentence[sent.index] = find_holders(text, sent.start, sent.end, place_records, reserved, sent.tokens)
         subject, scope = assign_holder(text, mention, holders_by_sentence[sent.index])
         number = mention.number
         unit = mention.unit

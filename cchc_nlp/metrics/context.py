@@ -308,16 +308,18 @@ def find_holders(
     end: int,
     entities: list[dict[str, Any]] | None = None,
     reserved: list[tuple[int, int]] | None = None,
+    tokens: list[tuple[int, int, str]] | None = None,
 ) -> list[Holder]:
     """Holders (who a figure may belong to) in text[start:end], in text order.
 
     reserved: spans of lexicon cues; a holder inside one is part of a name ("Chỉ số
-    năng lực cạnh tranh cấp tỉnh"), not a holder.
+    năng lực cạnh tranh cấp tỉnh"), not a holder. tokens: the words of text[start:end]
+    when already known (PhraseMatcher.tokens).
     """
     named_re, table, unit_re = _holder_patterns()
     found: list[Holder] = []
     taken: list[tuple[int, int]] = list(reserved or [])
-    for m_start, m_end, key in named_re.finditer(text, start, end):
+    for m_start, m_end, key in named_re.finditer(text, start, end, tokens):
         if any(a <= m_start and m_end <= b for a, b in taken):
             continue
         kind, scope = table[key]

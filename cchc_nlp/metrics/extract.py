@@ -54,7 +54,7 @@ _PUNCT_SEPARATOR = re.compile(r"[;,:()\[\]]|\s[-–]\s")
 _CLAUSE_SEPARATOR = re.compile(r";")
 _COMPARATIVE = re.compile(r"(?i)(?<!\w)(?:cao|thấp|nhiều|ít)\s+hơn(?!\w)|(?<!\w)vượt(?!\w)")
 _SUBLIST = re.compile(r"\((?![^()\d;]{1,16}\))|(?i:(?<!\w)(?:trong\s+đó|trong\s+số\s+đó|bao\s+gồm|gồm)(?!\w))")
-_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
 # words after a stated share that describe its base ("chiếm 0,92% tổng số hồ sơ đã giải quyết")
 _BASE_AFTER = re.compile(r"(?i)\s*(?:\)\s*)?(?:trên\s+|so\s+với\s+|của\s+)?(?:tổng|số\s+hồ\s+sơ|kế\s+hoạch)")
 _CLOCK_BEFORE = re.compile(r"(?i)\d\s*(?:giờ|h)\s*\Z")
@@ -70,6 +70,16 @@ class Sentence:
     end: int
     paragraph: int
     index: int
+    tokens: list[tuple[int, int, str]] | None = None  # its words, once a figure may be in it
+    token_starts: list[int] | None = None
+
+    def words(self, start: int, end: int) -> list[tuple[int, int, str]] | None:
+        """The sentence's words inside [start, end), or None when not tokenized."""
+        if self.tokens is None or self.token_starts is None:
+            return None
+        i = bisect.bisect_left(self.token_starts, start)
+        j = bisect.bisect_left(self.token_starts, end)
+        return [t for t in self.tokens[i:j] if t[1] <= end]
 
 
 @dataclass
@@ -144,6 +154,12 @@ def _cue_matches(lex: Lexicon, text: str, start: int, end: int, tokens=None) -> 
     return found
 
 
+def _covered(sorted_spans: list[tuple[int, int]], pos: int) -> bool:
+    """True when pos falls in one of the (start-sorted, non-nested) spans."""
+    i = bisect.bisect_right(sorted_spans, (pos, float("inf"))) - 1
+    return i >= 0 and sorted_spans[i][0] <= pos < sorted_spans[i][1]
+
+
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     return any(s < pos < e for s, e in spans)
 
@@ -151,14 +167,21 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
 def _ends_with(lex: Lexicon, kind: str, text: str) -> re.Match | None:
     """The marker of `kind` that ends `text` (only spaces after it), if any."""
     pattern = lex.marker_tail_re.get(kind)
-    return pattern.search(text) if pattern is not None else None
+    if pattern is None:
+        return None
+    words = text.split()
+    if not words or words[-1].lower() not in lex.marker_last_words[kind]:
+        return None  # the quick pre-check: the last word must end a marker
+    return pattern.search(text)
 
 
-def _counted_noun(lex: Lexicon, text: str, pos: int, limit: int) -> tuple[str | None, int]:
+def _counted_noun(lex: Lexicon, text: str, pos: int, limit: int, sentence: Sentence | None = None) -> tuple[str | None, int]:
     """(family, end) of the noun right after a number, or (None, pos)."""
     skip = _SKIP_BEFORE_NOUN.match(text, pos, limit)
     at = skip.end() if skip else pos
-    tokens = lex.noun_matcher.tokens(text, at, limit)
+    tokens = sentence.words(at, limit) if sentence is not None else None
+    if tokens is None:
+        tokens = lex.noun_matcher.tokens(text, at, limit)
     if not tokens or tokens[0][0] != at:  # the noun must follow the number directly
         return None, pos
     found = lex.noun_matcher.match_first(text, tokens)
@@ -168,10 +191,11 @@ def _counted_noun(lex: Lexicon, text: str, pos: int, limit: int) -> tuple[str | 
     return lex.noun_family.get(key), end
 
 
-def _noun_before(lex: Lexicon, text: str, start: int, pos: int) -> str | None:
+def _noun_before(lex: Lexicon, text: str, start: int, pos: int, sentence: Sentence | None = None) -> str | None:
     """The family of the nearest metric noun before `pos` in text[start:pos]."""
     family = None
-    for _, _, key in lex.noun_matcher.finditer(text, start, pos):
+    tokens = sentence.words(start, pos) if sentence is not None else None
+    for _, _, key in lex.noun_matcher.finditer(text, start, pos, tokens):
         if key in lex.noun_lookback:
             family = lex.noun_family.get(key)
     return family
@@ -211,11 +235,15 @@ def analyze_text(
     cues_by_sentence: dict[int, list[CueMatch]] = {}
     everything = all_mentions or classifier is not None
     for sentence in sentences:
-        # figures are written in digits; number words ("hai", "ba") are left aside
-        if not _DIGIT.search(text, sentence.start, sentence.end):
+        # figures are written in digits (number words, "hai", "ba", are left aside) and
+        # stand outside dates and periods ("Sáng ngày 23/12, ...")
+        if not any(
+            not _covered(excluded, m.start()) for m in _DIGITS.finditer(text, sentence.start, sentence.end)
+        ):
             continue
         tokens = lex.cue_matcher.tokens(text, sentence.start, sentence.end)
         analysis.tokens[sentence.index] = tokens
+        sentence.tokens, sentence.token_starts = tokens, [t[0] for t in tokens]
         cues = _cue_matches(lex, text, sentence.start, sentence.end, tokens)
         if not everything and not cues and "%" not in text[sentence.start:sentence.end] and not any(
             True for _ in lex.metric_noun_matcher.finditer(text, sentence.start, sentence.end, tokens)
@@ -270,7 +298,7 @@ def _sentence_mentions(
         if _CLOCK_BEFORE.search(text, max(sentence.start, number.start - 8), number.start):
             continue  # "từ 7 giờ 30": minutes of a clock time
         if _BARE_YEAR.fullmatch(number.raw) and number.unit is None and 1990 <= number.value <= 2035:
-            family, _ = _counted_noun(lex, text, number.end, min(sentence.end, number.end + 40))
+            family, _ = _counted_noun(lex, text, number.end, min(sentence.end, number.end + 40), sentence)
             if family in (None, "other", "score"):
                 continue  # "PAR INDEX 2022", "PCI 2023": a year, not a figure
         before = text[max(sentence.start, number.start - 30):number.start]
@@ -279,7 +307,7 @@ def _sentence_mentions(
         rank_cue = _ends_with(lex, "rank", before)
         if unit != "percent" and rank_cue is not None and not re.search(r"(?i)sắp\s+$", before[:rank_cue.start()]):
             unit = "rank"
-        family, noun_end = _counted_noun(lex, text, number.end, after_limit)
+        family, noun_end = _counted_noun(lex, text, number.end, after_limit, sentence)
         if unit == "count" and family == "score":
             unit = "score"
         if unit == "rank":
@@ -387,7 +415,7 @@ def _best_cue(
 
 def _family_from_context(lex: Lexicon, text: str, mention: Mention) -> None:
     if mention.family == "none" and mention.unit in ("count", "percent"):
-        family = _noun_before(lex, text, mention.segment[0], mention.start)
+        family = _noun_before(lex, text, mention.segment[0], mention.start, mention.sentence)
         if family is not None:
             mention.family = family
 
@@ -628,7 +656,10 @@ def _opens_with_holder(lex: Lexicon, lead: str) -> bool:
 
 def _apply_contexts(lex: Lexicon, text: str, mentions: list[Mention]) -> None:
     """Modifiers map the metrics of the figures after them in their clause."""
-    if lex.context_re is None:
+    if lex.context_re is None or not mentions:
+        return
+    sentence = mentions[0].sentence
+    if lex.context_re.search(text, sentence.start, sentence.end) is None:
         return
     for mention in mentions:
         if mention.status != "metric" or mention.metric is None:

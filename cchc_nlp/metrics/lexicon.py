@@ -188,6 +188,7 @@ class Lexicon:
     marker_re: dict[str, re.Pattern]
     marker_tail_re: dict[str, re.Pattern]  # a marker ending a text (spaces after it only)
     marker_matcher: dict[str, "PhraseMatcher"]  # the same phrases, matched by words
+    marker_last_words: dict[str, frozenset[str]]  # last words of each kind's phrases (a quick pre-check)
     holders: list[dict[str, str]]
 
     def cues_for(self, key: str) -> list[Cue]:
@@ -269,6 +270,11 @@ def lexicon() -> Lexicon:
         markers=frozen_markers,
         marker_re={kind: _marker_pattern(phrases) for kind, phrases in frozen_markers.items()},
         marker_matcher={kind: PhraseMatcher(phrases) for kind, phrases in frozen_markers.items()},
+        marker_last_words={
+            kind: frozenset(p.split()[-1].lower() for p in phrases)
+            | (frozenset(re.findall(r"[^\W\d_]+", _FILLERS)) if kind == "change" else frozenset())
+            for kind, phrases in frozen_markers.items()
+        },
         marker_tail_re={
             kind: re.compile(f"(?:{_alternation(phrases)})" + (_FILLERS if kind == "change" else "") + r"\s*\Z", re.IGNORECASE)
             for kind, phrases in frozen_markers.items()
