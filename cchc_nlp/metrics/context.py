@@ -120,13 +120,17 @@ def time_periods(text: str, published: str | None, records: list[dict[str, Any]]
         for e in find_time_expressions(text, anchor):
             raw.append((e.start, e.end, e.text, _iso(e.start_date), _iso(e.end_date), e.label, e.kind))
     comparison, asof = _reference_patterns()
+    lex = lexicon()
+    comparison_words = {p.split()[0].lower() for p in lex.markers.get("comparison", ())}
+    asof_words = lex.marker_last_words.get("asof", frozenset())
     out = []
     for start, end, expr_text, p_start, p_end, label, kind in sorted(raw):
         before = text[max(0, start - 25):start]
         before_tail = before.rsplit(";", 1)[-1]
-        if comparison.search(before_tail):
+        words = before_tail.lower().split()
+        if comparison_words.intersection(words) and comparison.search(before_tail):
             continue  # "so với năm 2018", "so với các kỳ báo cáo tháng 7": a reference point
-        as_of = asof.search(before_tail) is not None
+        as_of = bool(words) and words[-1] in asof_words and asof.search(before_tail) is not None
         if label == "DATE":
             if not as_of:
                 continue
