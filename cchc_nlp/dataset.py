@@ -23,7 +23,7 @@ import argparse
 import fnmatch
 import json
 import os
-import signal
+import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -322,12 +322,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cchc_nlp.runner import CHUNK_SIZE, run_extract
+    from cchc_nlp.runner import CHUNK_SIZE, RunInterrupted, run_extract
 
     if args.scheduler and args.engine != "dask":
         raise InputError("--scheduler needs --engine dask")
-    # `kill` stops the run like Ctrl-C: workers are stopped, finished parts stay for the next run.
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         report = run_extract(
             args.inputs,
@@ -340,11 +338,10 @@ def run(args: argparse.Namespace) -> int:
             chunk_size=args.chunk_size or CHUNK_SIZE,
             progress=not args.quiet,
         )
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    except RunInterrupted as stop:
+        print(stop.report.summary())
+        print("cchc-nlp extract: interrupted; the tables hold the documents done so far; run the same command again to finish", file=sys.stderr)
+        return 130
     print(report.summary())
     return report.exit_code
 
-
-def _raise_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt

@@ -7,7 +7,8 @@ Inputs are files or folders (searched recursively) of:
 * ``.warc`` / ``.warc.gz`` archives: every HTML response with status 200 that
   `cchc_nlp.page.is_article_page` accepts (other pages are counted as skipped);
 * ``.jsonl`` records, one article per line: ``text`` required; ``url``, ``title``,
-  ``published``, ``source``, ``province``, ``author`` optional.
+  ``published``, ``source``, ``province``, ``author`` (and ``canonical_url``,
+  ``published_source``, ``extractor``, as in a crawl's articles.jsonl) optional.
 
 Reading is split in two so that the cheap part runs in the main process and the costly
 part in the workers: `iter_items` reads bytes and yields `RawItem`s (numbered 0, 1, 2...
@@ -51,7 +52,8 @@ MAX_DOCUMENT_BYTES = 10_000_000
 # An extracted article text longer than this is refused (a long report is ~100k chars).
 MAX_ARTICLE_CHARS = 500_000
 
-JSONL_FIELDS = ("text", "url", "title", "published", "source", "province", "author")
+# text is required; the others are optional strings (a crawl's articles.jsonl has them all)
+JSONL_FIELDS = ("text", "url", "canonical_url", "title", "published", "published_source", "source", "province", "author", "extractor")
 
 
 class DocumentError(InputError):
@@ -92,6 +94,7 @@ class RawItem:
     id_name: str  # doc_id source when the document has no URL
     payload: bytes | None = None
     url: str | None = None
+    encoding: str | None = None  # charset of an archived page's Content-Type
     error: tuple[str, str, str] | None = None  # (stage, error type, message)
 
 
@@ -255,7 +258,7 @@ def _warc_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, N
             elif len(page.body) > MAX_DOCUMENT_BYTES:
                 item = _item(source, index, label, url=page.url, error=("read", "InputError", _too_large(len(page.body))))
             else:
-                item = _item(source, index, label, url=page.url, payload=page.body)
+                item = _item(source, index, label, url=page.url, payload=page.body, encoding=page.charset)
             if index not in skip:
                 yield item
             index += 1
@@ -294,7 +297,7 @@ def to_article(item: RawItem) -> Article | None:
     elif item.kind == "warc":
         if not page.is_article_page(payload, item.url):
             return None
-        article = page.article_from_html(payload, url=item.url)
+        article = page.article_from_html(payload, url=item.url, encoding=item.encoding)
     elif item.kind == "jsonl":
         article = _jsonl_article(payload, item.label)
     else:
@@ -350,11 +353,12 @@ def _jsonl_article(payload: bytes, label: str) -> Article:
             raise DocumentError("record", f'"{name}" must be a string, not {type(value).__name__}')
         fields[name] = value or None
     published = _published(fields.pop("published"))
+    published_source = fields.pop("published_source") or "input"
     return Article(
         text=text,
         published=published,
-        published_source="input" if published else None,
-        extractor="jsonl",
+        published_source=published_source if published else None,
+        extractor=fields.pop("extractor") or "jsonl",
         path=label,
         **fields,
     )

@@ -16,12 +16,15 @@ covers). The part is written under a temporary name and renamed, so it exists wh
 not at all. At the end the parts are consolidated into ``DIR/<table>.<format>`` and
 ``DIR/manifest.json``, each replaced atomically. Re-running on the same DIR skips
 inputs (and documents of large inputs) already covered by parts of the same version
-(path, size and mtime); a changed input replaces its old rows. A run that is interrupted
-leaves the previous tables in place and its finished parts for the next run.
+(path, size and mtime); a changed input replaces its old rows. A run stopped by Ctrl-C or
+`kill` still writes the tables of the documents finished so far; one killed hard
+(kill -9, power cut) leaves the previous tables. Either way the finished parts stay and
+the next run goes on from there, without duplicates.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import hashlib
@@ -48,7 +51,9 @@ from cchc_nlp.readers import DocumentError, InputFile, RawItem, find_inputs, ite
 from cchc_nlp.tables import (
     FORMATS,
     PART_SCHEMAS,
+    SCHEMAS,
     TABLES,
+    TableWriter,
     article_row,
     entity_rows,
     error_row,
@@ -56,10 +61,9 @@ from cchc_nlp.tables import (
     public_table,
     table_file,
     to_table,
-    write_table,
 )
 
-__all__ = ["CHUNK_SIZE", "ENGINES", "RunReport", "run_extract", "process_items"]
+__all__ = ["CHUNK_SIZE", "ENGINES", "RunReport", "RunInterrupted", "run_extract", "process_items"]
 
 CHUNK_SIZE = 16  # documents per task: large enough to amortize a round trip, small enough to balance 2 workers
 ENGINES = ("local", "dask")
@@ -123,7 +127,7 @@ def process_items(items: list[RawItem]) -> dict[str, Any]:
             doc = nlp.parse(article.text, published=published, url=article.url, source=article.source, doc_id=article.doc_id)
             entity_records = entity_rows(article.doc_id, entities(doc))
             metric_records = metric_rows(article.doc_id, metrics(doc))
-            article_record = article_row(article, doc, len(entity_records), len(metric_records))
+            article_record = article_row(article, doc, len(entity_records), len(metric_records), from_input=item.kind == "jsonl")
         except Exception as exc:  # a document the pipeline fails on is recorded, the others go on
             fail("nlp", exc, article.doc_id)
             continue
@@ -345,16 +349,59 @@ def _init_worker(parent: int) -> None:
     threading.Thread(target=watch, name="cchc-parent-watch", daemon=True).start()
 
 
-def _run_in_process(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None]) -> None:
+class _StopRequest:
+    """Ctrl-C or `kill` (TERM) during a run: the first one stops the run at the next safe
+    point (between tasks), so the finished work is written; a second one stops at once.
+
+    A signal turned straight into an exception can land anywhere, even in a __del__ where
+    Python ignores it; the engines call `check()` instead.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> "_StopRequest":
+        if threading.current_thread() is threading.main_thread():  # signals only reach the main thread
+            for number in (signal.SIGINT, signal.SIGTERM):
+                self._previous[number] = signal.signal(number, self._handle)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+
+    def _handle(self, number: int, frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        print("\ncchc-nlp extract: stopping after the current tasks (again to stop at once)", file=sys.stderr)
+
+    def check(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+
+
+def _run_in_process(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], stop: _StopRequest) -> None:
     for task in tasks:
+        stop.check()
         done(task, process_items(task.items))
 
 
-def _drive(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], submit: Callable[[list[RawItem]], Any], wait_first: Callable[[list[Any]], Iterable[Any]], window: int) -> None:
-    """Keep `window` tasks in flight; hand each finished one to `done` (in this process)."""
+def _drive(
+    tasks: Iterator[Task],
+    done: Callable[[Task, dict[str, Any]], None],
+    submit: Callable[[list[RawItem]], Any],
+    wait_first: Callable[[list[Any]], Iterable[Any]],
+    window: int,
+    stop: _StopRequest,
+) -> None:
+    """Keep `window` tasks in flight; hand each finished one to `done` (in this process).
+    `wait_first` returns the finished futures, or none after a short wait."""
     pending: dict[Any, Task] = {}
     source = iter(tasks)
     while True:
+        stop.check()
         while len(pending) < window:
             task = next(source, None)
             if task is None:
@@ -366,7 +413,7 @@ def _drive(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], 
             done(pending.pop(future), future.result())
 
 
-def _run_pool(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], jobs: int) -> None:
+def _run_pool(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], jobs: int, stop: _StopRequest) -> None:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
@@ -381,8 +428,9 @@ def _run_pool(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None
             tasks,
             done,
             lambda items: executor.submit(process_items, items),
-            lambda futures: wait(futures, return_when=FIRST_COMPLETED).done,
+            lambda futures: wait(futures, timeout=0.5, return_when=FIRST_COMPLETED).done,
             2 * jobs,
+            stop,
         )
     except BrokenProcessPool:
         raise CchcError("a worker process died (out of memory?); run the same command again to resume") from None
@@ -395,7 +443,7 @@ def _run_pool(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None
     executor.shutdown()
 
 
-def _run_dask(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], jobs: int, scheduler: str | None) -> None:
+def _run_dask(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], jobs: int, scheduler: str | None, stop: _StopRequest) -> None:
     try:
         import logging
 
@@ -417,13 +465,21 @@ def _run_dask(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None
             tasks,
             done,
             lambda items: client.submit(process_items, items, pure=False),
-            lambda futures: wait(futures, return_when="FIRST_COMPLETED").done,
+            lambda futures: _dask_wait_first(wait, futures),
             2 * workers,
+            stop,
         )
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _dask_wait_first(wait: Callable[..., Any], futures: list[Any]) -> Iterable[Any]:
+    try:
+        return wait(futures, timeout=0.5, return_when="FIRST_COMPLETED").done
+    except TimeoutError:  # distributed raises instead of returning nothing
+        return ()
 
 
 # --- consolidation ------------------------------------------------------------------------
@@ -437,8 +493,9 @@ def consolidate(store: PartStore, current: dict[str, InputFile], fmt: str) -> di
     """Merge the live parts into the output tables; return counts per table and input.
 
     Live rows: for each input, those of its current version (this run's, else the latest
-    seen). Articles are ordered by input and position; a document found twice (same
-    doc_id) is kept once, at its first place.
+    seen). Rows are ordered by input and position within it; a document found twice (same
+    doc_id) is kept once, at its first place. The tables are streamed part by part, so
+    memory does not grow with the size of the dataset.
     """
     tasks = store.tasks()
     live: dict[str, str] = {}
@@ -447,72 +504,85 @@ def consolidate(store: PartStore, current: dict[str, InputFile], fmt: str) -> di
             live[entry["input"]] = entry["key"]
     for real, source in current.items():
         live[real] = source.key
-    pieces: dict[str, list[pa.Table]] = {table: [] for table in TABLES}
+    # A segment: the rows of one range of documents of one input, in one part.
+    segments: list[tuple[str, int, int, Path]] = []
     stale: list[Path] = []
     for folder, meta in tasks:
-        keep = [e["input"] for e in meta["coverage"] if live.get(e["input"]) == e["key"]]
-        if not keep:
+        entries = [e for e in meta["coverage"] if live.get(e["input"]) == e["key"]]
+        if not entries:
             stale.append(folder)
-            continue
-        for table in TABLES:
-            data = _read_part(folder, table)
-            if len(keep) < len(meta["coverage"]):
-                data = data.filter(pc.is_in(data["_input"], value_set=pa.array(keep, pa.string())))
-            pieces[table].append(data)
-    merged = {table: _sorted(pa.concat_tables(pieces[table]) if pieces[table] else PART_SCHEMAS[table].empty_table()) for table in TABLES}
-    merged, duplicates = _drop_duplicates(merged)
-    counts = _input_counts(merged, tasks, live)
+        segments += [(e["input"], start, end, folder) for e in entries for start, end in e["ranges"]]
+    segments.sort(key=lambda segment: (segment[0], segment[1]))
+    counts = _input_counts(tasks, live)
+    totals: dict[str, int] = {"articles": 0, "entities": 0, "metrics": 0, "warnings": 0, "errors": 0}
+    seen: set[str] = set()
+    dropped: set[tuple[str, int]] = set()
+    error_inputs: set[str] = set()
     for table in TABLES:
-        write_table(public_table(table, merged[table]), table_file(store.out, table, fmt), fmt)
+        cache: dict[Path, _Part] = {}
+        with TableWriter(table_file(store.out, table, fmt), SCHEMAS[table], fmt) as writer:
+            for source, start, end, folder in segments:
+                if folder not in cache:
+                    cache.clear()  # the segments of one part mostly follow each other
+                    cache[folder] = _Part(_read_part(folder, table))
+                rows = cache[folder].rows(source, start, end)
+                if rows.num_rows == 0:
+                    continue
+                if table == "articles":
+                    keep = []
+                    for doc_id, index in zip(rows["doc_id"].to_pylist(), rows["_item"].to_pylist()):
+                        keep.append(doc_id not in seen)
+                        if doc_id in seen:
+                            dropped.add((source, index))
+                        seen.add(doc_id)
+                    rows = rows.filter(pa.array(keep, pa.bool_()))
+                    if source in counts:
+                        counts[source]["articles"] += rows.num_rows
+                elif dropped and table != "errors":
+                    rows = rows.filter(pa.array([(source, i) not in dropped for i in rows["_item"].to_pylist()], pa.bool_()))
+                if table == "metrics":
+                    totals["warnings"] += pc.sum(pc.list_value_length(rows["warnings"])).as_py() or 0
+                if table == "errors":
+                    error_inputs.add(source)
+                    if source in counts:
+                        counts[source]["errors"] += rows.num_rows
+                totals[table] += rows.num_rows
+                writer.write(public_table(table, rows))
         for other in FORMATS:
             if other != fmt:
                 table_file(store.out, table, other).unlink(missing_ok=True)
     for folder in stale:
         shutil.rmtree(folder, ignore_errors=True)
-    warnings = sum(len(w or []) for w in merged["metrics"]["warnings"].to_pylist())
     return {
-        "counts": {
-            "articles": merged["articles"].num_rows,
-            "entities": merged["entities"].num_rows,
-            "metrics": merged["metrics"].num_rows,
-            "warnings": warnings,
-            "errors": merged["errors"].num_rows,
-            "skipped": sum(c["skipped"] for c in counts.values()),
-            "duplicates": duplicates,
-        },
+        "counts": {**totals, "skipped": sum(c["skipped"] for c in counts.values()), "duplicates": len(dropped)},
         "inputs": counts,
-        "error_inputs": set(merged["errors"]["_input"].to_pylist()),
+        "error_inputs": error_inputs,
     }
 
 
-def _sorted(data: pa.Table) -> pa.Table:
-    """Rows by input and position; the order within a document is kept (stable sort)."""
-    return data.sort_by([("_input", "ascending"), ("_item", "ascending")])
+class _Part:
+    """One table of a part, with the row ranges of its inputs (a part holds the rows of each
+    input together, in document order)."""
+
+    def __init__(self, data: pa.Table):
+        self.data = data
+        self.items = data["_item"].to_pylist()
+        self.blocks: dict[str, tuple[int, int]] = {}
+        for row, source in enumerate(data["_input"].to_pylist()):
+            first, _ = self.blocks.get(source, (row, row))
+            self.blocks[source] = (first, row + 1)
+
+    def rows(self, source: str, start: int, end: int) -> pa.Table:
+        """The rows of documents start <= item < end of `source` (a zero-copy slice)."""
+        first, last = self.blocks.get(source, (0, 0))
+        low = bisect.bisect_left(self.items, start, first, last)
+        high = bisect.bisect_left(self.items, end, low, last)
+        return self.data.slice(low, high - low)
 
 
-def _drop_duplicates(merged: dict[str, pa.Table]) -> tuple[dict[str, pa.Table], int]:
-    articles = merged["articles"]
-    seen: set[str] = set()
-    dropped: set[tuple[str, int]] = set()
-    mask = []
-    for doc_id, source, index in zip(*(articles[c].to_pylist() for c in ("doc_id", "_input", "_item"))):
-        first = doc_id not in seen
-        seen.add(doc_id)
-        mask.append(first)
-        if not first:
-            dropped.add((source, index))
-    if not dropped:
-        return merged, 0
-    result = dict(merged)
-    result["articles"] = articles.filter(pa.array(mask))
-    for table in ("entities", "metrics"):
-        data = merged[table]
-        keep = [(s, i) not in dropped for s, i in zip(data["_input"].to_pylist(), data["_item"].to_pylist())]
-        result[table] = data.filter(pa.array(keep, pa.bool_()))
-    return result, len(dropped)
-
-
-def _input_counts(merged: dict[str, pa.Table], tasks: list[tuple[Path, dict[str, Any]]], live: dict[str, str]) -> dict[str, dict[str, Any]]:
+def _input_counts(tasks: list[tuple[Path, dict[str, Any]]], live: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Per live input: path, kind, size, mtime, documents covered, total, complete, skipped
+    (articles and errors are counted by the caller)."""
     counts: dict[str, dict[str, Any]] = {}
     covered: dict[str, set[int]] = defaultdict(set)
     for _, meta in tasks:
@@ -528,10 +598,6 @@ def _input_counts(merged: dict[str, pa.Table], tasks: list[tuple[Path, dict[str,
             info["skipped"] += entry.get("skipped", 0)
             if entry.get("total") is not None:
                 info["total"] = entry["total"]
-    for table, column in (("articles", "articles"), ("errors", "errors")):
-        for source in merged[table]["_input"].to_pylist():
-            if source in counts:
-                counts[source][column] += 1
     for source, info in counts.items():
         info["documents"] = len(covered[source])
         info["complete"] = info["total"] is not None and info["documents"] >= info["total"]
@@ -710,13 +776,19 @@ def run_extract(
             worker_cpu[result["pid"]] = max(worker_cpu.get(result["pid"], 0.0), result.get("cpu_seconds") or 0.0)
             bar.update(len(task.items))
 
-        with contextlib.closing(bar):
-            if engine == "dask":
-                _run_dask(tasks, done, jobs, scheduler)
-            elif jobs == 1:
-                _run_in_process(tasks, done)
-            else:
-                _run_pool(tasks, done, jobs)
+        interrupted = False
+        with contextlib.closing(bar), _StopRequest() as stop:
+            try:
+                if engine == "dask":
+                    _run_dask(tasks, done, jobs, scheduler, stop)
+                elif jobs == 1:
+                    _run_in_process(tasks, done, stop)
+                else:
+                    _run_pool(tasks, done, jobs, stop)
+            except KeyboardInterrupt:
+                # Ctrl-C or kill (TERM): the finished parts become the tables; the next run goes on.
+                # (A second Ctrl-C during consolidation leaves the previous tables, also fine.)
+                interrupted = True
         current = {source.real: source for source in inputs}
         merged = consolidate(store, current, fmt)
         seconds = time.time() - started
@@ -742,13 +814,14 @@ def run_extract(
                 "chunk_size": chunk_size,
                 "limit": limit,
                 "inputs": [str(p) for p in paths],
+                "interrupted": interrupted,
             },
         }
         _write_json(out / MANIFEST, manifest)
     finally:
         store.close()
     failed = sorted(current[real].path for real in merged["error_inputs"] if real in current)
-    return RunReport(
+    report = RunReport(
         out=out,
         format=fmt,
         counts=merged["counts"],
@@ -759,6 +832,18 @@ def run_extract(
         failed_inputs=failed,
         manifest=manifest,
     )
+    if interrupted:
+        raise RunInterrupted(report)
+    return report
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """A run stopped by Ctrl-C or kill after writing the tables of the documents done so far;
+    `report` describes them. Running the same extraction again finishes the job."""
+
+    def __init__(self, report: RunReport):
+        super().__init__("interrupted")
+        self.report = report
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -12,6 +12,7 @@ when the tables are consolidated (`public_table`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -41,6 +42,7 @@ __all__ = [
     "public_table",
     "iso_published",
     "write_table",
+    "TableWriter",
     "read_table",
     "table_file",
     "data_dictionary_markdown",
@@ -69,7 +71,7 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "province_source": (STRING, "input, page or text: which of the three gave `province`"),
         "text_province": (STRING, "province found in the article text by the entity tagger (may differ from `province`)"),
         "author": (STRING, "byline"),
-        "extractor": (STRING, "how the text was extracted (page extractor's name; jsonl for JSON Lines records)"),
+        "extractor": (STRING, "how the text was extracted (page extractor's name and version; jsonl for JSON Lines records that do not say)"),
         "n_chars": (pa.int64(), "length of `text`"),
         "n_entities": (pa.int64(), "number of rows of this article in the entities table"),
         "n_metrics": (pa.int64(), "number of rows of this article in the metrics table"),
@@ -274,12 +276,13 @@ def _province_name(value: Any) -> str | None:
     return str(value) if value else None
 
 
-def article_row(article: Any, doc: Any, n_entities: int, n_metrics: int) -> dict[str, Any]:
-    """The articles-table row of an Article (cchc_nlp.article) and its processed Doc."""
+def article_row(article: Any, doc: Any, n_entities: int, n_metrics: int, from_input: bool = False) -> dict[str, Any]:
+    """The articles-table row of an Article (cchc_nlp.article) and its processed Doc;
+    `from_input`: the Article came from a JSON Lines record, not a page."""
     published = iso_published(article.published)
     text_province = _province_name(doc._.province)
     if article.province:
-        province, province_source = article.province, "input" if article.extractor == "jsonl" else "page"
+        province, province_source = article.province, "input" if from_input else "page"
     elif text_province:
         province, province_source = text_province, "text"
     else:
@@ -407,30 +410,85 @@ def _text_columns(data: pa.Table) -> pa.Table:
     return data
 
 
+class TableWriter:
+    """Write a table chunk by chunk to a temporary file, renamed into place on `close()`,
+    so a reader sees the old file or the new one, never half of one.
+
+    Parquet row groups are buffered to about `row_group_rows` rows.
+
+    >>> with TableWriter(path, schema, "parquet") as writer:   # doctest: +SKIP
+    ...     for chunk in chunks:
+    ...         writer.write(chunk)
+    """
+
+    def __init__(self, path: str | os.PathLike, schema: pa.Schema, fmt: str, row_group_rows: int = 50_000):
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        self.path = Path(path)
+        self.fmt = fmt
+        self.schema = schema
+        self.row_group_rows = row_group_rows
+        self._buffer: list[pa.Table] = []
+        self._buffered = 0
+        self._tmp = self.path.with_name(f".tmp-{os.getpid()}-{self.path.name}")
+        if fmt == "parquet":
+            self._writer: Any = pq.ParquetWriter(self._tmp, schema, compression="zstd")
+        elif fmt == "csv":
+            self._writer = pacsv.CSVWriter(self._tmp, _text_columns(schema.empty_table()).schema)
+        else:
+            self._writer = open(self._tmp, "w", encoding="utf-8")
+
+    def write(self, data: pa.Table) -> None:
+        if data.num_rows == 0:
+            return
+        if self.fmt == "parquet":
+            self._buffer.append(data)
+            self._buffered += data.num_rows
+            if self._buffered >= self.row_group_rows:
+                self._flush()
+        elif self.fmt == "csv":
+            self._writer.write_table(_text_columns(data))
+        else:
+            for row in data.to_pylist():  # keys in column order
+                self._writer.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+
+    def _flush(self) -> None:
+        if self._buffer:
+            self._writer.write_table(pa.concat_tables(self._buffer))
+            self._buffer, self._buffered = [], 0
+
+    def close(self) -> None:
+        """Finish the file and move it into place."""
+        if self.fmt == "parquet":
+            self._flush()
+        self._writer.close()
+        with open(self._tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        """Drop the temporary file; the old table stays."""
+        with contextlib.suppress(Exception):
+            self._writer.close()
+        self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> "TableWriter":
+        return self
+
+    def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
+
+
 def write_table(data: pa.Table, path: str | os.PathLike, fmt: str) -> None:
     """Write a table atomically: a temporary file in the same folder, then a rename."""
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
-
-    path = Path(path)
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    try:
-        if fmt == "parquet":
-            pq.write_table(data, tmp, compression="zstd")
-        elif fmt == "csv":
-            pacsv.write_csv(_text_columns(data), tmp)
-        elif fmt == "jsonl":
-            with open(tmp, "w", encoding="utf-8") as handle:
-                for row in data.to_pylist():  # keys in column order
-                    handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-        else:
-            raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with TableWriter(path, data.schema, fmt) as writer:
+        writer.write(data)
 
 
 def read_table(path: str | os.PathLike, table: str, fmt: str) -> pa.Table:

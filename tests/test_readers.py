@@ -133,6 +133,17 @@ def test_jsonl_record_becomes_an_article(tmp_path):
     assert article.doc_id == make_doc_id(record["url"], record["text"])
 
 
+def test_a_crawls_articles_jsonl_is_read_with_its_extra_fields(tmp_path):
+    record = Sample(4).record() | {
+        "canonical_url": "https://jsonl.gov.vn/tin/4.html", "published": "2021-05-05T08:04:00+07:00",
+        "published_source": "json-ld", "extractor": "profile:nukeviet cchc_nlp/0.1.0", "lead": "…",
+        "captions": ["Ảnh: hội nghị"], "crawl": {"warc_file": "a.warc.gz", "offset": 0},
+    }
+    article = to_article(_jsonl_item(tmp_path, record))
+    assert (article.published_source, article.extractor, article.canonical_url) == ("json-ld", record["extractor"], record["canonical_url"])
+    assert article.doc_id == make_doc_id(record["canonical_url"], record["text"])
+
+
 @pytest.mark.parametrize(
     "published, expected",
     [

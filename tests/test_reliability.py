@@ -76,7 +76,6 @@ def _stop_halfway(process: subprocess.Popen, out: Path, sig: int, parts: int = 3
         time.sleep(0.02)
     process.send_signal(sig)
     process.wait(timeout=60)
-    assert not (out / "manifest.json").exists(), "the run finished before the signal"
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +93,7 @@ def test_killed_run_then_rerun_equals_an_uninterrupted_run(tmp_path, corpus_and_
     process = _start(corpus.root, out, "--chunk-size", "1")
     _stop_halfway(process, out, signal.SIGKILL)
     assert process.returncode == -signal.SIGKILL
+    assert not (out / "manifest.json").exists(), "the run finished before it was killed"
     done = _parts(out)
     assert 3 <= done
     assert main(["extract", str(corpus.root), "--out", str(out), "-q"]) == 0
@@ -108,6 +108,12 @@ def test_terminated_parallel_run_stops_its_workers_and_resumes(tmp_path, corpus_
     process = _start(corpus.root, out, "--chunk-size", "1", "--jobs", "2")
     _stop_halfway(process, out, signal.SIGTERM, parts=2)
     assert process.returncode == 130, process.stderr.read().decode()
-    assert "interrupted" in process.stderr.read().decode()
+    assert "run the same command again" in process.stderr.read().decode()
+    # the tables of the documents done so far are written, each row as in the full run
+    partial = Dataset.load(out)
+    assert partial.manifest["run"]["interrupted"] is True
+    assert 0 < len(partial.articles) < len(reference.articles)
+    done = reference.articles[reference.articles["path"].isin(partial.articles["path"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(partial.articles, done)
     assert main(["extract", str(corpus.root), "--out", str(out), "-q"]) == 0
     _assert_same(reference, Dataset.load(out))
