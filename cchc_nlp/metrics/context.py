@@ -21,7 +21,6 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as _dt
 import re
 from dataclasses import dataclass
