@@ -11,7 +11,8 @@ Records have the keys of `cchc_nlp.records.METRIC_COLUMNS`; offsets refer to the
 normalized text (`cchc_nlp.normalize`). The rules are table-driven (see
 cchc_nlp/metrics/lexicon.py and the metric_* files of cchc_nlp/data/); figures they
 cannot label stay available through `unlabelled_mentions`, and an optional classifier
-hook (`classifier=`) labels those, off by default.
+hook (`classifier=`) labels those. `extract_metrics` runs the rules alone unless given a
+classifier; the pipeline component uses the shipped model when its card enables it.
 
 The spaCy component "cchc_metrics" fills doc._.metrics; it uses the DATE/PERIOD and
 place/agency records that the tagging components put in doc._.entities when present.
@@ -201,13 +202,19 @@ def unlabelled_mentions(text_or_doc: str | Doc, published: str | None = None) ->
 class MetricExtractor:
     """spaCy component: fills doc._.metrics with metric records.
 
-    `classifier` (config: use_classifier=true loads cchc_nlp.classifier's default model)
-    labels the mentions the rules leave unlabelled; off by default.
+    The shipped classifier (cchc_nlp.classifier) labels the mentions the rules leave
+    unlabelled. Config use_classifier: true or false forces it on or off; null (the
+    default) follows the model card, which enables it only when it raised held-out
+    recall without costing more than 0.02 precision.
     """
 
-    def __init__(self, nlp: Language, name: str, use_classifier: bool = False):
+    def __init__(self, nlp: Language, name: str, use_classifier: bool | None = None):
         self.name = name
         self.classifier: Classifier | None = None
+        if use_classifier is None:
+            from cchc_nlp.classifier import enabled_by_default
+
+            use_classifier = enabled_by_default()
         if use_classifier:
             from cchc_nlp.classifier import default_classifier
 
@@ -219,6 +226,6 @@ class MetricExtractor:
         return doc
 
 
-@Language.factory("cchc_metrics", default_config={"use_classifier": False})
-def make_metric_extractor(nlp: Language, name: str, use_classifier: bool) -> MetricExtractor:
+@Language.factory("cchc_metrics", default_config={"use_classifier": None})
+def make_metric_extractor(nlp: Language, name: str, use_classifier: bool | None) -> MetricExtractor:
     return MetricExtractor(nlp, name, use_classifier)
