@@ -30,6 +30,7 @@ from warcio.warcwriter import WARCWriter
 
 from cchc_nlp import __version__
 from cchc_nlp.errors import DataError
+from cchc_nlp.fetch import ResponseHeaders
 
 __all__ = [
     "ArchivedPage",
@@ -64,7 +65,7 @@ class TruncatedArchiveError(DataError):
 
 
 @dataclass(frozen=True)
-class ArchivedPage:
+class ArchivedPage(ResponseHeaders):
     """One archived HTTP response."""
 
     url: str
@@ -76,15 +77,6 @@ class ArchivedPage:
     path: Path
     date: str  # WARC-Date, UTC
     truncated: str | None = None  # WARC-Truncated ("length": body cut at the size cap)
-
-    def header(self, name: str) -> str | None:
-        """An HTTP header of the response (case-insensitive), or None."""
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
-
-    @property
-    def content_type(self) -> str:
-        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
 
     @property
     def charset(self) -> str | None:

@@ -147,19 +147,10 @@ def mention_context(text: str, start: int, end: int) -> dict[str, str]:
 
 
 def _read_gold(path: str | Path) -> list[dict[str, Any]]:
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"gold file {path} not found; pass --gold with a metrics_dev.jsonl file")
-    documents = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                documents.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{number}: not valid JSON ({exc.msg}); fix the line") from None
-    return sorted(documents, key=lambda doc: str(doc.get("id", "")))
+    """The validated gold documents, sorted by id so training does not depend on file order."""
+    from cchc_nlp.metrics.evaluation import load_gold
+
+    return sorted(load_gold(path), key=lambda doc: str(doc.get("id", "")))
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -48,6 +48,7 @@ __all__ = [
     "resolve_quarter",
     "month_bounds",
     "quarter_bounds",
+    "iso_date",
     "FUTURE_MARGIN_DAYS",
 ]
 
@@ -523,3 +524,23 @@ def parse_dateline(text: str) -> datetime | None:
     there is none. Never raises."""
     found = find_datelines(text)
     return found[0][2] if found else None
+
+
+def iso_date(value: object) -> str | None:
+    """A date, datetime or ISO string as "YYYY-MM-DD" (None for None or "").
+
+    Raises InputError for anything else: publication dates must be unambiguous.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        from cchc_nlp.errors import InputError
+
+        raise InputError(f"publication date {text!r} is not an ISO date; give it as YYYY-MM-DD") from None

@@ -126,8 +126,24 @@ class FetchPolicy:
         return self.user_agent.split("/")[0].strip() or "*"
 
 
+class ResponseHeaders:
+    """header() and content_type over a `headers` list of (name, value) pairs; shared by
+    live responses and archived ones."""
+
+    headers: list[tuple[str, str]]
+
+    def header(self, name: str) -> str | None:
+        """An HTTP header (case-insensitive), or None."""
+        lowered = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lowered), None)
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
+
+
 @dataclass(frozen=True)
-class RawResponse:
+class RawResponse(ResponseHeaders):
     """One HTTP response as received (body decoded from any Content-Encoding)."""
 
     url: str
@@ -136,14 +152,6 @@ class RawResponse:
     headers: list[tuple[str, str]]
     body: bytes
     truncated: bool = False
-
-    def header(self, name: str) -> str | None:
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
-
-    @property
-    def content_type(self) -> str:
-        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
 
 
 @dataclass

@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 from spacy.util import load_config_from_str, registry
 from spacy.vocab import Vocab
 
+from cchc_nlp.dates import iso_date
 from cchc_nlp.errors import InputError
 from cchc_nlp.normalize import normalize
 from cchc_nlp.segment import Token, segment_words, split_sentences
@@ -210,7 +211,7 @@ class CchcVietnamese(Language):
     def make_article_doc(self, text: str, published: str | None = None, **meta: Any) -> Doc:
         """Tokenize `text` and attach its metadata, without running the components."""
         doc = self.make_doc(text)
-        doc._.published = _iso_date(published)
+        doc._.published = iso_date(published)
         doc._.meta = {key: value for key, value in meta.items() if value is not None}
         return doc
 
@@ -230,23 +231,6 @@ class CchcVietnamese(Language):
         """Run the pipeline over (text, meta) pairs; meta may hold `published`."""
         docs = (self.make_article_doc(text, meta.get("published"), **{k: v for k, v in meta.items() if k != "published"}) for text, meta in items)
         yield from self.pipe(docs, batch_size=batch_size)
-
-
-def _iso_date(value: Any) -> str | None:
-    """Accept a date, datetime or ISO string; keep the calendar date as 'YYYY-MM-DD'."""
-    if value is None or value == "":
-        return None
-    if hasattr(value, "date") and callable(value.date):
-        value = value.date()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    text = str(value).strip()
-    import datetime as _dt
-
-    try:
-        return _dt.date.fromisoformat(text[:10]).isoformat()
-    except ValueError:
-        raise InputError(f"publication date {text!r} is not an ISO date; give it as YYYY-MM-DD") from None
 
 
 def load(pos: bool = False, components: Iterable[str] | None = None) -> CchcVietnamese:

@@ -25,6 +25,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from cchc_nlp.dates import iso_date
 from cchc_nlp.errors import InputError
 from cchc_nlp.metrics.checks import check_records
 from cchc_nlp.metrics.context import assign_holder, assign_period, find_holders, find_times, target_spans, time_periods
@@ -57,20 +58,6 @@ def _inputs(text_or_doc: Any, published: str | None) -> tuple[str, str | None, l
     raise InputError(f"extract_metrics needs a str or a spaCy Doc, got {type(text_or_doc).__name__}")
 
 
-def _iso_published(published: Any) -> str | None:
-    if published in (None, ""):
-        return None
-    if hasattr(published, "isoformat"):
-        return published.isoformat()[:10]
-    import datetime as _dt
-
-    text = str(published).strip()
-    try:
-        return _dt.date.fromisoformat(text[:10]).isoformat()
-    except ValueError:
-        raise InputError(f"publication date {text!r} is not an ISO date; give it as YYYY-MM-DD") from None
-
-
 def _province_name(province: Any) -> str | None:
     if province is None:
         return None
@@ -87,7 +74,7 @@ def _run(
     text_or_doc: Any, published: Any, classifier: Classifier | None, all_mentions: bool = False
 ) -> tuple[str, list[Mention], list[dict[str, Any]]]:
     text, published, entities, province = _inputs(text_or_doc, None if published is None else published)
-    published = _iso_published(published)
+    published = iso_date(published)
     time_records = [r for r in entities or () if r.get("label") in ("DATE", "PERIOD")]
     if not time_records:
         time_records = find_times(text, published)
