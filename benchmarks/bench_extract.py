@@ -83,7 +83,7 @@ def run_extract(corpus: Path, out: Path, jobs: int) -> dict:
         text=True,
     )
     seconds = time.perf_counter() - start
-    if done.returncode not in (0, 1):
+    if done.returncode not in (0, 1) or not (out / "manifest.json").is_file():
         sys.exit(f"extract failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return {
