@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cchc_nlp.scoring import precision_recall_f1
 from cchc_nlp.errors import DataError, InputError
 
 __all__ = ["configure_parser", "run", "evaluate", "load_gold", "Scores", "GOLD_DIR"]
@@ -147,12 +148,7 @@ class Scores:
     per_metric: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     errors: list[str] = field(default_factory=list)
 
-    @staticmethod
-    def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
-        p = tp / n_pred if n_pred else 0.0
-        r = tp / n_gold if n_gold else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return p, r, f
+    prf = staticmethod(precision_recall_f1)
 
     @property
     def value_prf(self) -> tuple[float, float, float]:

@@ -36,6 +36,7 @@ from typing import Any
 
 from cchc_nlp.errors import InputError
 from cchc_nlp.records import ENTITY_LABELS
+from cchc_nlp.scoring import precision_recall_f1
 
 __all__ = [
     "configure_parser",
@@ -94,11 +95,7 @@ class Counts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def prf(self, strict: bool = False) -> tuple[float, float, float]:
-        hits = self.strict if strict else self.overlap
-        p = hits / self.pred if self.pred else 0.0
-        r = hits / self.gold if self.gold else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return p, r, f
+        return precision_recall_f1(self.strict if strict else self.overlap, self.pred, self.gold)
 
     def norm_accuracy(self) -> float | None:
         return self.norm_ok / self.norm_total if self.norm_total else None
