@@ -28,8 +28,13 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbmake tests $(wildcard notebooks/*.ipynb)
 
+# Speed and quality figures (README "Performance"); each prints its reference too.
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_text.py
+	$(BIN)/python benchmarks/bench_tag.py
+	$(BIN)/python benchmarks/bench_metrics.py
+	$(BIN)/python benchmarks/bench_page.py
+	$(BIN)/python benchmarks/bench_extract.py --sizes 500,2000
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info
