@@ -328,15 +328,20 @@ class MetricClassifier:
     threshold: float = DEFAULT_THRESHOLD
     sha256: str | None = None
     classes: tuple[str, ...] = field(init=False)
+    _scorer: "_DirectScorer | None" = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.classes = tuple(str(label) for label in self.pipeline.classes_)
+        self._scorer = _DirectScorer.of(self.pipeline)
 
     def probabilities(self, contexts: Sequence[Mapping[str, str]]) -> np.ndarray:
         """Class probabilities (rows: contexts, columns: `classes`)."""
         if not contexts:
             return np.zeros((0, len(self.classes)))
-        return self.pipeline.predict_proba(pd.DataFrame(list(contexts), columns=list(FEATURE_COLUMNS)))
+        scorer = self._scorer
+        if scorer is None:
+            return self.pipeline.predict_proba(pd.DataFrame(list(contexts), columns=list(FEATURE_COLUMNS)))
+        return scorer(contexts)
 
     def decide(self, contexts: Sequence[Mapping[str, str]]) -> list[tuple[str, float] | None]:
         """For each context: (metric, probability), or None for "none" / low confidence."""
@@ -345,6 +350,17 @@ class MetricClassifier:
             best = int(np.argmax(row))
             label, probability = self.classes[best], float(row[best])
             decisions.append(None if label == NONE or probability < self.threshold else (label, round(probability, 4)))
+        return decisions
+
+    def classify_batch(self, contexts: Sequence[Any]) -> list[tuple[str, float] | None]:
+        """Decisions for many hook contexts (see `__call__`) in one model call; None for a
+        context without a number."""
+        spans = [_text_start_end(context) for context in contexts]
+        found = [i for i, (_, start, end) in enumerate(spans) if end > start]
+        decided = self.decide([mention_context(*spans[i]) for i in found])
+        decisions: list[tuple[str, float] | None] = [None] * len(spans)
+        for i, decision in zip(found, decided):
+            decisions[i] = decision
         return decisions
 
     def classify(self, text: str, start: int, end: int) -> tuple[str, float] | None:
@@ -358,22 +374,86 @@ class MetricClassifier:
         offsets in the full text), a mapping with those keys, a (text, start, end) tuple,
         or a plain string, whose first number mention is classified.
         """
-        if isinstance(context, tuple) and len(context) == 3:
-            text, start, end = context
-        elif isinstance(context, Mapping):
-            text, start, end = context["text"], context["start"], context["end"]
-        elif all(hasattr(context, name) for name in ("text", "start", "end")):
-            text, start, end = context.text, context.start, context.end
-        elif isinstance(context, str):
-            from cchc_nlp.numbers import find_numbers
+        return self.classify_batch([context])[0]
 
-            mentions = find_numbers(context)
-            if not mentions:
+
+class _DirectScorer:
+    """The fitted pipeline's predict_proba computed directly with NumPy.
+
+    For one article's few mentions, scikit-learn's per-call input validation costs more
+    than the model itself (about 1.3 ms against 0.1 ms). This applies the same fitted
+    parameters (vocabularies, idf weights, sublinear tf, l2 norm, coefficients, softmax);
+    a test checks it agrees with `pipeline.predict_proba`. `of()` returns None for any
+    pipeline shape it does not reproduce exactly, and the pipeline is used instead.
+    """
+
+    def __init__(self, blocks: list[tuple[str, Any, dict[str, int], np.ndarray]], coef: np.ndarray, intercept: np.ndarray):
+        self.blocks = blocks  # (column, analyzer, vocabulary, idf) per vectorizer
+        self.coef = coef
+        self.intercept = intercept
+
+    @classmethod
+    def of(cls, pipeline: Any) -> "_DirectScorer | None":
+        steps = getattr(pipeline, "named_steps", {})
+        features, model = steps.get("features"), steps.get("model")
+        if features is None or model is None or getattr(features, "remainder", None) != "drop":
+            return None
+        if type(model).__name__ != "LogisticRegression" or len(model.classes_) < 3:
+            return None
+        blocks = []
+        for _, vectorizer, column in features.transformers_:
+            exact = (
+                type(vectorizer).__name__ == "TfidfVectorizer"
+                and isinstance(column, str)
+                and vectorizer.norm == "l2"
+                and vectorizer.use_idf
+                and vectorizer.sublinear_tf
+                and not vectorizer.binary
+            )
+            if not exact:
                 return None
-            text, start, end = context, mentions[0].start, mentions[0].end
-        else:
-            raise InputError(f"the metric classifier needs a mention context, got {type(context).__name__}")
-        return self.classify(text, int(start), int(end))
+            blocks.append((column, vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_))
+        return cls(blocks, model.coef_, model.intercept_)
+
+    def __call__(self, contexts: Sequence[Mapping[str, str]]) -> np.ndarray:
+        scores = np.tile(self.intercept, (len(contexts), 1))
+        offset = 0
+        for column, analyzer, vocabulary, idf in self.blocks:
+            for row, context in enumerate(contexts):
+                counts = Counter(i for i in map(vocabulary.get, analyzer(context[column])) if i is not None)
+                if not counts:
+                    continue
+                index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+                weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[index]
+                weights /= np.sqrt(np.dot(weights, weights))
+                scores[row] += self.coef[:, offset + index] @ weights
+            offset += len(idf)
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
+        return scores
+
+
+def _text_start_end(context: Any) -> tuple[str, int, int]:
+    """(text, start, end) of a hook context: a MentionContext (a str with .text, .start,
+    .end), a mapping with those keys, a (text, start, end) tuple, or a plain string, whose
+    first number mention is meant."""
+    if isinstance(context, tuple) and len(context) == 3:
+        text, start, end = context
+    elif isinstance(context, Mapping):
+        text, start, end = context["text"], context["start"], context["end"]
+    elif all(hasattr(context, name) for name in ("text", "start", "end")):
+        text, start, end = context.text, context.start, context.end
+    elif isinstance(context, str):
+        from cchc_nlp.numbers import find_numbers
+
+        mentions = find_numbers(context)
+        if not mentions:
+            return context, 0, 0
+        text, start, end = context, mentions[0].start, mentions[0].end
+    else:
+        raise InputError(f"the metric classifier needs a mention context, got {type(context).__name__}")
+    return text, int(start), int(end)
 
 
 def _check_types(data: bytes, where: str) -> list[str]:

@@ -214,6 +214,24 @@ def test_probabilities_are_a_distribution(shipped):
     assert shipped.probabilities([]).shape == (0, len(shipped.classes))
 
 
+def test_direct_scoring_equals_the_pipeline(shipped):
+    import numpy as np
+    import pandas as pd
+
+    frame, _, _ = classifier.training_examples()
+    contexts = frame.to_dict("records") + [{"left": "", "near": "", "right": "", "shape": ""}]
+    expected = shipped.pipeline.predict_proba(pd.DataFrame(contexts, columns=list(classifier.FEATURE_COLUMNS)))
+    assert shipped._scorer is not None
+    assert np.abs(shipped.probabilities(contexts) - expected).max() < 1e-9
+
+
+def test_batch_and_single_calls_agree(shipped):
+    text = "Trung tâm tiếp nhận 1.234 hồ sơ, trả kết quả qua bưu điện 56 hồ sơ; không có số."
+    contexts = [(text, 20, 25), (text, 58, 60), "không có số nào"]
+    assert shipped.classify_batch(contexts) == [shipped(c) for c in contexts]
+    assert shipped.classify_batch(contexts)[2] is None
+
+
 # --------------------------------------------------------------------------- the card's claim
 
 

@@ -279,12 +279,13 @@ def analyze_text(
         _segment(lex, text, sentence, mentions, cues, analysis.tokens.get(sentence.index))
         _label(lex, text, sentence, mentions, cues, previous_rows)
         _apply_contexts(lex, text, mentions)
-        if classifier is not None:
-            _classify(lex, text, mentions, classifier)
         analysis.mentions.extend(mentions)
         rows = [m for m in mentions if m.status == "metric"]
         if rows:
             previous_rows = rows
+    if classifier is not None:
+        # one call per article: a model's per-call cost dwarfs its per-mention cost
+        _classify(lex, text, analysis.mentions, classifier)
     return analysis
 
 
@@ -677,17 +678,27 @@ def _apply_contexts(lex: Lexicon, text: str, mentions: list[Mention]) -> None:
 
 
 def _classify(lex: Lexicon, text: str, mentions: list[Mention], classifier: Classifier) -> None:
-    for mention in mentions:
-        ambiguous = mention.status == "metric" and mention.confidence < AMBIGUOUS_BELOW
-        if mention.status != "unlabelled" and not ambiguous:
-            continue
-        context = MentionContext(text[mention.clause[0]:mention.clause[1]], text, mention.start, mention.end)
-        decision = classifier(context)
+    """Let the classifier label unlabelled mentions and overrule low-confidence rule rows.
+
+    A classifier with a `classify_batch(contexts)` method is called once for all of them;
+    any other callable once per mention.
+    """
+    candidates = [
+        m for m in mentions
+        if m.status == "unlabelled" or (m.status == "metric" and m.confidence < AMBIGUOUS_BELOW)
+    ]
+    if not candidates:
+        return
+    contexts = [MentionContext(text[m.clause[0]:m.clause[1]], text, m.start, m.end) for m in candidates]
+    batch = getattr(classifier, "classify_batch", None)
+    decisions = batch(contexts) if batch is not None else [classifier(context) for context in contexts]
+    for mention, decision in zip(candidates, decisions):
         if not decision:
             continue
         metric, probability = decision
         if metric not in lex.keys:
             continue
+        ambiguous = mention.status == "metric"
         if ambiguous and (metric == mention.metric or probability <= mention.confidence):
             continue
         mention.metric = metric

@@ -92,7 +92,7 @@ TEXT_CACHE_KEY = "cchc_text"
 def doc_text(doc: Doc) -> str:
     """doc.text, built once per Doc for all the taggers (spaCy rebuilds it on each access).
 
-    Kept in doc.user_data until cchc_article_province, the last tagger, drops it.
+    Kept in doc.user_data for the later components too (cchc_metrics reads it and drops it).
     """
     text = doc.user_data.get(TEXT_CACHE_KEY)
     if text is None:
@@ -130,9 +130,9 @@ def sync_spans(doc: Doc) -> None:
 
 
 def release_caches(doc: Doc) -> None:
-    """Drop the per-Doc caches of the taggers (text, sync count) once tagging is over."""
-    for key in (TEXT_CACHE_KEY, SYNCED_KEY):
-        doc.user_data.pop(key, None)
+    """Drop the taggers' sync count once tagging is over; the cached text stays for
+    cchc_metrics, the last reader, which drops it."""
+    doc.user_data.pop(SYNCED_KEY, None)
 
 
 def article_date(doc: Doc) -> str | None:
