@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -518,36 +519,52 @@ def consolidate(store: PartStore, current: dict[str, InputFile], fmt: str) -> di
     seen: set[str] = set()
     dropped: set[tuple[str, int]] = set()
     error_inputs: set[str] = set()
+
+    def rows_of(table: str, rows: pa.Table) -> pa.Table:
+        """Drop duplicate documents from a slice, count what it holds."""
+        if table == "articles":
+            keep = []
+            for doc_id, source, index in zip(rows["doc_id"].to_pylist(), rows["_input"].to_pylist(), rows["_item"].to_pylist()):
+                first = doc_id not in seen
+                keep.append(first)
+                seen.add(doc_id)
+                if first and source in counts:
+                    counts[source]["articles"] += 1
+                elif not first:
+                    dropped.add((source, index))
+            rows = rows.filter(pa.array(keep, pa.bool_()))
+        elif dropped and table != "errors":
+            pairs = zip(rows["_input"].to_pylist(), rows["_item"].to_pylist())
+            rows = rows.filter(pa.array([pair not in dropped for pair in pairs], pa.bool_()))
+        if table == "metrics":
+            totals["warnings"] += pc.sum(pc.list_value_length(rows["warnings"])).as_py() or 0
+        if table == "errors":
+            for source in rows["_input"].to_pylist():
+                error_inputs.add(source)
+                if source in counts:
+                    counts[source]["errors"] += 1
+        totals[table] += rows.num_rows
+        return public_table(table, rows)
+
     for table in TABLES:
-        cache: dict[Path, _Part] = {}
+        part: _Part | None = None
+        run: tuple[int, int] | None = None  # rows of `part` to write as one slice
         with TableWriter(table_file(store.out, table, fmt), SCHEMAS[table], fmt) as writer:
             for source, start, end, folder in segments:
-                if folder not in cache:
-                    cache.clear()  # the segments of one part mostly follow each other
-                    cache[folder] = _Part(_read_part(folder, table))
-                rows = cache[folder].rows(source, start, end)
-                if rows.num_rows == 0:
-                    continue
-                if table == "articles":
-                    keep = []
-                    for doc_id, index in zip(rows["doc_id"].to_pylist(), rows["_item"].to_pylist()):
-                        keep.append(doc_id not in seen)
-                        if doc_id in seen:
-                            dropped.add((source, index))
-                        seen.add(doc_id)
-                    rows = rows.filter(pa.array(keep, pa.bool_()))
-                    if source in counts:
-                        counts[source]["articles"] += rows.num_rows
-                elif dropped and table != "errors":
-                    rows = rows.filter(pa.array([(source, i) not in dropped for i in rows["_item"].to_pylist()], pa.bool_()))
-                if table == "metrics":
-                    totals["warnings"] += pc.sum(pc.list_value_length(rows["warnings"])).as_py() or 0
-                if table == "errors":
-                    error_inputs.add(source)
-                    if source in counts:
-                        counts[source]["errors"] += rows.num_rows
-                totals[table] += rows.num_rows
-                writer.write(public_table(table, rows))
+                if part is None or part.folder != folder:  # the segments of one part mostly follow each other
+                    if run is not None:
+                        writer.write(rows_of(table, part.data.slice(run[0], run[1] - run[0])))
+                        run = None
+                    part = _Part(folder, _read_part(folder, table))
+                low, high = part.rows(source, start, end)
+                if run is not None and run[1] == low:
+                    run = (run[0], high)
+                else:
+                    if run is not None:
+                        writer.write(rows_of(table, part.data.slice(run[0], run[1] - run[0])))
+                    run = (low, high)
+            if run is not None:
+                writer.write(rows_of(table, part.data.slice(run[0], run[1] - run[0])))
         for other in FORMATS:
             if other != fmt:
                 table_file(store.out, table, other).unlink(missing_ok=True)
@@ -564,7 +581,8 @@ class _Part:
     """One table of a part, with the row ranges of its inputs (a part holds the rows of each
     input together, in document order)."""
 
-    def __init__(self, data: pa.Table):
+    def __init__(self, folder: Path, data: pa.Table):
+        self.folder = folder
         self.data = data
         self.items = data["_item"].to_pylist()
         self.blocks: dict[str, tuple[int, int]] = {}
@@ -572,12 +590,11 @@ class _Part:
             first, _ = self.blocks.get(source, (row, row))
             self.blocks[source] = (first, row + 1)
 
-    def rows(self, source: str, start: int, end: int) -> pa.Table:
-        """The rows of documents start <= item < end of `source` (a zero-copy slice)."""
+    def rows(self, source: str, start: int, end: int) -> tuple[int, int]:
+        """The row positions [low, high) of documents start <= item < end of `source`."""
         first, last = self.blocks.get(source, (0, 0))
         low = bisect.bisect_left(self.items, start, first, last)
-        high = bisect.bisect_left(self.items, end, low, last)
-        return self.data.slice(low, high - low)
+        return low, bisect.bisect_left(self.items, end, low, last)
 
 
 def _input_counts(tasks: list[tuple[Path, dict[str, Any]]], live: dict[str, str]) -> dict[str, dict[str, Any]]:
@@ -790,6 +807,7 @@ def run_extract(
                 # (A second Ctrl-C during consolidation leaves the previous tables, also fine.)
                 interrupted = True
         current = {source.real: source for source in inputs}
+        gc.collect()  # the documents of the run are garbage now; let consolidation reuse their memory
         merged = consolidate(store, current, fmt)
         seconds = time.time() - started
         incomplete = [info["path"] for info in merged["inputs"].values() if not info["complete"]]

@@ -414,14 +414,14 @@ class TableWriter:
     """Write a table chunk by chunk to a temporary file, renamed into place on `close()`,
     so a reader sees the old file or the new one, never half of one.
 
-    Parquet row groups are buffered to about `row_group_rows` rows.
+    Parquet row groups are buffered to about `row_group_rows` rows (or 256 chunks).
 
     >>> with TableWriter(path, schema, "parquet") as writer:   # doctest: +SKIP
     ...     for chunk in chunks:
     ...         writer.write(chunk)
     """
 
-    def __init__(self, path: str | os.PathLike, schema: pa.Schema, fmt: str, row_group_rows: int = 50_000):
+    def __init__(self, path: str | os.PathLike, schema: pa.Schema, fmt: str, row_group_rows: int = 20_000):
         import pyarrow.csv as pacsv
         import pyarrow.parquet as pq
 
@@ -447,7 +447,7 @@ class TableWriter:
         if self.fmt == "parquet":
             self._buffer.append(data)
             self._buffered += data.num_rows
-            if self._buffered >= self.row_group_rows:
+            if self._buffered >= self.row_group_rows or len(self._buffer) >= 256:
                 self._flush()
         elif self.fmt == "csv":
             self._writer.write_table(_text_columns(data))
@@ -457,7 +457,7 @@ class TableWriter:
 
     def _flush(self) -> None:
         if self._buffer:
-            self._writer.write_table(pa.concat_tables(self._buffer))
+            self._writer.write_table(pa.concat_tables(self._buffer).combine_chunks())
             self._buffer, self._buffered = [], 0
 
     def close(self) -> None:
