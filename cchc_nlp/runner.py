@@ -29,6 +29,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -336,6 +337,7 @@ def _init_worker(parent: int) -> None:
     """Workers leave Ctrl-C to the main process, which stops them, and exit by themselves
     when the main process is killed (otherwise they would wait for tasks forever)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker must not keep the main process's handler
 
     def watch() -> None:
         while True:
@@ -414,16 +416,33 @@ def _drive(
             done(pending.pop(future), future.result())
 
 
+def _pool_context():
+    """How worker processes start. A process running a single thread (the command line)
+    can fork safely: workers start at once with the modules already imported. Otherwise
+    (a notebook, a threaded program) a fork server, or spawn where there is none."""
+    import multiprocessing
+
+    from cchc_nlp.pipeline import DEFAULT_COMPONENTS
+
+    modules = ["cchc_nlp.runner", "cchc_nlp.pipeline", "cchc_nlp.page", *(module for _, module in DEFAULT_COMPONENTS)]
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+        for module in modules:
+            importlib.import_module(module)
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(modules)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def _run_pool(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], jobs: int, stop: _StopRequest) -> None:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["cchc_nlp.runner", "cchc_nlp.pipeline", "cchc_nlp.page"])
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),))
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker, initargs=(os.getpid(),))
     try:
         _drive(
             tasks,
@@ -723,6 +742,16 @@ class RunReport:
         return "\n".join(lines)
 
 
+def _progress_bar(**options: Any) -> Any:
+    """A tqdm bar without tqdm's monitor thread, so worker processes can be forked safely."""
+    from tqdm import tqdm
+
+    class ProgressBar(tqdm):
+        monitor_interval = 0
+
+    return ProgressBar(**options)
+
+
 def _known_total(inputs: list[InputFile], state: dict[tuple[str, str], InputState], limit: int | None) -> int | None:
     """How many documents the run will process, when it is cheap to know (no archives)."""
     total = 0
@@ -776,9 +805,7 @@ def run_extract(
         state = store.state()
         tasks = plan_tasks(inputs, state, chunk_size, limit)
         processed = 0
-        from tqdm import tqdm
-
-        bar = tqdm(total=_known_total(inputs, state, limit), unit=" articles", disable=not progress, file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
+        bar = _progress_bar(total=_known_total(inputs, state, limit), unit=" articles", disable=not progress, file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
 
         worker_rss: dict[int, float] = {}
         worker_cpu: dict[int, float] = {}
@@ -807,7 +834,7 @@ def run_extract(
                 # (A second Ctrl-C during consolidation leaves the previous tables, also fine.)
                 interrupted = True
         current = {source.real: source for source in inputs}
-        gc.collect()  # the documents of the run are garbage now; let consolidation reuse their memory
+        _release_free_memory()
         merged = consolidate(store, current, fmt)
         seconds = time.time() - started
         incomplete = [info["path"] for info in merged["inputs"].values() if not info["complete"]]
@@ -853,6 +880,18 @@ def run_extract(
     if interrupted:
         raise RunInterrupted(report)
     return report
+
+
+def _release_free_memory() -> None:
+    """Collect the run's garbage and hand freed heap pages back to the OS (glibc), so that
+    consolidation does not add its memory on top of the processing peak."""
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 class RunInterrupted(KeyboardInterrupt):
