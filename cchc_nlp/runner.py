@@ -192,9 +192,6 @@ class InputState:
 
     covered: set[int] = field(default_factory=set)
     total: int | None = None
-    created: int = 0
-    meta: dict[str, Any] = field(default_factory=dict)
-    skipped: int = 0
 
     @property
     def complete(self) -> bool:
@@ -298,7 +295,7 @@ class PartStore:
         return sorted(found, key=lambda pair: (pair[1]["created"], pair[0].name))
 
     def state(self) -> dict[tuple[str, str], InputState]:
-        """Per (input, version): the documents covered, the total when known, the latest part."""
+        """Per (input, version): the documents covered, and their number when known."""
         state: dict[tuple[str, str], InputState] = {}
         for _, meta in self.tasks():
             for entry in meta["coverage"]:
@@ -307,9 +304,6 @@ class PartStore:
                     known.covered.update(range(start, end))
                 if entry.get("total") is not None:
                     known.total = entry["total"]
-                known.created = max(known.created, meta["created"])
-                known.meta = entry
-                known.skipped += entry.get("skipped", 0)
         return state
 
     def write(self, task: Task, result: dict[str, Any]) -> None:
@@ -344,9 +338,7 @@ def _init_worker(parent: int) -> None:
             time.sleep(1.0)
             try:
                 os.kill(parent, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # the pid was reused by another user's process
+            except (ProcessLookupError, PermissionError):  # gone (or its pid reused by another user)
                 os._exit(1)
 
     threading.Thread(target=watch, name="cchc-parent-watch", daemon=True).start()
