@@ -25,6 +25,7 @@ the next run goes on from there, without duplicates.
 from __future__ import annotations
 
 import bisect
+import collections
 import contextlib
 import datetime as dt
 import gc
@@ -393,6 +394,8 @@ def _drive(
 ) -> None:
     """Keep `window` tasks in flight; hand each finished one to `done` (in this process).
     `wait_first` returns the finished futures, or none after a short wait."""
+    from concurrent.futures.process import BrokenProcessPool
+
     pending: dict[Any, Task] = {}
     source = iter(tasks)
     while True:
@@ -401,11 +404,54 @@ def _drive(
             task = next(source, None)
             if task is None:
                 break
-            pending[submit(task.items)] = task
+            try:
+                pending[submit(task.items)] = task
+            except BrokenProcessPool:
+                raise _WorkersLost([*pending.values(), task]) from None
         if not pending:
             return
         for future in wait_first(list(pending)):
-            done(pending.pop(future), future.result())
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                raise _WorkersLost(list(pending.values())) from None
+            done(pending.pop(future), result)
+
+
+class _WorkersLost(Exception):
+    """A worker process died (crash, out of memory); `tasks` were in flight."""
+
+    def __init__(self, tasks: list[Task]):
+        super().__init__(f"{len(tasks)} tasks lost")
+        self.tasks = tasks
+
+
+def _one_by_one(task: Task) -> list[Task]:
+    """A task split into tasks of one document (with the input's total on the last one)."""
+    singles = []
+    for item in task.items:
+        single = Task(items=[item])
+        entry = dict(task.coverage[item.input], items=[item.index], total=None)
+        single.coverage[item.input] = entry
+        singles.append(single)
+    for real, entry in task.coverage.items():  # totals, and inputs without a document here
+        owner = next((t for t in reversed(singles) if real in t.coverage), None)
+        if owner is None:
+            owner = Task()
+            owner.coverage[real] = dict(entry, items=[])
+            singles.append(owner)
+        owner.coverage[real]["total"] = entry["total"]
+    return singles
+
+
+def _crash_result(task: Task) -> dict[str, Any]:
+    """The result of a one-document task whose worker died: an errors row."""
+    rows = []
+    for item in task.items:
+        message = "the worker process died on this document (a crash in a component, or out of memory)"
+        rows.append({**error_row(item.label, item.input_path, "nlp", "WorkerDied", message), "_input": item.input, "_key": item.key, "_item": item.index})
+    tables = {table: to_table(table, rows if table == "errors" else []) for table in TABLES}
+    return {"tables": tables, "skipped": {}, "pid": None, "peak_rss_mb": None, "cpu_seconds": None}
 
 
 def _pool_context():
@@ -432,27 +478,45 @@ def _pool_context():
 def _run_pool(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], jobs: int, stop: _StopRequest) -> None:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
 
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker, initargs=(os.getpid(),))
-    try:
-        _drive(
-            tasks,
-            done,
-            lambda items: executor.submit(process_items, items),
-            lambda futures: wait(futures, timeout=0.5, return_when=FIRST_COMPLETED).done,
-            2 * jobs,
-            stop,
-        )
-    except BrokenProcessPool:
-        raise CchcError("a worker process died (out of memory?); run the same command again to resume") from None
-    except BaseException:
-        # Stop the workers now rather than after their current task (no public API for it).
-        for process in list((getattr(executor, "_processes", None) or {}).values()):
-            process.terminate()
-        executor.shutdown(wait=False, cancel_futures=True)
-        raise
-    executor.shutdown()
+    # When a worker dies, the tasks in flight are retried one document at a time, one task at
+    # a time, in a new pool; a document that kills its worker again becomes an errors row.
+    suspects: collections.deque[Task] = collections.deque()
+    source = iter(tasks)
+    while True:
+        isolating = bool(suspects)
+        executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker, initargs=(os.getpid(),))
+        try:
+            _drive(
+                _drain(suspects) if isolating else source,
+                done,
+                lambda items: executor.submit(process_items, items),
+                lambda futures: wait(futures, timeout=0.5, return_when=FIRST_COMPLETED).done,
+                1 if isolating else 2 * jobs,
+                stop,
+            )
+        except _WorkersLost as lost:
+            executor.shutdown(wait=False, cancel_futures=True)
+            for task in reversed(lost.tasks):
+                if isolating and len(task.items) <= 1:
+                    done(task, _crash_result(task))
+                else:
+                    suspects.extendleft(reversed(_one_by_one(task)))
+            continue
+        except BaseException:
+            # Stop the workers now rather than after their current task (no public API for it).
+            for process in list((getattr(executor, "_processes", None) or {}).values()):
+                process.terminate()
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
+        executor.shutdown()
+        if not isolating:
+            return
+
+
+def _drain(queue: "collections.deque[Task]") -> Iterator[Task]:
+    while queue:
+        yield queue.popleft()
 
 
 def _run_dask(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], jobs: int, scheduler: str | None, stop: _StopRequest) -> None:
@@ -809,7 +873,8 @@ def run_extract(
             processed += len(task.items)
             if result.get("peak_rss_mb") is not None:
                 worker_rss[result["pid"]] = max(worker_rss.get(result["pid"], 0.0), result["peak_rss_mb"])
-            worker_cpu[result["pid"]] = max(worker_cpu.get(result["pid"], 0.0), result.get("cpu_seconds") or 0.0)
+            if result.get("pid") is not None:
+                worker_cpu[result["pid"]] = max(worker_cpu.get(result["pid"], 0.0), result.get("cpu_seconds") or 0.0)
             bar.update(len(task.items))
 
         interrupted = False

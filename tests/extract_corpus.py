@@ -245,3 +245,27 @@ def fake_pipeline():
     nlp = load(components=[])
     nlp.add_pipe(_FAKE)
     return nlp
+
+
+CRASH_MARK = "SỰ CỐ MÁY CHỦ"
+_CRASH = "test_extract_crash"
+
+
+def crashing_pipeline():
+    """fake_pipeline() plus a component that kills its process on a text holding
+    CRASH_MARK, as a segfault in a component would. Only for worker processes."""
+    import os
+
+    from spacy.language import Language
+
+    if _CRASH not in Language.factories:
+
+        @Language.component(_CRASH)
+        def crash(doc):
+            if CRASH_MARK in doc.text:
+                os._exit(3)
+            return doc
+
+    nlp = fake_pipeline()
+    nlp.add_pipe(_CRASH)
+    return nlp

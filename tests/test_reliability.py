@@ -117,3 +117,26 @@ def test_terminated_parallel_run_stops_its_workers_and_resumes(tmp_path, corpus_
     pd.testing.assert_frame_equal(partial.articles, done)
     assert main(["extract", str(corpus.root), "--out", str(out), "-q"]) == 0
     _assert_same(reference, Dataset.load(out))
+
+
+@pytest.mark.slow
+def test_a_document_that_kills_its_worker_becomes_an_error(tmp_path, monkeypatch):
+    import json
+    import multiprocessing
+
+    from cchc_nlp.runner import run_extract
+    from extract_corpus import CRASH_MARK, Sample, crashing_pipeline
+
+    # forked workers inherit this process's pipeline, which crashes on one document
+    monkeypatch.setattr(runner, "_NLP", crashing_pipeline())
+    monkeypatch.setattr(runner, "_pool_context", lambda: multiprocessing.get_context("fork"))
+    records = [Sample(i).record() for i in range(8)]
+    records[5]["text"] += "\n\n" + CRASH_MARK
+    path = tmp_path / "records.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    report = run_extract([path], tmp_path / "out", jobs=2, chunk_size=3, progress=False)
+    assert report.exit_code == 1
+    ds = Dataset.load(tmp_path / "out")
+    assert ds.errors[["path", "stage", "error"]].values.tolist() == [[f"{path}:6", "nlp", "WorkerDied"]]
+    assert sorted(ds.articles["path"]) == sorted(f"{path}:{n}" for n in range(1, 9) if n != 6)
+    assert ds.manifest["inputs"][0]["complete"]
