@@ -6,7 +6,9 @@ extraction, pipeline, rows) on one of three engines:
 
 * ``jobs=1``: in this process;
 * ``jobs=N``: N worker processes (the tagging holds the GIL, so threads would not help);
-  each worker loads the pipeline once;
+  each worker loads the pipeline once; if a worker dies (a crash in a component, out of
+  memory), its tasks are retried one document at a time and the document that kills a
+  worker again becomes an errors row;
 * ``engine="dask"``: the same function on a Dask cluster (a LocalCluster of `jobs`
   workers, or the scheduler at `scheduler`).
 
