@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -936,6 +937,10 @@ def article_from_html(
 def _trafilatura_paragraphs(html: str, url: str | None) -> list[str]:
     import trafilatura
 
+    # trafilatura warns "discarding data" for every page without an article; the caller
+    # turns an empty result into an InputError that is recorded, so the warning is noise
+    # (on stderr through logging's last-resort handler, once per listing page of a crawl).
+    logging.getLogger("trafilatura.core").setLevel(logging.ERROR)
     document = trafilatura.bare_extraction(
         html,
         url=url,
