@@ -44,7 +44,7 @@ __all__ = [
 
 Number = int | float
 
-# Qualifier labels (TEAM.md metric gold format).
+# Qualifier labels (the metric gold format, tests/gold/README.md).
 QUALIFIER_VALUES = ("exact", "approx", "lower_bound", "upper_bound")
 
 

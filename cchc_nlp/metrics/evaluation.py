@@ -1,6 +1,6 @@
 """`cchc-nlp evaluate metrics`: score metric extraction against the gold sets.
 
-Gold format: TEAM.md "Metrics" (JSON Lines, one document per line). Scoring, per split:
+Gold format: tests/gold/README.md (JSON Lines, one document per line). Scoring, per split:
 
 * (metric, value): one-to-one matching of predicted and gold rows of a document on the
   metric key and the value (equal within 1e-6 relative); precision, recall, F1;
@@ -11,7 +11,7 @@ Gold format: TEAM.md "Metrics" (JSON Lines, one document per line). Scoring, per
   (same text, ignoring case and a leading "UBND", or one contained in the other),
   scope_level.
 
-Only metric keys of the scored vocabulary count: the core keys of TEAM.md plus every key
+Only metric keys of the scored vocabulary count: the core keys of the design plus every key
 that occurs in the split's gold; predicted rows with other keys (extensions such as
 dossier.to_process when that gold never uses them) are counted and reported apart.
 
@@ -69,11 +69,11 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
             except json.JSONDecodeError as exc:
                 raise DataError(f"{path}:{number}: not valid JSON ({exc.msg}); fix the line") from None
             if not isinstance(doc, dict) or "text" not in doc:
-                raise DataError(f"{path}:{number}: a gold document needs a 'text'; see TEAM.md gold formats")
+                raise DataError(f"{path}:{number}: a gold document needs a 'text'; see tests/gold/README.md")
             for row in doc.get("metrics", []):
                 missing = [k for k in ("metric", "value", "unit") if k not in row]
                 if missing:
-                    raise DataError(f"{path}:{number}: a metric row lacks {', '.join(missing)}; see TEAM.md gold formats")
+                    raise DataError(f"{path}:{number}: a metric row lacks {', '.join(missing)}; see tests/gold/README.md")
             documents.append(doc)
     return documents
 
@@ -314,7 +314,7 @@ def run(args: argparse.Namespace) -> int:
     core = lexicon().core_keys
     results = []
     for split, docs in by_split.items():
-        # the scored vocabulary: TEAM.md's keys and every key this split's gold uses
+        # the scored vocabulary: the design's core keys and every key this split's gold uses
         vocabulary = frozenset(core | {row["metric"] for doc in docs for row in doc.get("metrics", [])})
         results.append(evaluate(docs, split, vocabulary, extractor, keep_errors=args.errors))
     if args.json:

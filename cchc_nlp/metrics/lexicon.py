@@ -3,7 +3,7 @@
 Everything language-specific lives in cchc_nlp/data/ (see the "metric_*" sections of
 cchc_nlp/data/README.md); this module only reads and compiles it, once per process:
 
-* metric_keys.csv: the metric vocabulary (`core` keys are the ones of TEAM.md);
+* metric_keys.csv: the metric vocabulary (`core` keys are the 36 of the design);
 * metric_lexicon.csv: cue phrases -> metric, with the nouns and units they accept, a
   priority and how far from the number they may stand;
 * metric_nouns.csv: the counted nouns ("hồ sơ", "TTHC", "điểm", "đại biểu") and their

@@ -1,6 +1,6 @@
 """`cchc-nlp evaluate entities`: score the entity taggers against the gold sets.
 
-Gold files (format in TEAM.md): tests/gold/entities_dev.jsonl (written by the rule
+Gold files (format in tests/gold/README.md): tests/gold/entities_dev.jsonl (written by the rule
 authors) and tests/gold/entities_heldout.jsonl (written by someone else), found under the
 repository root (the working directory or one of its parents, else next to the installed
 package); `--gold FILE ...` scores other files.
@@ -18,7 +18,7 @@ takes the label of the gold OFFICIAL or PERSON it overlaps (else OFFICIAL), a LO
 that of the gold PROVINCE/DISTRICT/COMMUNE it overlaps (else PROVINCE); ORG stays ORG.
 It has no DATE, PERIOD, LEGAL_DOC or AUTHOR (scored 0) and no normalization.
 
-Span conventions of the dev gold beyond TEAM.md: an agency inside a longer agency name
+Span conventions of the dev gold beyond tests/gold/README.md: an agency inside a longer agency name
 is not a second ORG ("Văn phòng UBND tỉnh" is one ORG), a place inside an ORG is
 annotated ("UBND huyện Mỹ Xuyên" + "huyện Mỹ Xuyên"), an ORG inside a title chain is
 annotated, generic plurals ("UBND các huyện", "UBND cấp huyện", "các sở, ngành") are not
