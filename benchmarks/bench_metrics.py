@@ -19,31 +19,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CORPORA = [ROOT / "corpus" / "samples", ROOT.parent / "shared" / "corpus"]
+from _corpus import DEFAULT_CORPORA, load_texts
+
 LIMIT = 0.20
-
-
-def load_texts(dirs: list[Path]) -> list[str]:
-    texts = []
-    for folder in dirs:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.suffix not in {".txt", ".html", ".htm"}:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-            if path.suffix != ".txt":
-                text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", text, flags=re.S)
-            if "\n----\n" in text:  # shared/corpus/real: SOURCE/NOTE header
-                text = text.split("\n----\n", 1)[1]
-            if text.strip():
-                texts.append(text)
-    return texts
 
 
 def _timed(func) -> float:

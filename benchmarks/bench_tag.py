@@ -20,22 +20,15 @@ import json
 import time
 from pathlib import Path
 
+from _corpus import load_texts as corpus_texts
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpus"
 DEV_GOLD = ROOT / "tests" / "gold" / "entities_dev.jsonl"
 
 
 def load_texts(dirs: list[Path]) -> tuple[list[str], str]:
-    texts = []
-    for folder in dirs:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*.txt")):
-            text = path.read_text(encoding="utf-8", errors="replace")
-            if text.startswith("SOURCE:") and "\n----\n" in text:
-                text = text.split("\n----\n", 1)[1]
-            if text.strip():
-                texts.append(text)
+    texts = corpus_texts(dirs, suffixes=(".txt",))
     if texts:
         return texts, ", ".join(str(d) for d in dirs if d.is_dir())
     lines = DEV_GOLD.read_text(encoding="utf-8").splitlines()

@@ -12,29 +12,12 @@ core, not page extraction) plus ../shared/corpus when present.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CORPORA = [ROOT / "corpus" / "samples", ROOT.parent / "shared" / "corpus"]
+from _corpus import DEFAULT_CORPORA, load_texts
 
-
-def load_texts(dirs: list[Path]) -> list[str]:
-    texts = []
-    for folder in dirs:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.suffix not in {".txt", ".html", ".htm"}:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-            if path.suffix != ".txt":
-                text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", text, flags=re.S)
-            if text.strip():
-                texts.append(text)
-    return texts
 
 
 def best_of(repeat: int, func) -> float:
