@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -379,27 +380,11 @@ def _candidates(text: str, published: date | None) -> list[_Candidate]:
         add(_Candidate(m.start(), m.end(), "PERIOD", "half_year", start, end))
 
     for m in _QUARTER_RE.finditer(text):
-        q = _ROMAN[m["q"].lower()]
-        year = _int(m["y"] or m["y2"])
-        if year is None and m["rel"]:
-            year = _rel_year(m["rel"], published)
-        if year is not None:
-            bounds = quarter_bounds(year, q)
-        else:
-            bounds = resolve_quarter(q, published, past=bool(m["past"]))
-        start, end = bounds if bounds else (None, None)
+        start, end = _unit_bounds(m, _ROMAN[m["q"].lower()], published, quarter_bounds, resolve_quarter)
         add(_Candidate(m.start(), m.end(), "PERIOD", "quarter", start, end))
 
     for m in _MONTH_RE.finditer(text):
-        mo = int(m["m"])
-        year = _int(m["y"] or m["y2"])
-        if year is None and m["rel"]:
-            year = _rel_year(m["rel"], published)
-        if year is not None:
-            bounds = month_bounds(year, mo)
-        else:
-            bounds = resolve_month(mo, published, past=bool(m["past"]))
-        start, end = bounds if bounds else (None, None)
+        start, end = _unit_bounds(m, int(m["m"]), published, month_bounds, resolve_month)
         add(_Candidate(m.start(), m.end(), "PERIOD", "month", start, end))
 
     for m in _YEAR_RANGE_RE.finditer(text):
@@ -418,6 +403,22 @@ def _candidates(text: str, published: date | None) -> list[_Candidate]:
         end = date(year, 12, 31) if year else None
         add(_Candidate(m.start(), m.end(), "PERIOD", "year", start, end))
     return out
+
+
+def _unit_bounds(
+    match: re.Match,
+    number: int,
+    published: date | None,
+    bounds_in: Callable[[int, int], tuple[date, date]],
+    resolve: Callable[..., tuple[date, date] | None],
+) -> tuple[date | None, date | None]:
+    """Bounds of month or quarter `number` of a match with groups y, y2, rel and past:
+    in the written year, the relative year ("năm nay"), or the one the publication date implies."""
+    year = _int(match["y"] or match["y2"])
+    if year is None and match["rel"]:
+        year = _rel_year(match["rel"], published)
+    bounds = bounds_in(year, number) if year is not None else resolve(number, published, past=bool(match["past"]))
+    return bounds if bounds else (None, None)
 
 
 def find_time_expressions(text: str, published: date | None = None) -> list[TimeExpression]:
