@@ -934,13 +934,16 @@ def article_from_html(
     )
 
 
+# trafilatura warns "discarding data" for every page without an article; the caller turns
+# an empty result into an InputError that is recorded, so the warning is noise (on stderr
+# through logging's last-resort handler, once per listing page of a crawl). Set once here:
+# trafilatura's module logger is this same object whenever it is imported.
+logging.getLogger("trafilatura.core").setLevel(logging.ERROR)
+
+
 def _trafilatura_paragraphs(html: str, url: str | None) -> list[str]:
     import trafilatura
 
-    # trafilatura warns "discarding data" for every page without an article; the caller
-    # turns an empty result into an InputError that is recorded, so the warning is noise
-    # (on stderr through logging's last-resort handler, once per listing page of a crawl).
-    logging.getLogger("trafilatura.core").setLevel(logging.ERROR)
     document = trafilatura.bare_extraction(
         html,
         url=url,
