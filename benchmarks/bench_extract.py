@@ -31,7 +31,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "corpus" / "samples"
 
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
 _SURNAME_RE = re.compile(r"\b(" + "|".join(SURNAMES) + r")\b")
 _DATE_RE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
 # a count: digits with thousands dots or a decimal comma, not part of a date, a fraction or a document number
@@ -117,7 +134,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="2000", help="comma-separated corpus sizes N (default 2000)")
     parser.add_argument("--jobs", default="1,2", help="comma-separated process counts (default 1,2)")
-    parser.add_argument("--ner-sample", type=int, default=20, help="articles timed with bare underthesea.ner (default 20)")
+    parser.add_argument(
+        "--ner-sample", type=int, default=20, help="articles timed with bare underthesea.ner (default 20)"
+    )
     parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -153,7 +172,9 @@ def main() -> None:
 
     print()
     ner_rate = 1 / ner_per_article
-    print(f"reference: bare underthesea.ner {ner_per_article:.3f} s/article ({ner_rate:.1f} articles/s), {args.ner_sample} articles timed")
+    print(
+        f"reference: bare underthesea.ner {ner_per_article:.3f} s/article ({ner_rate:.1f} articles/s), {args.ner_sample} articles timed"
+    )
     print("| N | processes | seconds | articles/s | x bare ner | speed-up | ms/article | peak RSS main / worker MB |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for row in rows:
@@ -167,19 +188,25 @@ def main() -> None:
     print()
     if one:
         best = max(r["rate"] for r in one)
-        print(f"one process: {best:.1f} articles/s (target >= 15), {best / ner_rate:.1f}x bare underthesea.ner (target >= 5)")
+        print(
+            f"one process: {best:.1f} articles/s (target >= 15), {best / ner_rate:.1f}x bare underthesea.ner (target >= 5)"
+        )
     if one and two:
         speedups = [t["rate"] / o["rate"] for o, t in zip(one, two)]
         print(f"two processes: speed-up {min(speedups):.2f}-{max(speedups):.2f} (target >= 1.7)")
     if baseline > 0.5:
-        print(f"WARNING: load average {baseline:.2f} before the benchmark: other processes may have shared the CPUs; "
-              "wall-clock rates and speed-ups are then understated (CPU ms/article is the steadier figure)")
+        print(
+            f"WARNING: load average {baseline:.2f} before the benchmark: other processes may have shared the CPUs; "
+            "wall-clock rates and speed-ups are then understated (CPU ms/article is the steadier figure)"
+        )
     peak = max(max(r["rss_main"] or 0, r["rss_worker"] or 0) for r in rows)
     print(f"peak RSS of any process: {peak} MB (target < 500)")
     if len(one) > 1:
         per_article = [1 / r["rate"] for r in one]
-        print(f"time per article across N={', '.join(str(r['n']) for r in one)}: {', '.join(f'{1000 * p:.1f} ms' for p in per_article)} "
-              f"(max/min {max(per_article) / min(per_article):.2f}; linear when close to 1)")
+        print(
+            f"time per article across N={', '.join(str(r['n']) for r in one)}: {', '.join(f'{1000 * p:.1f} ms' for p in per_article)} "
+            f"(max/min {max(per_article) / min(per_article):.2f}; linear when close to 1)"
+        )
 
 
 if __name__ == "__main__":

@@ -78,10 +78,14 @@ def main() -> None:
     print(f"components without metrics: {', '.join(without) or '(text core only)'}")
     print(f"pipeline without cchc_metrics: {1000 * best_without / n:8.1f} ms/article (CPU)")
     print(f"cchc_metrics on those Docs:    {1000 * added / n:8.1f} ms/article (CPU)")
-    print(f"metric extraction overhead:    {100 * overhead:8.1f} %  (limit {100 * LIMIT:.0f} %) "
-          f"-> {'OK' if overhead <= LIMIT else 'TOO SLOW'}")
-    print(f"cross-check, whole pipelines:  {1000 * best_with / n:8.1f} vs {1000 * best_without / n:.1f} ms/article "
-          f"({100 * (best_with / best_without - 1):+.1f} %, noisier)")
+    print(
+        f"metric extraction overhead:    {100 * overhead:8.1f} %  (limit {100 * LIMIT:.0f} %) "
+        f"-> {'OK' if overhead <= LIMIT else 'TOO SLOW'}"
+    )
+    print(
+        f"cross-check, whole pipelines:  {1000 * best_with / n:8.1f} vs {1000 * best_without / n:.1f} ms/article "
+        f"({100 * (best_with / best_without - 1):+.1f} %, noisier)"
+    )
     print(f"extract_metrics on plain text: {1000 * alone / n:8.1f} ms/article (CPU; no spaCy, no tagging)")
 
 

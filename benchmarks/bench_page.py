@@ -49,8 +49,18 @@ def fixture_pages() -> list[dict]:
         fields = dict(line.split(": ", 1) for line in header.strip().splitlines())
         url_path = fields["url"]
         html_file = _file_for(site, url_path)
-        pages.append({"site": site.name, "key": expected_file.stem, "html": html_file.read_bytes(), "url": BASE + url_path,
-                      "title": fields["title"], "published": fields["published"], "author": fields["author"], "text": text.strip()})
+        pages.append(
+            {
+                "site": site.name,
+                "key": expected_file.stem,
+                "html": html_file.read_bytes(),
+                "url": BASE + url_path,
+                "title": fields["title"],
+                "published": fields["published"],
+                "author": fields["author"],
+                "text": text.strip(),
+            }
+        )
     return pages
 
 
@@ -77,15 +87,26 @@ def char_pr(extracted: str, expected: str) -> tuple[float, float]:
 
 def ours(page: dict) -> dict:
     article = article_from_html(page["html"], page["url"])
-    return {"title": article.title, "published": article.published, "author": article.author,
-            "text": "\n\n".join(p for p in (article.lead, article.body) if p), "extractor": article.extractor.split()[0]}
+    return {
+        "title": article.title,
+        "published": article.published,
+        "author": article.author,
+        "text": "\n\n".join(p for p in (article.lead, article.body) if p),
+        "extractor": article.extractor.split()[0],
+    }
 
 
 def trafilatura_alone(page: dict) -> dict:
     document = trafilatura.bare_extraction(page["html"], url=page["url"], with_metadata=True, include_comments=False)
     if document is None:
         return {"title": None, "published": None, "author": None, "text": "", "extractor": "trafilatura"}
-    return {"title": document.title, "published": document.date, "author": document.author, "text": document.text or "", "extractor": "trafilatura"}
+    return {
+        "title": document.title,
+        "published": document.date,
+        "author": document.author,
+        "text": document.text or "",
+        "extractor": "trafilatura",
+    }
 
 
 def score(pages: list[dict], extract) -> dict:
@@ -93,17 +114,19 @@ def score(pages: list[dict], extract) -> dict:
     for page in pages:
         got = extract(page)
         precision, recall = char_pr(got["text"], page["text"])
-        rows.append({
-            "page": f"{page['site']}/{page['key']}",
-            "extractor": got["extractor"],
-            "title": got["title"] == page["title"],
-            "day": (got["published"] or "")[:10] == page["published"][:10],
-            "datetime": got["published"] == page["published"],
-            "author": got["author"] == page["author"],
-            "exact_text": " ".join(got["text"].split()) == " ".join(page["text"].split()),
-            "precision": precision,
-            "recall": recall,
-        })
+        rows.append(
+            {
+                "page": f"{page['site']}/{page['key']}",
+                "extractor": got["extractor"],
+                "title": got["title"] == page["title"],
+                "day": (got["published"] or "")[:10] == page["published"][:10],
+                "datetime": got["published"] == page["published"],
+                "author": got["author"] == page["author"],
+                "exact_text": " ".join(got["text"].split()) == " ".join(page["text"].split()),
+                "precision": precision,
+                "recall": recall,
+            }
+        )
     return {"rows": rows}
 
 
@@ -124,8 +147,10 @@ def summary_line(name: str, rows: list[dict]) -> str:
     p = statistics.mean(r["precision"] for r in rows)
     r = statistics.mean(r["recall"] for r in rows)
     f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return (f"{name:<20} title {share('title'):>6}  day {share('day'):>6}  datetime {share('datetime'):>6}  author {share('author'):>6}  "
-            f"exact body {share('exact_text'):>6}  char P {p:.3f}  R {r:.3f}  F1 {f1:.3f}")
+    return (
+        f"{name:<20} title {share('title'):>6}  day {share('day'):>6}  datetime {share('datetime'):>6}  author {share('author'):>6}  "
+        f"exact body {share('exact_text'):>6}  char P {p:.3f}  R {r:.3f}  F1 {f1:.3f}"
+    )
 
 
 def main() -> None:
@@ -141,14 +166,18 @@ def main() -> None:
     for a, b in zip(mine, theirs):
         flags = " ".join("y   " if a[k] else "n   " for k in ("title", "day", "datetime", "author"))
         other = " ".join("y   " if b[k] else "n   " for k in ("title", "day", "author"))
-        print(f"{a['page']:<58} {a['extractor']:<22} {flags}{a['precision']:.3f} {a['recall']:.3f} |              {other}{b['precision']:.3f} {b['recall']:.3f}")
+        print(
+            f"{a['page']:<58} {a['extractor']:<22} {flags}{a['precision']:.3f} {a['recall']:.3f} |              {other}{b['precision']:.3f} {b['recall']:.3f}"
+        )
     print()
     print(summary_line("cchc_nlp.page", mine))
     print(summary_line("trafilatura alone", theirs))
     ours_speed = throughput(pages, ours, args.repeat)
     theirs_speed = throughput(pages, trafilatura_alone, args.repeat)
-    print(f"\nthroughput: cchc_nlp.page {ours_speed:.1f} pages/s, trafilatura alone {theirs_speed:.1f} pages/s "
-          f"(ratio {ours_speed / theirs_speed:.2f}); {args.repeat} passes over {len(pages)} pages")
+    print(
+        f"\nthroughput: cchc_nlp.page {ours_speed:.1f} pages/s, trafilatura alone {theirs_speed:.1f} pages/s "
+        f"(ratio {ours_speed / theirs_speed:.2f}); {args.repeat} passes over {len(pages)} pages"
+    )
     if SEEDS.is_dir():
         right = 0
         for path in sorted(SEEDS.glob("*.txt")):

@@ -106,15 +106,19 @@ def main() -> None:
     chars = sum(len(t) for t in texts) / n
     print(f"articles: {n} from {where} (mean {chars:,.0f} characters), best of {args.repeat} runs each")
     print(f"text core            {t_core / n * 1000:7.2f} ms/article  {n / t_core:6.1f} articles/s")
-    print(f"entity taggers       {t_tag / n * 1000:7.2f} ms/article  = {t_tag / t_core:6.1%} of the core (target <= 30%)")
+    print(
+        f"entity taggers       {t_tag / n * 1000:7.2f} ms/article  = {t_tag / t_core:6.1%} of the core (target <= 30%)"
+    )
     for name, value in per_stage.items():
         print(f"  {name:<22} {value / n * 1000:6.2f} ms")
     extra = [name for name, _ in DEFAULT_COMPONENTS if name not in TAG_COMPONENTS]
     label = "default pipeline" + (f" (+{', '.join(extra)})" if extra else "")
     print(f"{label:<20} {t_full / n * 1000:7.2f} ms/article  {n / t_full:6.1f} articles/s (target >= 15)")
     if not args.no_ner:
-        print(f"underthesea ner      {t_ner / n * 1000:7.2f} ms/article  {n / t_ner:6.1f} articles/s "
-              f"(default pipeline is {t_ner / t_full:.1f}x faster)")
+        print(
+            f"underthesea ner      {t_ner / n * 1000:7.2f} ms/article  {n / t_ner:6.1f} articles/s "
+            f"(default pipeline is {t_ner / t_full:.1f}x faster)"
+        )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from pathlib import Path
 from _corpus import DEFAULT_CORPORA, load_texts
 
 
-
 def best_of(repeat: int, func) -> float:
     return min(_timed(func) for _ in range(repeat))
 

@@ -174,7 +174,9 @@ class WarcWriter:
             self.close()
             self._open()
         assert self._handle is not None and self._writer is not None and self.path is not None
-        http_headers = StatusAndHeaders(f"{status} {reason}".strip(), _clean_headers(headers, len(body)), protocol="HTTP/1.1")
+        http_headers = StatusAndHeaders(
+            f"{status} {reason}".strip(), _clean_headers(headers, len(body)), protocol="HTTP/1.1"
+        )
         warc_headers = {"WARC-Truncated": truncated} if truncated else None
         record = self._writer.create_warc_record(
             url, "response", payload=io.BytesIO(body), http_headers=http_headers, warc_headers_dict=warc_headers
@@ -212,17 +214,25 @@ class WarcWriter:
         for item in responses:
             body = item["body"]
             http_headers = StatusAndHeaders(
-                f"{item['status']} {item.get('reason', '')}".strip(), _clean_headers(item["headers"], len(body)), protocol="HTTP/1.1"
+                f"{item['status']} {item.get('reason', '')}".strip(),
+                _clean_headers(item["headers"], len(body)),
+                protocol="HTTP/1.1",
             )
             extra = {"WARC-Truncated": "length"} if item.get("truncated") else None
-            record = writer.create_warc_record(item["url"], "response", payload=io.BytesIO(body), http_headers=http_headers, warc_headers_dict=extra)
+            record = writer.create_warc_record(
+                item["url"], "response", payload=io.BytesIO(body), http_headers=http_headers, warc_headers_dict=extra
+            )
             start = buffer.tell()
             writer.write_record(record)
             ids.append(record.rec_headers.get_header("WARC-Record-ID"))
             spans.append((start, buffer.tell(), ids[-1]))
         payload = json.dumps({**info, "records": ids}, ensure_ascii=False).encode("utf-8")
         metadata = writer.create_warc_record(
-            target, "metadata", payload=io.BytesIO(payload), warc_content_type="application/json", warc_headers_dict={"WARC-Refers-To": ids[-1]} if ids else None
+            target,
+            "metadata",
+            payload=io.BytesIO(payload),
+            warc_content_type="application/json",
+            warc_headers_dict={"WARC-Refers-To": ids[-1]} if ids else None,
         )
         start = buffer.tell()
         writer.write_record(metadata)
@@ -313,7 +323,9 @@ def warc_files(path: str | Path) -> list[Path]:
     if (path / "warc").is_dir():
         path = path / "warc"
     if not path.is_dir():
-        raise DataError(f"{path} is neither a WARC file nor a folder holding WARC files; give corpus/NAME or a .warc.gz file")
+        raise DataError(
+            f"{path} is neither a WARC file nor a folder holding WARC files; give corpus/NAME or a .warc.gz file"
+        )
     return sorted(p for p in path.iterdir() if p.name.endswith((".warc.gz", ".warc")))
 
 
@@ -357,7 +369,14 @@ def _iter_file(path: Path, start: int = 0) -> Iterator[WarcEntry]:
             for record in iterator:
                 offset = iterator.get_record_offset()
                 entry = _entry(record, path, offset, offset)
-                yield WarcEntry(offset, offset + iterator.get_record_length(), entry.record_type, entry.target, entry.page, entry.metadata)
+                yield WarcEntry(
+                    offset,
+                    offset + iterator.get_record_length(),
+                    entry.record_type,
+                    entry.target,
+                    entry.page,
+                    entry.metadata,
+                )
             return
         for start_offset, end_offset, data in _gzip_members(handle, start):
             for record in ArchiveIterator(io.BytesIO(data)):

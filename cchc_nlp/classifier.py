@@ -134,11 +134,11 @@ def mention_context(text: str, start: int, end: int) -> dict[str, str]:
     left = text[window_start:start]
     boundaries = list(_LEFT_BOUNDARY.finditer(left))
     if boundaries:
-        left = left[boundaries[-1].end():]
-    right = text[end:end + RIGHT_CHARS]
+        left = left[boundaries[-1].end() :]
+    right = text[end : end + RIGHT_CHARS]
     boundary = _RIGHT_BOUNDARY.search(right)
     if boundary:
-        right = right[:boundary.start()]
+        right = right[: boundary.start()]
     left, right = _clean(left.lstrip()), _clean(right)
     return {"left": left, "near": left[-NEAR_CHARS:], "right": right, "shape": _clean(text[start:end])}
 
@@ -174,7 +174,11 @@ def label_mentions(document: Mapping[str, Any]) -> tuple[list[tuple[Any, str]], 
     for row in document.get("metrics", []):
         value = row.get("value")
         found = next(
-            (i for i, m in enumerate(mentions) if i not in labels and (_same(m.value, value) or _same(m.numerator, value))),
+            (
+                i
+                for i, m in enumerate(mentions)
+                if i not in labels and (_same(m.value, value) or _same(m.numerator, value))
+            ),
             None,
         )
         if found is None:
@@ -184,8 +188,14 @@ def label_mentions(document: Mapping[str, Any]) -> tuple[list[tuple[Any, str]], 
         share = row.get("share")
         if share is not None and row.get("unit") != "percent":
             after = next(
-                (i for i, m in enumerate(mentions) if i not in labels and m.start >= mentions[found].end
-                 and m.unit == "percent" and _same(m.value, share)),
+                (
+                    i
+                    for i, m in enumerate(mentions)
+                    if i not in labels
+                    and m.start >= mentions[found].end
+                    and m.unit == "percent"
+                    and _same(m.value, share)
+                ),
                 None,
             )
             if after is not None:
@@ -243,14 +253,24 @@ def build_pipeline(seed: int = SEED):
     from sklearn.pipeline import Pipeline
 
     def chars(low: int, high: int, min_df: int) -> TfidfVectorizer:
-        return TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), min_df=min_df, sublinear_tf=True,
-                               lowercase=False, dtype=np.float64)
+        return TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=(low, high),
+            min_df=min_df,
+            sublinear_tf=True,
+            lowercase=False,
+            dtype=np.float64,
+        )
 
     # n-grams seen in one mention only are dropped from the contexts: as accurate in
     # dev cross-validation, 4x faster to fit and a much smaller file.
     features = ColumnTransformer(
-        [("left", chars(2, 4, 2), "left"), ("near", chars(2, 4, 2), "near"),
-         ("right", chars(2, 4, 2), "right"), ("shape", chars(1, 3, 1), "shape")],
+        [
+            ("left", chars(2, 4, 2), "left"),
+            ("near", chars(2, 4, 2), "near"),
+            ("right", chars(2, 4, 2), "right"),
+            ("shape", chars(1, 3, 1), "shape"),
+        ],
         sparse_threshold=1.0,
     )
     model = LogisticRegression(C=10.0, max_iter=5000, class_weight="balanced", random_state=seed)
@@ -387,7 +407,9 @@ class _DirectScorer:
     pipeline shape it does not reproduce exactly, and the pipeline is used instead.
     """
 
-    def __init__(self, blocks: list[tuple[str, Any, dict[str, int], np.ndarray]], coef: np.ndarray, intercept: np.ndarray):
+    def __init__(
+        self, blocks: list[tuple[str, Any, dict[str, int], np.ndarray]], coef: np.ndarray, intercept: np.ndarray
+    ):
         self.blocks = blocks  # (column, analyzer, vocabulary, idf) per vectorizer
         self.coef = coef
         self.intercept = intercept
@@ -485,7 +507,9 @@ def load_model(path: str | Path = MODEL_PATH, threshold: float | None = None) ->
         trusted = _check_types(data, str(path))
         pipeline = sio.loads(data, trusted=trusted)
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
-        raise DataError(f"model file {path} is not a skops file ({exc}); retrain with `cchc-nlp train metric-classifier`") from None
+        raise DataError(
+            f"model file {path} is not a skops file ({exc}); retrain with `cchc-nlp train metric-classifier`"
+        ) from None
     if threshold is None:
         threshold = _card(path.with_name(path.name.replace(".skops", ".card.json"))).get("threshold", DEFAULT_THRESHOLD)
     return MetricClassifier(pipeline, threshold=float(threshold), sha256=hashlib.sha256(data).hexdigest())
@@ -497,7 +521,9 @@ def _card(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise DataError(f"model card {path} is not valid JSON (line {exc.lineno}); regenerate it with `cchc-nlp train metric-classifier`") from None
+        raise DataError(
+            f"model card {path} is not valid JSON (line {exc.lineno}); regenerate it with `cchc-nlp train metric-classifier`"
+        ) from None
 
 
 @lru_cache(maxsize=1)
@@ -513,7 +539,9 @@ def default_classifier() -> MetricClassifier | None:
     card = _card(CARD_PATH)
     classifier = load_model(MODEL_PATH, threshold=card.get("threshold"))
     if card.get("sha256") and card["sha256"] != classifier.sha256:
-        raise DataError(f"{MODEL_PATH} does not match the SHA-256 in {CARD_PATH}; retrain with `cchc-nlp train metric-classifier`")
+        raise DataError(
+            f"{MODEL_PATH} does not match the SHA-256 in {CARD_PATH}; retrain with `cchc-nlp train metric-classifier`"
+        )
     return classifier
 
 
@@ -566,7 +594,9 @@ def evaluate_extraction(classifier: MetricClassifier, gold_path: str | Path) -> 
     from cchc_nlp.metrics.lexicon import lexicon
 
     documents = load_gold(gold_path)
-    vocabulary = frozenset(set(lexicon().core_keys) | {row["metric"] for doc in documents for row in doc.get("metrics", [])})
+    vocabulary = frozenset(
+        set(lexicon().core_keys) | {row["metric"] for doc in documents for row in doc.get("metrics", [])}
+    )
     split = split_of(Path(gold_path))
 
     def with_hook(text: str, published: str | None = None) -> list[dict[str, Any]]:
@@ -574,7 +604,9 @@ def evaluate_extraction(classifier: MetricClassifier, gold_path: str | Path) -> 
 
     rules = evaluate(documents, split, vocabulary).as_dict()
     hooked = evaluate(documents, split, vocabulary, with_hook).as_dict()
-    delta = {key: round(hooked["metric_value"][key] - rules["metric_value"][key], 4) for key in ("precision", "recall", "f1")}
+    delta = {
+        key: round(hooked["metric_value"][key] - rules["metric_value"][key], 4) for key in ("precision", "recall", "f1")
+    }
     return {"rules": rules, "rules_plus_classifier": hooked, "delta_metric_value": delta}
 
 
@@ -583,8 +615,10 @@ def decide_default(extraction: Mapping[str, Any], max_precision_drop: float = MA
     delta = extraction["delta_metric_value"]
     recall_up = delta["recall"] > 0
     precision_ok = delta["precision"] >= -max_precision_drop
-    because = (f"held-out metric+value recall {delta['recall']:+.4f}, precision {delta['precision']:+.4f} "
-               f"(rule: recall must rise, precision may fall by at most {max_precision_drop})")
+    because = (
+        f"held-out metric+value recall {delta['recall']:+.4f}, precision {delta['precision']:+.4f} "
+        f"(rule: recall must rise, precision may fall by at most {max_precision_drop})"
+    )
     if recall_up and precision_ok:
         return True, "on: " + because
     return False, "off: " + because
@@ -606,12 +640,19 @@ def _versions() -> dict[str, str]:
     import sklearn
     import skops
 
-    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "skops": skops.__version__,
-            "numpy": np.__version__, "scipy": scipy.__version__, "pandas": pd.__version__}
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "skops": skops.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "pandas": pd.__version__,
+    }
 
 
-def build_card(model_path: Path, gold_path: Path, stats: Mapping[str, Any], seed: int, threshold: float,
-               heldout_path: Path | None) -> dict[str, Any]:
+def build_card(
+    model_path: Path, gold_path: Path, stats: Mapping[str, Any], seed: int, threshold: float, heldout_path: Path | None
+) -> dict[str, Any]:
     """The model card: data, sizes, versions, SHA-256, held-out scores and the default decision."""
     classifier = load_model(model_path, threshold=threshold)
     card: dict[str, Any] = {
@@ -620,15 +661,19 @@ def build_card(model_path: Path, gold_path: Path, stats: Mapping[str, Any], seed
         "size_bytes": model_path.stat().st_size,
         "task": "assign a metric key (or 'none') to a number mention from the clause around it",
         "used_for": "number mentions the rules of cchc_nlp.metrics leave unlabelled, or label with confidence < 0.6; "
-                    "the probability becomes the record's confidence",
-        "features": {"left": f"clause text before the number, up to {LEFT_CHARS} chars", "near": f"its last {NEAR_CHARS} chars",
-                     "right": f"clause text after the number, up to {RIGHT_CHARS} chars", "shape": "the mention with digits as 0",
-                     "encoding": "lowercased, digits -> 0; character n-gram TF-IDF (char_wb 2-4 seen in >= 2 mentions; shape 1-3; sublinear tf)"},
+        "the probability becomes the record's confidence",
+        "features": {
+            "left": f"clause text before the number, up to {LEFT_CHARS} chars",
+            "near": f"its last {NEAR_CHARS} chars",
+            "right": f"clause text after the number, up to {RIGHT_CHARS} chars",
+            "shape": "the mention with digits as 0",
+            "encoding": "lowercased, digits -> 0; character n-gram TF-IDF (char_wb 2-4 seen in >= 2 mentions; shape 1-3; sublinear tf)",
+        },
         "estimator": "LogisticRegression(C=10, class_weight='balanced', lbfgs, max_iter=5000)",
         "seed": seed,
         "threshold": threshold,
         "threshold_note": "a decision needs probability >= threshold; 0.5 was fixed before any held-out evaluation "
-                          "(dev cross-validation cannot choose it: the rules were tuned on dev and leave almost nothing unlabelled there)",
+        "(dev cross-validation cannot choose it: the rules were tuned on dev and leave almost nothing unlabelled there)",
         "classes": list(classifier.classes),
         "training_data": {"file": _relative(gold_path), "sha256": _sha256_file(gold_path), **stats},
         "versions": _versions(),
@@ -663,8 +708,11 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     sub.add_argument("--out", default=str(MODEL_PATH), help="model file to write (.skops)")
     sub.add_argument("--seed", type=int, default=SEED, help="random_state of the classifier")
     sub.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="minimum probability of a decision")
-    sub.add_argument("--heldout", default=str(HELDOUT_GOLD),
-                     help="held-out gold to evaluate on (evaluation only); the card's scores come from it")
+    sub.add_argument(
+        "--heldout",
+        default=str(HELDOUT_GOLD),
+        help="held-out gold to evaluate on (evaluation only); the card's scores come from it",
+    )
     sub.add_argument("--no-card", action="store_true", help="write only the model file, not the model card")
 
 
@@ -675,8 +723,10 @@ def run(args: argparse.Namespace) -> int:
     pipeline, stats = train(args.gold, seed=args.seed)
     sha = save_model(pipeline, out)
     print(f"wrote {out} ({out.stat().st_size:,} bytes, sha256 {sha})")
-    print(f"trained on {stats['examples']} mentions of {stats['documents']} documents: "
-          + ", ".join(f"{label} {count}" for label, count in stats["examples_per_class"].items()))
+    print(
+        f"trained on {stats['examples']} mentions of {stats['documents']} documents: "
+        + ", ".join(f"{label} {count}" for label, count in stats["examples_per_class"].items())
+    )
     if args.no_card:
         return 0
     heldout = Path(args.heldout) if args.heldout else None

@@ -39,7 +39,17 @@ def run(args: argparse.Namespace) -> int:
     for sent in doc.sents:
         words = [t for t in sent if not t.is_space]
         if args.json:
-            print(json.dumps({"start": sent.start_char, "end": sent.end_char, "words": [t.text for t in words], "tags": [t.tag_ for t in words] if args.pos else None}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "start": sent.start_char,
+                        "end": sent.end_char,
+                        "words": [t.text for t in words],
+                        "tags": [t.tag_ for t in words] if args.pos else None,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
             print(" | ".join(f"{t.text}/{t.tag_}" if args.pos else t.text for t in words))
     return 0

@@ -45,7 +45,17 @@ from bs4 import BeautifulSoup
 from cchc_nlp import __version__
 from cchc_nlp.archive import TruncatedArchiveError, WarcWriter, scan_warc, warc_files
 from cchc_nlp.errors import CchcError, InputError
-from cchc_nlp.fetch import DEFAULT_USER_AGENT, FEED_TYPES, HTML_TYPES, Fetcher, FetchPolicy, FetchResult, RawResponse, canonicalize_url, host_of
+from cchc_nlp.fetch import (
+    DEFAULT_USER_AGENT,
+    FEED_TYPES,
+    HTML_TYPES,
+    Fetcher,
+    FetchPolicy,
+    FetchResult,
+    RawResponse,
+    canonicalize_url,
+    host_of,
+)
 from cchc_nlp.page import (
     SiteProfile,
     article_from_html,
@@ -57,7 +67,17 @@ from cchc_nlp.page import (
     is_article_page,
 )
 
-__all__ = ["CrawlOptions", "CrawlState", "Crawler", "CrawlSummary", "crawl", "configure_parser", "run", "find_links", "parse_feed"]
+__all__ = [
+    "CrawlOptions",
+    "CrawlState",
+    "Crawler",
+    "CrawlSummary",
+    "crawl",
+    "configure_parser",
+    "run",
+    "find_links",
+    "parse_feed",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -91,7 +111,9 @@ CREATE TABLE IF NOT EXISTS warc_files (name TEXT PRIMARY KEY, applied_bytes INTE
 """
 
 _PRIORITY = {"sitemap": 0, "feed": 0, "article": 1, "start": 2, "listing": 2}
-_PAGINATION_RE = re.compile(r"([?&](page|p|trang|pageindex|_cur|cur|start|offset)=\d+)|(/(page|trang)[-/]?\d+/?$)|(_cur=\d+)", re.IGNORECASE)
+_PAGINATION_RE = re.compile(
+    r"([?&](page|p|trang|pageindex|_cur|cur|start|offset)=\d+)|(/(page|trang)[-/]?\d+/?$)|(_cur=\d+)", re.IGNORECASE
+)
 _FINISHED = ("done", "duplicate", "old", "skipped", "refused", "failed", "redirected")
 
 
@@ -114,7 +136,9 @@ class CrawlState:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
-            raise InputError(f"{self.path} is not a crawl state database ({exc}); remove it or use another --out") from None
+            raise InputError(
+                f"{self.path} is not a crawl state database ({exc}); remove it or use another --out"
+            ) from None
         self.db.row_factory = sqlite3.Row
 
     def close(self) -> None:
@@ -128,9 +152,21 @@ class CrawlState:
         return row["value"] if row else default
 
     def set_meta(self, key: str, value: str) -> None:
-        self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
 
-    def add(self, url: str, kind: str, *, found_on: str | None = None, hint_date: str | None = None, status: str = "pending", reason: str | None = None) -> bool:
+    def add(
+        self,
+        url: str,
+        kind: str,
+        *,
+        found_on: str | None = None,
+        hint_date: str | None = None,
+        status: str = "pending",
+        reason: str | None = None,
+    ) -> bool:
         """Insert a URL if unseen; True when it was new."""
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM urls").fetchone()[0]
         cursor = self.db.execute(
@@ -151,15 +187,21 @@ class CrawlState:
 
     def first_with_hash(self, content_hash: str, other_than: str) -> str | None:
         row = self.db.execute(
-            "SELECT url FROM urls WHERE content_hash = ? AND url != ? AND status IN ('done', 'old') ORDER BY seq LIMIT 1", (content_hash, other_than)
+            "SELECT url FROM urls WHERE content_hash = ? AND url != ? AND status IN ('done', 'old') ORDER BY seq LIMIT 1",
+            (content_hash, other_than),
         ).fetchone()
         return row["url"] if row else None
 
     def fetched_count(self, generation: int) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM urls WHERE generation = ? AND fetched_at IS NOT NULL", (generation,)).fetchone()[0]
+        return self.db.execute(
+            "SELECT COUNT(*) FROM urls WHERE generation = ? AND fetched_at IS NOT NULL", (generation,)
+        ).fetchone()[0]
 
     def counts(self) -> dict[str, int]:
-        return {row[0]: row[1] for row in self.db.execute("SELECT status, COUNT(*) FROM urls GROUP BY status ORDER BY status")}
+        return {
+            row[0]: row[1]
+            for row in self.db.execute("SELECT status, COUNT(*) FROM urls GROUP BY status ORDER BY status")
+        }
 
     def rows(self, where: str = "1", params: tuple = ()) -> list[sqlite3.Row]:
         return self.db.execute(f"SELECT * FROM urls WHERE {where} ORDER BY seq", params).fetchall()
@@ -170,7 +212,8 @@ class CrawlState:
 
     def set_applied_bytes(self, name: str, size: int) -> None:
         self.db.execute(
-            "INSERT INTO warc_files (name, applied_bytes) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET applied_bytes = excluded.applied_bytes", (name, size)
+            "INSERT INTO warc_files (name, applied_bytes) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET applied_bytes = excluded.applied_bytes",
+            (name, size),
         )
 
 
@@ -396,7 +439,9 @@ class Crawler:
             trust_env=options.trust_env,
         )
         self.fetcher = fetcher or Fetcher(policy)
-        self.writer = WarcWriter(self.out / "warc", fsync=options.fsync, description=f"cchc-nlp crawl of {', '.join(options.start_urls)}")
+        self.writer = WarcWriter(
+            self.out / "warc", fsync=options.fsync, description=f"cchc-nlp crawl of {', '.join(options.start_urls)}"
+        )
         self._kill_at = _test_kill_point()
         self._fetches_this_run = 0
         self._robots_archived = 0
@@ -423,7 +468,13 @@ class Crawler:
             state.set_meta("generation", str(generation))
             for url in self.options.start_urls:
                 canonical = canonicalize_url(url)
-                kind = "sitemap" if re.search(r"sitemap[^/]*\.xml", canonical, re.IGNORECASE) else "feed" if re.search(r"(rss|atom|feed)", canonical, re.IGNORECASE) and not self._looks_like_page(canonical) else "start"
+                kind = (
+                    "sitemap"
+                    if re.search(r"sitemap[^/]*\.xml", canonical, re.IGNORECASE)
+                    else "feed"
+                    if re.search(r"(rss|atom|feed)", canonical, re.IGNORECASE) and not self._looks_like_page(canonical)
+                    else "start"
+                )
                 if not state.add(canonical, kind) and self.options.refresh:
                     state.update(canonical, status="pending")
         self.generation = generation
@@ -451,7 +502,10 @@ class Crawler:
                 for entry in scan_warc(file, applied):
                     if entry.page is not None:
                         page = entry.page
-                        pages[page.record_id] = (RawResponse(page.url, page.status, "", page.headers, page.body, page.truncated is not None), entry.offset)
+                        pages[page.record_id] = (
+                            RawResponse(page.url, page.status, "", page.headers, page.body, page.truncated is not None),
+                            entry.offset,
+                        )
                     elif entry.record_type == "metadata" and entry.metadata is not None:
                         info = entry.metadata
                         if info.get("kind") == "fetch":
@@ -459,7 +513,11 @@ class Crawler:
                             if row is not None and row["status"] == "pending":
                                 found = [(r, pages[r]) for r in info["records"] if r in pages]
                                 result = FetchResult(
-                                    url=entry.target, responses=[f[1][0] for f in found], skipped=info.get("skipped"), error=info.get("error"), attempts=info.get("attempts", 1)
+                                    url=entry.target,
+                                    responses=[f[1][0] for f in found],
+                                    skipped=info.get("skipped"),
+                                    error=info.get("error"),
+                                    attempts=info.get("attempts", 1),
                                 )
                                 self._apply(row, result, file, [f[1][1] for f in found], [f[0] for f in found])
                                 recovered += 1
@@ -473,7 +531,10 @@ class Crawler:
             if good_end < size:
                 with open(file, "r+b") as handle:
                     handle.truncate(good_end)
-                self.log(f"crawl: cut an unfinished fetch off {file.name} at byte {good_end}" + (f" (partial record at {truncated_at})" if truncated_at is not None else ""))
+                self.log(
+                    f"crawl: cut an unfinished fetch off {file.name} at byte {good_end}"
+                    + (f" (partial record at {truncated_at})" if truncated_at is not None else "")
+                )
             with state.transaction():
                 state.set_applied_bytes(file.name, good_end)
         return recovered
@@ -486,7 +547,10 @@ class Crawler:
             self.log(f"crawl: recovered {recovered} fetch(es) archived before the previous run stopped")
         try:
             while True:
-                if self.options.max_pages is not None and self.state.fetched_count(self.generation) >= self.options.max_pages:
+                if (
+                    self.options.max_pages is not None
+                    and self.state.fetched_count(self.generation) >= self.options.max_pages
+                ):
                     self.log(f"crawl: reached --max-pages {self.options.max_pages}")
                     break
                 row = self.state.next_pending()
@@ -510,27 +574,61 @@ class Crawler:
             with self.state.transaction():
                 self.state.update(url, status="old", reason=f"dated {row['hint_date']}, before --since")
             return
-        accept = None if row["kind"] in ("sitemap", "feed") else HTML_TYPES | FEED_TYPES if row["kind"] == "start" else HTML_TYPES
+        accept = (
+            None
+            if row["kind"] in ("sitemap", "feed")
+            else HTML_TYPES | FEED_TYPES
+            if row["kind"] == "start"
+            else HTML_TYPES
+        )
         result = self.fetcher.fetch(url, etag=row["etag"], last_modified=row["last_modified"], accept=accept)
         self._archive_robots()
         if not result.responses:  # refused before any request, or network failure
             with self.state.transaction():
                 status = "refused" if (result.error or "").startswith("refused") else "failed"
-                self.state.update(url, status=status, reason=result.error, attempts=row["attempts"] + result.attempts, generation=self.generation,
-                                  fetched_at=_now() if status == "failed" else None)
+                self.state.update(
+                    url,
+                    status=status,
+                    reason=result.error,
+                    attempts=row["attempts"] + result.attempts,
+                    generation=self.generation,
+                    fetched_at=_now() if status == "failed" else None,
+                )
             if status == "failed":
                 self._fetches_this_run += 1
             self.log(f"crawl: {status} {url}: {result.error}")
             return
         self._fetches_this_run += 1
-        info = {"kind": "fetch", "url": url, "error": result.error, "skipped": result.skipped, "attempts": result.attempts, "software": f"cchc-nlp/{__version__}"}
+        info = {
+            "kind": "fetch",
+            "url": url,
+            "error": result.error,
+            "skipped": result.skipped,
+            "attempts": result.attempts,
+            "software": f"cchc-nlp/{__version__}",
+        }
         responses = [
-            {"url": r.url, "status": r.status, "reason": r.reason, "headers": r.headers, "body": r.body, "truncated": r.truncated} for r in result.responses
+            {
+                "url": r.url,
+                "status": r.status,
+                "reason": r.reason,
+                "headers": r.headers,
+                "body": r.body,
+                "truncated": r.truncated,
+            }
+            for r in result.responses
         ]
         self._maybe_kill("before-warc")
         written, metadata = self.writer.write_fetch(url, responses, info, before_write=self._mid_batch_hook)
         self._maybe_kill("after-warc")
-        self._apply(row, result, self.writer.path, [r.offset for r in written], [r.record_id for r in written], applied_end=metadata.offset + metadata.length)
+        self._apply(
+            row,
+            result,
+            self.writer.path,
+            [r.offset for r in written],
+            [r.record_id for r in written],
+            applied_end=metadata.offset + metadata.length,
+        )
         self._maybe_kill("after-commit")
 
     def _archive_robots(self) -> None:
@@ -538,7 +636,17 @@ class Crawler:
         for response in pending:
             info = {"kind": "robots", "url": response.url, "software": f"cchc-nlp/{__version__}"}
             _, metadata = self.writer.write_fetch(
-                response.url, [{"url": response.url, "status": response.status, "reason": response.reason, "headers": response.headers, "body": response.body}], info
+                response.url,
+                [
+                    {
+                        "url": response.url,
+                        "status": response.status,
+                        "reason": response.reason,
+                        "headers": response.headers,
+                        "body": response.body,
+                    }
+                ],
+                info,
             )
             with self.state.transaction():
                 self.state.set_applied_bytes(self.writer.path.name, metadata.offset + metadata.length)
@@ -546,7 +654,15 @@ class Crawler:
 
     # ----------------------------------------------------------------- applying a fetch
 
-    def _apply(self, row: sqlite3.Row, result: FetchResult, warc_file: Path, offsets: list[int], record_ids: list[str], applied_end: int | None = None) -> None:
+    def _apply(
+        self,
+        row: sqlite3.Row,
+        result: FetchResult,
+        warc_file: Path,
+        offsets: list[int],
+        record_ids: list[str],
+        applied_end: int | None = None,
+    ) -> None:
         """Record a fetch in the state and queue what it leads to (one transaction)."""
         url = row["url"]
         final = result.final
@@ -568,7 +684,11 @@ class Crawler:
         elif result.not_modified:
             fields["status"] = "done"
             fields["reason"] = "not modified"
-            fields["warc_file"], fields["warc_offset"], fields["record_id"] = row["warc_file"], row["warc_offset"], row["record_id"]
+            fields["warc_file"], fields["warc_offset"], fields["record_id"] = (
+                row["warc_file"],
+                row["warc_offset"],
+                row["record_id"],
+            )
             if not row["is_article"] and row["kind"] != "article":
                 pass  # an unchanged listing leads nowhere new
         elif final is not None and final.status == 200:
@@ -583,7 +703,9 @@ class Crawler:
             self.state.update(url, **fields)
             final_url = canonicalize_url(result.final_url)
             if final_url != url:
-                self.state.add(final_url, row["kind"], found_on=url, status="redirected", reason=f"reached through {url}")
+                self.state.add(
+                    final_url, row["kind"], found_on=url, status="redirected", reason=f"reached through {url}"
+                )
             for target, kind, hint in discovered:
                 if host_of(target) in self.allowed_hosts:
                     self.state.add(target, kind, found_on=url, hint_date=hint)
@@ -595,7 +717,11 @@ class Crawler:
         final = result.final
         assert final is not None
         page_url = result.final_url
-        if final.content_type in FEED_TYPES or row["kind"] in ("sitemap", "feed") and final.content_type not in HTML_TYPES:
+        if (
+            final.content_type in FEED_TYPES
+            or row["kind"] in ("sitemap", "feed")
+            and final.content_type not in HTML_TYPES
+        ):
             pages, nested = parse_feed(final.body, page_url)
             discovered.extend((u, "sitemap", None) for u in nested)
             discovered.extend((u, "article", hint) for u, hint in pages)
@@ -603,14 +729,24 @@ class Crawler:
         html = decode_html(final.body, charset_from_content_type(final.header("Content-Type")))
         profile = self.profile or choose_profile(page_url, html)
         kind_hint = row["kind"]
-        article_like = is_article_page(html, page_url, profile=profile) if kind_hint != "listing" else profile.is_article_url(page_url)
+        article_like = (
+            is_article_page(html, page_url, profile=profile)
+            if kind_hint != "listing"
+            else profile.is_article_url(page_url)
+        )
         if article_like and kind_hint != "listing":
             try:
                 article = article_from_html(html, page_url, profile=profile)
             except CchcError as exc:
                 return {"is_article": 0, "reason": f"no article extracted: {exc}"}
             content_hash = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
-            fields = {"is_article": 1, "kind": "article", "content_hash": content_hash, "published": article.published, "title": article.title}
+            fields = {
+                "is_article": 1,
+                "kind": "article",
+                "content_hash": content_hash,
+                "published": article.published,
+                "title": article.title,
+            }
             original = self.state.first_with_hash(content_hash, row["url"])
             if original:
                 fields.update(status="duplicate", duplicate_of=original, reason=f"same text as {original}")
@@ -625,8 +761,11 @@ class Crawler:
             discovered.extend((u, "listing", None) for u in links.listings)
         for sitemap in self.fetcher.sitemaps(page_url):
             discovered.append((canonicalize_url(sitemap), "sitemap", None))
-        return {"is_article": 0, "kind": "listing" if row["kind"] != "start" else "start",
-                "reason": "every dated item is before --since: pagination not followed" if all_old else None}
+        return {
+            "is_article": 0,
+            "kind": "listing" if row["kind"] != "start" else "start",
+            "reason": "every dated item is before --since: pagination not followed" if all_old else None,
+        }
 
     # ----------------------------------------------------------------- test hooks
 
@@ -680,7 +819,12 @@ def export_articles(out: Path, state: CrawlState, *, profile: SiteProfile | None
                 print(f"crawl: no article in {page.url}: {exc}", file=sys.stderr)
                 continue
             record = article.to_dict()
-            record["crawl"] = {"frontier_url": row["url"], "record_id": page.record_id, "warc_file": row["warc_file"], "offset": page.offset}
+            record["crawl"] = {
+                "frontier_url": row["url"],
+                "record_id": page.record_id,
+                "warc_file": row["warc_file"],
+                "offset": page.offset,
+            }
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     os.replace(temporary, target)
@@ -694,7 +838,9 @@ def crawl(options: CrawlOptions) -> CrawlSummary:
     """Run (or resume) a crawl; see the module docstring."""
     for url in options.start_urls:
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-            raise InputError(f"start URL {url!r} is not an http(s) URL; give a full URL such as https://sonoivu.example.gov.vn/tin-tuc/")
+            raise InputError(
+                f"start URL {url!r} is not an http(s) URL; give a full URL such as https://sonoivu.example.gov.vn/tin-tuc/"
+            )
     if options.delay < 0:
         raise InputError(f"--delay must be 0 or more seconds, got {options.delay}")
     return Crawler(options).run()
@@ -708,25 +854,59 @@ def _since(text: str) -> date:
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("start_urls", nargs="+", metavar="START_URL", help="listing/category pages, sitemaps or RSS feeds to start from")
-    parser.add_argument("--out", required=True, type=Path, help="corpus folder (corpus/NAME): warc/, crawl.sqlite, articles.jsonl")
-    parser.add_argument("--profile", help="site profile: a bundled name (nukeviet, sharepoint, liferay, newspaper, generic) or a .json file; default: chosen per page")
+    parser.add_argument(
+        "start_urls", nargs="+", metavar="START_URL", help="listing/category pages, sitemaps or RSS feeds to start from"
+    )
+    parser.add_argument(
+        "--out", required=True, type=Path, help="corpus folder (corpus/NAME): warc/, crawl.sqlite, articles.jsonl"
+    )
+    parser.add_argument(
+        "--profile",
+        help="site profile: a bundled name (nukeviet, sharepoint, liferay, newspaper, generic) or a .json file; default: chosen per page",
+    )
     parser.add_argument("--max-pages", type=int, help="stop after this many fetches (this crawl generation)")
     parser.add_argument("--since", type=_since, help="skip articles published before this date (YYYY-MM-DD)")
-    parser.add_argument("--delay", type=float, default=1.0, help="seconds between two requests to a host (default 1; robots.txt Crawl-delay wins when longer; 0 for local mirrors)")
-    parser.add_argument("--allow-host", action="append", default=[], dest="allow_hosts", metavar="HOST", help="also crawl this host (repeatable); default: the hosts of the start URLs")
-    parser.add_argument("--allow-private", action="store_true", help="allow private and loopback addresses (tests, local mirrors)")
-    parser.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, help="responses over this size are recorded and skipped (default 10 MB)")
-    parser.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds (default 30; connect timeout 10)")
-    parser.add_argument("--retries", type=int, default=3, help="retries on 429/5xx/network errors, with exponential backoff (default 3)")
+    parser.add_argument(
+        "--delay",
+        type=float,
+        default=1.0,
+        help="seconds between two requests to a host (default 1; robots.txt Crawl-delay wins when longer; 0 for local mirrors)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        dest="allow_hosts",
+        metavar="HOST",
+        help="also crawl this host (repeatable); default: the hosts of the start URLs",
+    )
+    parser.add_argument(
+        "--allow-private", action="store_true", help="allow private and loopback addresses (tests, local mirrors)"
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        default=10 * 1024 * 1024,
+        help="responses over this size are recorded and skipped (default 10 MB)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=30.0, help="read timeout in seconds (default 30; connect timeout 10)"
+    )
+    parser.add_argument(
+        "--retries", type=int, default=3, help="retries on 429/5xx/network errors, with exponential backoff (default 3)"
+    )
     parser.add_argument("--contact", help="your e-mail or URL, put in the User-Agent so site owners can reach you")
-    parser.add_argument("--refresh", action="store_true", help="re-visit every page with conditional requests (ETag / Last-Modified)")
+    parser.add_argument(
+        "--refresh", action="store_true", help="re-visit every page with conditional requests (ETag / Last-Modified)"
+    )
     parser.add_argument("--retry-failed", action="store_true", help="try again the URLs that failed in earlier runs")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
 def run(args: argparse.Namespace) -> int:
-    user_agent = DEFAULT_USER_AGENT.replace("CONTACT-EMAIL-PLACEHOLDER", args.contact) if args.contact else DEFAULT_USER_AGENT
+    user_agent = (
+        DEFAULT_USER_AGENT.replace("CONTACT-EMAIL-PLACEHOLDER", args.contact) if args.contact else DEFAULT_USER_AGENT
+    )
     options = CrawlOptions(
         start_urls=list(args.start_urls),
         out=args.out,
@@ -747,5 +927,7 @@ def run(args: argparse.Namespace) -> int:
     )
     summary = crawl(options)
     counts = ", ".join(f"{k} {v}" for k, v in summary.counts.items())
-    print(f"crawl: {summary.fetched} fetched this run; URLs: {counts}; {summary.articles} articles in {summary.out / 'articles.jsonl'}")
+    print(
+        f"crawl: {summary.fetched} fetched this run; URLs: {counts}; {summary.articles} articles in {summary.out / 'articles.jsonl'}"
+    )
     return 1 if summary.counts.get("failed") else 0

@@ -154,7 +154,9 @@ class Dataset:
         >>> ds.metrics_by(province="Vĩnh Long", metric="dossier.*", period="2018")  # doctest: +SKIP
         """
         rows = self.metrics.merge(
-            self.articles[["doc_id", "province", "published", "published_date", "title", "url"]].rename(columns={"province": "article_province"}),
+            self.articles[["doc_id", "province", "published", "published_date", "title", "url"]].rename(
+                columns={"province": "article_province"}
+            ),
             on="doc_id",
             how="left",
         )
@@ -244,7 +246,9 @@ def _period_spec(period: str) -> tuple[str, pd.Period | None]:
     try:
         return freq, pd.Period(text, freq=freq)
     except ValueError:
-        raise InputError(f"period {period!r} is not year/quarter/month nor a period like 2020, 2020Q2, 2020-06") from None
+        raise InputError(
+            f"period {period!r} is not year/quarter/month nor a period like 2020, 2020Q2, 2020-06"
+        ) from None
 
 
 def _period_of(rows: pd.DataFrame, freq: str) -> pd.Series:
@@ -290,7 +294,15 @@ def extract(
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    options = dict(fmt=format, jobs=jobs, engine=engine, scheduler=scheduler, limit=limit, chunk_size=chunk_size or CHUNK_SIZE, progress=progress)
+    options = dict(
+        fmt=format,
+        jobs=jobs,
+        engine=engine,
+        scheduler=scheduler,
+        limit=limit,
+        chunk_size=chunk_size or CHUNK_SIZE,
+        progress=progress,
+    )
     if out is not None:
         run_extract(paths, out, **options)
         return Dataset.load(out)
@@ -310,12 +322,21 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         "(articles, entities, metrics, errors + manifest.json). Re-running on the same "
         "--out processes only new or changed inputs; an interrupted run resumes."
     )
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders of .txt, .html/.htm, .warc/.warc.gz and .jsonl")
+    parser.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="files or folders of .txt, .html/.htm, .warc/.warc.gz and .jsonl"
+    )
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
     parser.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default: parquet)")
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)")
-    parser.add_argument("--engine", choices=("local", "dask"), default="local", help="local processes or a Dask cluster (pip install 'cchc-nlp[dask]')")
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a LocalCluster of --jobs workers)")
+    parser.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local processes or a Dask cluster (pip install 'cchc-nlp[dask]')",
+    )
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a LocalCluster of --jobs workers)"
+    )
     parser.add_argument("--limit", type=int, metavar="N", help="process at most N new documents")
     parser.add_argument("--chunk-size", type=int, default=None, metavar="N", help="documents per task (default: 16)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar (the summary is still printed)")
@@ -340,8 +361,10 @@ def run(args: argparse.Namespace) -> int:
         )
     except RunInterrupted as stop:
         print(stop.report.summary())
-        print("cchc-nlp extract: interrupted; the tables hold the documents done so far; run the same command again to finish", file=sys.stderr)
+        print(
+            "cchc-nlp extract: interrupted; the tables hold the documents done so far; run the same command again to finish",
+            file=sys.stderr,
+        )
         return 130
     print(report.summary())
     return report.exit_code
-

@@ -438,8 +438,7 @@ def find_time_expressions(text: str, published: date | None = None) -> list[Time
             chosen.append(cand)
     chosen.sort(key=lambda c: c.start)
     return [
-        TimeExpression(c.start, c.end, c.label, c.kind, text[c.start:c.end], c.start_date, c.end_date)
-        for c in chosen
+        TimeExpression(c.start, c.end, c.label, c.kind, text[c.start : c.end], c.start_date, c.end_date) for c in chosen
     ]
 
 
@@ -493,13 +492,18 @@ def find_datelines(text: str) -> list[tuple[int, int, datetime]]:
     found: list[tuple[int, int, datetime]] = []
     for m in _ISO_RE.finditer(text):
         try:
-            stamp = datetime(int(m["y"]), int(m["m"]), int(m["d"]), int(m["h"] or 0), int(m["mi"] or 0), int(m["s"] or 0))
+            stamp = datetime(
+                int(m["y"]), int(m["m"]), int(m["d"]), int(m["h"] or 0), int(m["mi"] or 0), int(m["s"] or 0)
+            )
         except ValueError:
             continue
         tz = m["tz"]
         if tz:
-            offset = timedelta(0) if tz == "Z" else timedelta(
-                hours=int(tz[1:3]), minutes=int(tz[-2:])) * (1 if tz[0] == "+" else -1)
+            offset = (
+                timedelta(0)
+                if tz == "Z"
+                else timedelta(hours=int(tz[1:3]), minutes=int(tz[-2:])) * (1 if tz[0] == "+" else -1)
+            )
             stamp = (stamp.replace(tzinfo=timezone(offset))).astimezone(VIETNAM_TZ).replace(tzinfo=None)
         found.append((m.start(), m.end(), stamp))
     iso_spans = [(s, e) for s, e, _ in found]

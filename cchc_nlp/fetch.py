@@ -67,7 +67,9 @@ DEFAULT_USER_AGENT = (
     "polite: robots.txt, 1 request/s per host; contact: CONTACT-EMAIL-PLACEHOLDER)"
 )
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-FEED_TYPES = frozenset({"application/xml", "text/xml", "application/rss+xml", "application/atom+xml", "application/rdf+xml"})
+FEED_TYPES = frozenset(
+    {"application/xml", "text/xml", "application/rss+xml", "application/atom+xml", "application/rdf+xml"}
+)
 _REDIRECTS = {301, 302, 303, 307, 308}
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 
@@ -266,7 +268,14 @@ class Fetcher:
             reason = None
             for address in addresses:
                 ip = ipaddress.ip_address(address.split("%")[0])
-                if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified:
+                if (
+                    ip.is_private
+                    or ip.is_loopback
+                    or ip.is_link_local
+                    or ip.is_reserved
+                    or ip.is_multicast
+                    or ip.is_unspecified
+                ):
                     reason = f"{hostname} resolves to the private or local address {ip}; pass --allow-private for a local mirror"
                     break
             self._address_ok[hostname] = reason
@@ -298,7 +307,9 @@ class Fetcher:
         rules = self.robots(url)
         if rules is None or rules.can_fetch(url, self.policy.robots_agent):
             return None
-        return self._robots_note.get(host_of(url)) or f"robots.txt of {host_of(url)} disallows {urlsplit(url).path or '/'}"
+        return (
+            self._robots_note.get(host_of(url)) or f"robots.txt of {host_of(url)} disallows {urlsplit(url).path or '/'}"
+        )
 
     def host_delay(self, url: str) -> float:
         """Seconds between two requests to the URL's host: our delay or Crawl-delay, the longer."""
@@ -343,7 +354,9 @@ class Fetcher:
             conditional["If-Modified-Since"] = last_modified
         return self._fetch_hops(url, conditional, accept=accept, check_robots=True)
 
-    def _fetch_hops(self, url: str, conditional: dict[str, str], *, accept: frozenset[str] | None, check_robots: bool) -> FetchResult:
+    def _fetch_hops(
+        self, url: str, conditional: dict[str, str], *, accept: frozenset[str] | None, check_robots: bool
+    ) -> FetchResult:
         result = FetchResult(url=url)
         current = url
         for _ in range(self.policy.max_redirects + 1):
@@ -422,7 +435,11 @@ class Fetcher:
         policy = self.policy
         started = time.monotonic()  # real time, whatever clock paces the requests
         with self.session.get(
-            url, headers=headers, timeout=(policy.connect_timeout, policy.read_timeout), stream=True, allow_redirects=False
+            url,
+            headers=headers,
+            timeout=(policy.connect_timeout, policy.read_timeout),
+            stream=True,
+            allow_redirects=False,
         ) as response:
             header_list = list(response.headers.items())
             declared = response.headers.get("Content-Length")

@@ -257,19 +257,29 @@ def _resolve_province(name: str, iso: str | None) -> ProvinceRef:
         # Before 2025 "Huế" means the province Thừa Thiên Huế (its capital city is a district).
         mentioned = _units_by_name()["Thừa Thiên Huế"][0]
     if iso is None:
-        return ProvinceRef(mentioned.name, mentioned.code, mentioned.name, mentioned.successor, mentioned.successor_code)
+        return ProvinceRef(
+            mentioned.name, mentioned.code, mentioned.name, mentioned.successor, mentioned.successor_code
+        )
     # Same era and code: the unit itself, or its new name (Thừa Thiên Huế -> Huế in 2025).
     valid = [u for u in province_units() if u.code == mentioned.code and u.valid_on(iso) and u.era == mentioned.era]
     if valid:
         unit = valid[0]
         return ProvinceRef(
-            unit.name, unit.code, mentioned.name, unit.successor, unit.successor_code,
+            unit.name,
+            unit.code,
+            mentioned.name,
+            unit.successor,
+            unit.successor_code,
             historical=unit.name != mentioned.name,
         )
     if iso >= MERGER_DATE:
         successor = next(u for u in province_units() if u.era == "34" and u.code == mentioned.successor_code)
         return ProvinceRef(
-            successor.name, successor.code, mentioned.name, successor.name, successor.code,
+            successor.name,
+            successor.code,
+            mentioned.name,
+            successor.name,
+            successor.code,
             historical=successor.name != mentioned.name,
         )
     return ProvinceRef(mentioned.name, mentioned.code, mentioned.name, mentioned.successor, mentioned.successor_code)

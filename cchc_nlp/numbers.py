@@ -230,9 +230,7 @@ _LINKISH_RE = re.compile(
     re.IGNORECASE,
 )
 
-_WORD_ORDINAL_CUE_RE = re.compile(
-    rf"(?:^|(?<=\W))(?:{_ctx('word_ordinal_cue')}|{_ctx('label')})\s+$", re.IGNORECASE
-)
+_WORD_ORDINAL_CUE_RE = re.compile(rf"(?:^|(?<=\W))(?:{_ctx('word_ordinal_cue')}|{_ctx('label')})\s+$", re.IGNORECASE)
 
 # --------------------------------------------------------------------------- parsing
 
@@ -262,7 +260,7 @@ def _scale_factor(scale: str) -> int:
 
 
 def _looks_like_date(a: str, b: str) -> bool:
-    """"23/12", "02/7", "24/7": a day/month pair rather than a fraction."""
+    """ "23/12", "02/7", "24/7": a day/month pair rather than a fraction."""
     if not (a.isdigit() and b.isdigit()):
         return False
     day, month = int(a), int(b)
@@ -337,8 +335,11 @@ def _words_value(words: list[str]) -> int | None:
                 return None
             # Inside a phrase "năm" is 5 only before a multiplier or after linh/lẻ;
             # otherwise it is the noun "year" ("mười năm" = ten years).
-            if word == "năm" and len(words) > 1 and prev_kind != "filler" and nxt not in (
-                "tens_multiplier", "hundred", "scale"
+            if (
+                word == "năm"
+                and len(words) > 1
+                and prev_kind != "filler"
+                and nxt not in ("tens_multiplier", "hundred", "scale")
             ):
                 return None
             current += value
@@ -447,7 +448,7 @@ def _parse_number(text: str) -> ParsedNumber | None:
     s = text.strip()
     match = _PARSE_DIGIT_RE.match(s)
     if match:
-        rest = s[match.end():]
+        rest = s[match.end() :]
         if not _rest_ok(rest):
             return None
         dot_ok = bool(match["pct"] or match["scale"] or match["diem"])
@@ -455,7 +456,9 @@ def _parse_number(text: str) -> ParsedNumber | None:
         if built is None:
             return None
         value, numerator, denominator, scale, is_percent = built
-        return ParsedNumber(value, is_percent, numerator, denominator, scale, _qualifier(match["qual"]), s[: match.end()])
+        return ParsedNumber(
+            value, is_percent, numerator, denominator, scale, _qualifier(match["qual"]), s[: match.end()]
+        )
     match = _WORD_MENTION_RE.match(s)
     if match:
         words = match["words"].lower().split()
@@ -577,8 +580,15 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
         mention_start, end_pos = match.span()
         mentions.append(
             NumberMention(
-                mention_start, end_pos, value, "percent" if is_percent else None,
-                numerator, denominator, scale, _qualifier(match["qual"]), text[mention_start:end_pos],
+                mention_start,
+                end_pos,
+                value,
+                "percent" if is_percent else None,
+                numerator,
+                denominator,
+                scale,
+                _qualifier(match["qual"]),
+                text[mention_start:end_pos],
             )
         )
 
@@ -600,7 +610,7 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
             continue  # blocked, or the scale word of a digit mention ("12 nghìn tỷ")
         if _WORD_ORDINAL_CUE_RE.search(text, max(0, w_start - 20), w_start):
             continue
-        following = text[w_end:w_end + 2]
+        following = text[w_end : w_end + 2]
         if words_text[0].isupper() and len(following) == 2 and following[0] == " " and following[1].isupper():
             continue  # "Hai Bà Trưng", "Ba Tri": part of a name
         is_percent = size == len(words) and match["pct"] is not None
@@ -609,8 +619,14 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
         if m_end > end:
             continue
         mentions.append(
-            NumberMention(m_start, m_end, value, "percent" if is_percent else None,
-                          qualifier=_qualifier(match["qual"]), raw=text[m_start:m_end])
+            NumberMention(
+                m_start,
+                m_end,
+                value,
+                "percent" if is_percent else None,
+                qualifier=_qualifier(match["qual"]),
+                raw=text[m_start:m_end],
+            )
         )
 
     mentions.sort(key=lambda m: (m.start, -m.end))

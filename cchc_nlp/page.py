@@ -59,7 +59,7 @@ _HEAD_SCAN_CHARS = 200_000  # markers and meta tags are looked for in the first 
 
 _WS_RE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 _BULLETS = "•·▪►»◦‣-–—*+ "
-_TERMINAL = tuple(".!?…:;\"”’)]»")
+_TERMINAL = tuple('.!?…:;"”’)]»')
 _TIME_RE = re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}\b")
 
 
@@ -161,7 +161,7 @@ def _byline_of(line: str) -> tuple[str | None, str | None]:
     prefixed = bool(match)
     if match:
         prefix = match.group(0).strip().lower()
-        text = text[match.end():].strip()
+        text = text[match.end() :].strip()
         if prefix == "theo":
             return (None, text.rstrip(".")) if text and _words(text) <= rules.byline_max_words else (None, None)
     if not text or len(text) > rules.byline_max_chars or _words(text) > rules.byline_max_words:
@@ -381,7 +381,7 @@ class SiteProfile:
     def from_dict(cls, data: dict[str, Any], where: str) -> "SiteProfile":
         """Build a profile from its JSON object; DataError names the file and the key."""
         if not isinstance(data, dict) or not isinstance(data.get("name"), str):
-            raise DataError(f"{where}: a site profile must be a JSON object with a \"name\"; see data/README.md")
+            raise DataError(f'{where}: a site profile must be a JSON object with a "name"; see data/README.md')
         match = data.get("match") or {}
         listing = data.get("listing") or {}
 
@@ -389,7 +389,7 @@ class SiteProfile:
             if value is None:
                 return ()
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise DataError(f"{where}: \"{key}\" must be a list of strings")
+                raise DataError(f'{where}: "{key}" must be a list of strings')
             return tuple(value)
 
         return cls(
@@ -976,7 +976,9 @@ def _generic_extractor_name() -> str:
 # --------------------------------------------------------------------------- page kind
 
 
-def is_article_page(html: bytes | str, url: str | None = None, *, profile: str | Path | SiteProfile | None = None) -> bool:
+def is_article_page(
+    html: bytes | str, url: str | None = None, *, profile: str | Path | SiteProfile | None = None
+) -> bool:
     """Whether a page is one article (True) rather than a listing, index or form page.
 
     In order: the profile's article / listing URL patterns; og:type "article" or a

@@ -225,11 +225,12 @@ class CchcVietnamese(Language):
         """
         return self(self.make_article_doc(text, published, **meta))
 
-    def parse_many(
-        self, items: Iterable[tuple[str, dict[str, Any]]], batch_size: int = 16
-    ) -> Iterator[Doc]:
+    def parse_many(self, items: Iterable[tuple[str, dict[str, Any]]], batch_size: int = 16) -> Iterator[Doc]:
         """Run the pipeline over (text, meta) pairs; meta may hold `published`."""
-        docs = (self.make_article_doc(text, meta.get("published"), **{k: v for k, v in meta.items() if k != "published"}) for text, meta in items)
+        docs = (
+            self.make_article_doc(text, meta.get("published"), **{k: v for k, v in meta.items() if k != "published"})
+            for text, meta in items
+        )
         yield from self.pipe(docs, batch_size=batch_size)
 
 

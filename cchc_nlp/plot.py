@@ -157,7 +157,11 @@ def _with_article_fields(metrics: pd.DataFrame, data: Any) -> pd.DataFrame:
     metrics = metrics.copy()
     if "province" in lookup.columns:
         from_article = metrics["doc_id"].map(lookup["province"])
-        metrics["province"] = metrics["province"].where(metrics["province"].notna(), from_article) if "province" in metrics.columns else from_article
+        metrics["province"] = (
+            metrics["province"].where(metrics["province"].notna(), from_article)
+            if "province" in metrics.columns
+            else from_article
+        )
     if "published" in lookup.columns:
         metrics["published"] = metrics["doc_id"].map(lookup["published"])
     return metrics
@@ -359,8 +363,15 @@ def province_period_heatmap(
         dark = (cell - low) / (high - low) > 0.6 if high > low else False
         if is_rank:
             dark = not dark
-        ax.text(column, row, _short_number(cell), ha="center", va="center", fontsize="small",
-                color="white" if dark else "black")
+        ax.text(
+            column,
+            row,
+            _short_number(cell),
+            ha="center",
+            va="center",
+            fontsize="small",
+            color="white" if dark else "black",
+        )
     colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
     if is_rank:
         colorbar.ax.invert_yaxis()
@@ -394,8 +405,15 @@ def rank_chart(
         denominators = group["denominator"] if "denominator" in group.columns else [None] * len(group)
         for year, rank, denominator in zip(years, group["value"], denominators):
             text = _short_number(rank) + (f"/{_short_number(denominator)}" if _is_number(denominator) else "")
-            ax.annotate(text, (year, rank), textcoords="offset points", xytext=(0, 7), ha="center",
-                        fontsize="small", color=line.get_color())
+            ax.annotate(
+                text,
+                (year, rank),
+                textcoords="offset points",
+                xytext=(0, 7),
+                ha="center",
+                fontsize="small",
+                color=line.get_color(),
+            )
     ax.set_xlabel("năm")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     _rank_axis(ax)
@@ -473,10 +491,14 @@ def officials_timeline(data: Any, *, top: int = 15, ax: Axes | None = None) -> A
     if "province" not in people.columns:
         people["province"] = None
     people["province"] = people["province"].fillna("(không rõ)")
-    people = people.dropna(subset=["date"]).drop_duplicates(["person", "doc_id"] if "doc_id" in people.columns else ["person", "date"])
+    people = people.dropna(subset=["date"]).drop_duplicates(
+        ["person", "doc_id"] if "doc_id" in people.columns else ["person", "date"]
+    )
     if people.empty:
         return _no_data(_titled(_axes(ax, (8, 3)), title), "không có cán bộ nào có ngày đăng")
-    order = people.groupby("person")["date"].agg(["count", "min"]).sort_values(["count", "min"], ascending=[False, True])
+    order = (
+        people.groupby("person")["date"].agg(["count", "min"]).sort_values(["count", "min"], ascending=[False, True])
+    )
     chosen = list(order.index[:top])
     people = people[people["person"].isin(chosen)]
     ax = _titled(_axes(ax, (9, 1.4 + 0.3 * len(chosen))), title)

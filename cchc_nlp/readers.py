@@ -53,7 +53,18 @@ MAX_DOCUMENT_BYTES = 10_000_000
 MAX_ARTICLE_CHARS = 500_000
 
 # text is required; the others are optional strings (a crawl's articles.jsonl has them all)
-JSONL_FIELDS = ("text", "url", "canonical_url", "title", "published", "published_source", "source", "province", "author", "extractor")
+JSONL_FIELDS = (
+    "text",
+    "url",
+    "canonical_url",
+    "title",
+    "published",
+    "published_source",
+    "source",
+    "province",
+    "author",
+    "extractor",
+)
 
 
 class DocumentError(InputError):
@@ -118,7 +129,9 @@ def find_inputs(paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.P
     for given in paths:
         given_path = Path(given)
         if not given_path.exists():
-            raise InputError(f"input {given} does not exist; give files or folders of .txt, .html, .warc(.gz) or .jsonl")
+            raise InputError(
+                f"input {given} does not exist; give files or folders of .txt, .html, .warc(.gz) or .jsonl"
+            )
         root = given_path.resolve().parent
         if given_path.is_dir():
             candidates = sorted(_walk(given_path, excluded))
@@ -180,7 +193,16 @@ class iter_items:
 
 
 def _item(source: InputFile, index: int, label: str, **fields: Any) -> RawItem:
-    return RawItem(input=source.real, input_path=source.path, key=source.key, index=index, kind=source.kind, label=label, id_name=source.id_name, **fields)
+    return RawItem(
+        input=source.real,
+        input_path=source.path,
+        key=source.key,
+        index=index,
+        kind=source.kind,
+        label=label,
+        id_name=source.id_name,
+        **fields,
+    )
 
 
 def _too_large(size: int) -> str:
@@ -218,7 +240,9 @@ def _jsonl_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, 
                 index += 1
     except OSError as exc:
         if index not in skip:
-            yield _item(source, index, source.path, error=("read", type(exc).__name__, f"cannot read the file: {exc.strerror}"))
+            yield _item(
+                source, index, source.path, error=("read", type(exc).__name__, f"cannot read the file: {exc.strerror}")
+            )
         index += 1
     return index
 
@@ -254,16 +278,31 @@ def _warc_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, N
                 continue
             label = f"{source.path}@{page.offset}"
             if page.truncated is not None:
-                item = _item(source, index, label, url=page.url, error=("read", "InputError", f"the archived page was cut ({page.truncated}) when it was crawled"))
+                item = _item(
+                    source,
+                    index,
+                    label,
+                    url=page.url,
+                    error=("read", "InputError", f"the archived page was cut ({page.truncated}) when it was crawled"),
+                )
             elif len(page.body) > MAX_DOCUMENT_BYTES:
-                item = _item(source, index, label, url=page.url, error=("read", "InputError", _too_large(len(page.body))))
+                item = _item(
+                    source, index, label, url=page.url, error=("read", "InputError", _too_large(len(page.body)))
+                )
             else:
                 item = _item(source, index, label, url=page.url, payload=page.body, encoding=page.charset)
             if index not in skip:
                 yield item
             index += 1
     except TruncatedArchiveError as exc:
-        error = (f"{source.path}@{exc.offset}", ("read", "TruncatedArchiveError", f"truncated archive: incomplete record at byte {exc.offset}; the records before it were read"))
+        error = (
+            f"{source.path}@{exc.offset}",
+            (
+                "read",
+                "TruncatedArchiveError",
+                f"truncated archive: incomplete record at byte {exc.offset}; the records before it were read",
+            ),
+        )
     except OSError as exc:
         error = (source.path, ("read", type(exc).__name__, f"cannot read the file: {exc.strerror}"))
     except Exception as exc:  # warcio raises assorted types on corrupt data; record it and stop
@@ -305,7 +344,9 @@ def to_article(item: RawItem) -> Article | None:
     if not article.text or not article.text.strip():
         raise DocumentError("page", "no article text found")
     if len(article.text) > MAX_ARTICLE_CHARS:
-        raise DocumentError("page", f"article text of {len(article.text):,} characters is over the limit of {MAX_ARTICLE_CHARS:,}")
+        raise DocumentError(
+            "page", f"article text of {len(article.text):,} characters is over the limit of {MAX_ARTICLE_CHARS:,}"
+        )
     try:
         article.published = iso_published(article.published)
     except ValueError:
@@ -313,7 +354,9 @@ def to_article(item: RawItem) -> Article | None:
     if article.published is None:
         article.published_source = None
     article.path = item.label
-    article.doc_id = make_doc_id(article.canonical_url or article.url or item.id_name + _position(item.label), article.text)
+    article.doc_id = make_doc_id(
+        article.canonical_url or article.url or item.id_name + _position(item.label), article.text
+    )
     return article
 
 
@@ -330,7 +373,9 @@ def _decode(payload: bytes) -> str:
     try:
         text = payload.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DocumentError("decode", f"not UTF-8 text (bad byte at {exc.start}); convert it, e.g. iconv -f windows-1258 -t utf-8") from None
+        raise DocumentError(
+            "decode", f"not UTF-8 text (bad byte at {exc.start}); convert it, e.g. iconv -f windows-1258 -t utf-8"
+        ) from None
     if "\x00" in text:
         raise DocumentError("decode", "binary data, not a text file")
     return text
@@ -376,5 +421,7 @@ def _published(value: str | None) -> str | None:
 
     moment = parse_dateline(value)
     if moment is None:
-        raise DocumentError("record", f'"published" {value!r} is not a date; use ISO 8601 (2018-07-04 or 2018-07-04T21:47:04+07:00)')
+        raise DocumentError(
+            "record", f'"published" {value!r} is not a date; use ISO 8601 (2018-07-04 or 2018-07-04T21:47:04+07:00)'
+        )
     return iso_published(moment if ":" in value else moment.date())  # no time written: a date, not midnight

@@ -115,13 +115,15 @@ def officials_table(data: Any) -> pd.DataFrame:
         name = record.get("norm") or record.get("name") or record.get("text")
         titles = _as_list(record.get("titles")) or [None]
         for title in titles:
-            rows.append({
-                "official": name,
-                "title": title,
-                "province": record.get("province") if isinstance(record.get("province"), str) else None,
-                "year": _year(record.get("published")),
-                "doc_id": record.get("doc_id"),
-            })
+            rows.append(
+                {
+                    "official": name,
+                    "title": title,
+                    "province": record.get("province") if isinstance(record.get("province"), str) else None,
+                    "year": _year(record.get("published")),
+                    "doc_id": record.get("doc_id"),
+                }
+            )
     if not rows:
         return pd.DataFrame(columns=columns)
     flat = pd.DataFrame(rows)
@@ -144,28 +146,45 @@ def summary_tables(data: Any) -> dict[str, pd.DataFrame]:
     if not articles.empty:
         frame = articles.assign(
             province=articles["province"].fillna("(không rõ)") if "province" in articles.columns else "(không rõ)",
-            date=pd.to_datetime(articles.get("published", pd.Series(None, index=articles.index)).astype("string").str.slice(0, 10), errors="coerce"),
+            date=pd.to_datetime(
+                articles.get("published", pd.Series(None, index=articles.index)).astype("string").str.slice(0, 10),
+                errors="coerce",
+            ),
         )
         tables["articles_by_province"] = (
             frame.groupby("province")
             .agg(articles=("doc_id", "count"), first=("date", "min"), last=("date", "max"))
             .sort_values("articles", ascending=False)
-            .assign(first=lambda t: t["first"].dt.strftime("%Y-%m-%d"), last=lambda t: t["last"].dt.strftime("%Y-%m-%d"))
+            .assign(
+                first=lambda t: t["first"].dt.strftime("%Y-%m-%d"), last=lambda t: t["last"].dt.strftime("%Y-%m-%d")
+            )
         )
     else:
         tables["articles_by_province"] = pd.DataFrame()
 
     if not metrics.empty and "metric" in metrics.columns:
-        with_warnings = metrics["warnings"].map(lambda cell: bool(plot.warning_codes(cell))) if "warnings" in metrics.columns else False
+        with_warnings = (
+            metrics["warnings"].map(lambda cell: bool(plot.warning_codes(cell)))
+            if "warnings" in metrics.columns
+            else False
+        )
         frame = metrics.assign(has_warning=with_warnings)
         tables["metrics_by_key"] = (
             frame.groupby("metric")
-            .agg(rows=("metric", "size"), documents=("doc_id", "nunique"),
-                 provinces=("province", "nunique"), with_warnings=("has_warning", "sum"))
+            .agg(
+                rows=("metric", "size"),
+                documents=("doc_id", "nunique"),
+                provinces=("province", "nunique"),
+                with_warnings=("has_warning", "sum"),
+            )
             .sort_values("rows", ascending=False)
         )
         flagged = frame[frame["has_warning"]]
-        keep = [c for c in ("doc_id", "province", "metric", "value", "denominator", "share", "warnings", "sentence") if c in flagged.columns]
+        keep = [
+            c
+            for c in ("doc_id", "province", "metric", "value", "denominator", "share", "warnings", "sentence")
+            if c in flagged.columns
+        ]
         warnings = flagged[keep].copy()
         if "warnings" in warnings.columns:
             warnings["warnings"] = warnings["warnings"].map(lambda cell: "; ".join(str(w) for w in _as_list(cell)))
@@ -206,7 +225,9 @@ def _table_html(table: pd.DataFrame, table_id: str, empty: str, index: bool = Tr
     if len(table) > _MAX_TABLE_ROWS:
         note = f'<p class="note">{_MAX_TABLE_ROWS} / {len(table)} dòng đầu.</p>'
         table = table.head(_MAX_TABLE_ROWS)
-    body = table.to_html(escape=True, index=index, table_id=table_id, na_rep="", border=0, float_format=lambda x: f"{x:g}")
+    body = table.to_html(
+        escape=True, index=index, table_id=table_id, na_rep="", border=0, float_format=lambda x: f"{x:g}"
+    )
     return body + note
 
 
@@ -224,8 +245,10 @@ def render_report(data: Any, title: str = "Báo cáo dữ liệu CCHC", source: 
         + esc(f"Tạo lúc {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}" + (f" từ {source}" if source else ""))
         + "</p>",
         '<dl class="counts">',
-        *(f"<dt>{esc(name)}</dt><dd>{len(frame):,}</dd>" for name, frame in
-          (("Bài viết", articles), ("Thực thể", entities), ("Số liệu", metrics), ("Lỗi", errors))),
+        *(
+            f"<dt>{esc(name)}</dt><dd>{len(frame):,}</dd>"
+            for name, frame in (("Bài viết", articles), ("Thực thể", entities), ("Số liệu", metrics), ("Lỗi", errors))
+        ),
         "</dl>",
         "<h2>Bài viết theo tỉnh</h2>",
         _table_html(tables["articles_by_province"], "articles-by-province", "Không có bài viết."),
@@ -244,8 +267,13 @@ def render_report(data: Any, title: str = "Báo cáo dữ liệu CCHC", source: 
         else:
             parts.append(_img(lambda ax, m=metric, v=value: plot.metric_over_time(data, m, v, ax=ax), heading))
         rows, columns = wide.shape
-        parts.append(_img(lambda ax, m=metric, v=value: plot.province_period_heatmap(data, m, v, ax=ax),
-                          heading + " — bảng nhiệt", (max(5, 2.5 + 0.9 * columns), 1.2 + 0.45 * rows)))
+        parts.append(
+            _img(
+                lambda ax, m=metric, v=value: plot.province_period_heatmap(data, m, v, ax=ax),
+                heading + " — bảng nhiệt",
+                (max(5, 2.5 + 0.9 * columns), 1.2 + 0.45 * rows),
+            )
+        )
     parts += [
         "<h2>Cảnh báo nhất quán</h2>",
         '<p class="note">Số liệu được ghi đúng như văn bản; cảnh báo nêu chỗ các con số không khớp nhau.</p>',
@@ -256,8 +284,13 @@ def render_report(data: Any, title: str = "Báo cáo dữ liệu CCHC", source: 
     parts.append("<h2>Cán bộ theo chức danh, tỉnh và năm</h2>")
     if not tables["officials"].empty:
         people = tables["officials"]["official"].nunique()
-        parts.append(_img(lambda ax: plot.officials_timeline(data, ax=ax), "Cán bộ theo thời gian",
-                          (8, 1.5 + 0.3 * min(people, 15))))
+        parts.append(
+            _img(
+                lambda ax: plot.officials_timeline(data, ax=ax),
+                "Cán bộ theo thời gian",
+                (8, 1.5 + 0.3 * min(people, 15)),
+            )
+        )
     parts.append(_table_html(tables["officials"], "officials", "Không có cán bộ nào được nhận diện.", index=False))
     parts += ["<h2>Tài liệu lỗi</h2>", _table_html(tables["errors"], "errors", "Không có tài liệu lỗi.", index=False)]
     parts.append("</body></html>")

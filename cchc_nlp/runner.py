@@ -92,7 +92,9 @@ def _pipeline():
         except CchcError:
             raise
         except Exception as exc:  # a broken component stops the run with one clear line
-            raise CchcError(f"the pipeline cannot be loaded ({type(exc).__name__}: {exc}); check the components in cchc_nlp.pipeline.DEFAULT_COMPONENTS") from exc
+            raise CchcError(
+                f"the pipeline cannot be loaded ({type(exc).__name__}: {exc}); check the components in cchc_nlp.pipeline.DEFAULT_COMPONENTS"
+            ) from exc
     return _NLP
 
 
@@ -112,7 +114,9 @@ def process_items(items: list[RawItem]) -> dict[str, Any]:
         where = {"_input": item.input, "_key": item.key, "_item": item.index}
 
         def fail(stage: str, exc: BaseException, doc_id: str | None = None) -> None:
-            kind = item.error[1] if item.error else "InputError" if isinstance(exc, DocumentError) else type(exc).__name__
+            kind = (
+                item.error[1] if item.error else "InputError" if isinstance(exc, DocumentError) else type(exc).__name__
+            )
             message = str(exc) if isinstance(exc, CchcError) else f"{type(exc).__name__}: {exc}"
             rows["errors"].append({**error_row(item.label, item.input_path, stage, kind, message, doc_id), **where})
 
@@ -129,10 +133,14 @@ def process_items(items: list[RawItem]) -> dict[str, Any]:
             continue
         try:
             published = article.published[:10] if article.published else None
-            doc = nlp.parse(article.text, published=published, url=article.url, source=article.source, doc_id=article.doc_id)
+            doc = nlp.parse(
+                article.text, published=published, url=article.url, source=article.source, doc_id=article.doc_id
+            )
             entity_records = entity_rows(article.doc_id, entities(doc))
             metric_records = metric_rows(article.doc_id, metrics(doc))
-            article_record = article_row(article, doc, len(entity_records), len(metric_records), from_input=item.kind == "jsonl")
+            article_record = article_row(
+                article, doc, len(entity_records), len(metric_records), from_input=item.kind == "jsonl"
+            )
         except Exception as exc:  # a document the pipeline fails on is recorded, the others go on
             fail("nlp", exc, article.doc_id)
             continue
@@ -198,7 +206,11 @@ class InputState:
 
     @property
     def complete(self) -> bool:
-        return self.total is not None and len(self.covered) >= self.total and all(i in self.covered for i in range(self.total))
+        return (
+            self.total is not None
+            and len(self.covered) >= self.total
+            and all(i in self.covered for i in range(self.total))
+        )
 
 
 def _ranges(indexes: list[int]) -> list[list[int]]:
@@ -276,7 +288,9 @@ class PartStore:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             handle.close()
-            raise InputError(f"another cchc-nlp extract is writing to {self.out}; wait for it or choose another --out") from None
+            raise InputError(
+                f"another cchc-nlp extract is writing to {self.out}; wait for it or choose another --out"
+            ) from None
         self._lock_handle = handle
 
     def close(self) -> None:
@@ -451,7 +465,14 @@ def _crash_result(task: Task) -> dict[str, Any]:
     rows = []
     for item in task.items:
         message = "the worker process died on this document (a crash in a component, or out of memory)"
-        rows.append({**error_row(item.label, item.input_path, "nlp", "WorkerDied", message), "_input": item.input, "_key": item.key, "_item": item.index})
+        rows.append(
+            {
+                **error_row(item.label, item.input_path, "nlp", "WorkerDied", message),
+                "_input": item.input,
+                "_key": item.key,
+                "_item": item.index,
+            }
+        )
     tables = {table: to_table(table, rows if table == "errors" else []) for table in TABLES}
     return {"tables": tables, "skipped": {}, "pid": None, "peak_rss_mb": None, "cpu_seconds": None}
 
@@ -477,7 +498,9 @@ def _pool_context():
     return multiprocessing.get_context("spawn")
 
 
-def _run_pool(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], jobs: int, stop: _StopRequest) -> None:
+def _run_pool(
+    tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], jobs: int, stop: _StopRequest
+) -> None:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -487,7 +510,9 @@ def _run_pool(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None
     source = iter(tasks)
     while True:
         isolating = bool(suspects)
-        executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker, initargs=(os.getpid(),))
+        executor = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker, initargs=(os.getpid(),)
+        )
         try:
             _drive(
                 _drain(suspects) if isolating else source,
@@ -521,7 +546,13 @@ def _drain(queue: "collections.deque[Task]") -> Iterator[Task]:
         yield queue.popleft()
 
 
-def _run_dask(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], jobs: int, scheduler: str | None, stop: _StopRequest) -> None:
+def _run_dask(
+    tasks: Iterator[Task],
+    done: Callable[[Task, dict[str, Any]], None],
+    jobs: int,
+    scheduler: str | None,
+    stop: _StopRequest,
+) -> None:
     try:
         import logging
 
@@ -535,7 +566,9 @@ def _run_dask(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None
         except (OSError, TimeoutError) as exc:
             raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     else:
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+        )
         client = Client(cluster)
     try:
         workers = len(client.scheduler_info().get("workers", {})) or jobs
@@ -601,7 +634,9 @@ def consolidate(store: PartStore, current: dict[str, InputFile], fmt: str) -> di
         """Drop duplicate documents from a slice, count what it holds."""
         if table == "articles":
             keep = []
-            for doc_id, source, index in zip(rows["doc_id"].to_pylist(), rows["_input"].to_pylist(), rows["_item"].to_pylist()):
+            for doc_id, source, index in zip(
+                rows["doc_id"].to_pylist(), rows["_input"].to_pylist(), rows["_item"].to_pylist()
+            ):
                 first = doc_id not in seen
                 keep.append(first)
                 seen.add(doc_id)
@@ -685,7 +720,17 @@ def _input_counts(tasks: list[tuple[Path, dict[str, Any]]], live: dict[str, str]
                 continue
             info = counts.setdefault(
                 entry["input"],
-                {"path": entry["path"], "kind": entry["kind"], "size": entry["size"], "mtime": _mtime(entry["mtime_ns"]), "documents": 0, "articles": 0, "errors": 0, "skipped": 0, "total": None},
+                {
+                    "path": entry["path"],
+                    "kind": entry["kind"],
+                    "size": entry["size"],
+                    "mtime": _mtime(entry["mtime_ns"]),
+                    "documents": 0,
+                    "articles": 0,
+                    "errors": 0,
+                    "skipped": 0,
+                    "total": None,
+                },
             )
             for start, end in entry["ranges"]:
                 covered[entry["input"]].update(range(start, end))
@@ -863,7 +908,14 @@ def run_extract(
         state = store.state()
         tasks = plan_tasks(inputs, state, chunk_size, limit)
         processed = 0
-        bar = _progress_bar(total=_known_total(inputs, state, limit), unit=" articles", disable=not progress, file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
+        bar = _progress_bar(
+            total=_known_total(inputs, state, limit),
+            unit=" articles",
+            disable=not progress,
+            file=sys.stderr,
+            mininterval=0.5,
+            dynamic_ncols=True,
+        )
 
         worker_rss: dict[int, float] = {}
         worker_cpu: dict[int, float] = {}
@@ -914,7 +966,9 @@ def run_extract(
                 "workers": len(worker_rss),
                 "peak_rss_mb": {"main": peak_rss_mb(), "worker_max": max(worker_rss.values(), default=None)},
                 # CPU of this run: the main process, plus the worker processes (their whole life)
-                "cpu_seconds": round(cpu_seconds() - cpu_at_start + sum(t for pid, t in worker_cpu.items() if pid != os.getpid()), 2),
+                "cpu_seconds": round(
+                    cpu_seconds() - cpu_at_start + sum(t for pid, t in worker_cpu.items() if pid != os.getpid()), 2
+                ),
                 "chunk_size": chunk_size,
                 "limit": limit,
                 "inputs": [str(p) for p in paths],

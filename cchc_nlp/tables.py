@@ -58,20 +58,44 @@ LIST_OF_STRINGS = pa.list_(pa.string())
 # name -> (type, description); the order is the column order of the table.
 DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
     "articles": {
-        "doc_id": (STRING, "stable id: hash of the source (URL, else the file name under its input folder) and the text"),
-        "path": (STRING, 'where the document came from: a file, "file.jsonl:12" (line 12), "crawl.warc.gz@10234" (record at byte offset 10234)'),
+        "doc_id": (
+            STRING,
+            "stable id: hash of the source (URL, else the file name under its input folder) and the text",
+        ),
+        "path": (
+            STRING,
+            'where the document came from: a file, "file.jsonl:12" (line 12), "crawl.warc.gz@10234" (record at byte offset 10234)',
+        ),
         "url": (STRING, "URL of the article, when known"),
         "canonical_url": (STRING, "the page's canonical URL, when it declares one"),
-        "source": (STRING, 'publisher as the page or input names it ("Báo Sóc Trăng", "vinhlong.gov.vn"), else the URL\'s host name'),
+        "source": (
+            STRING,
+            'publisher as the page or input names it ("Báo Sóc Trăng", "vinhlong.gov.vn"), else the URL\'s host name',
+        ),
         "title": (STRING, "headline"),
-        "published": (STRING, 'publication time, ISO 8601 in Vietnam time ("2018-07-04T21:47:04+07:00", or a date "2018-07-04" when only the day is known); null when unknown'),
+        "published": (
+            STRING,
+            'publication time, ISO 8601 in Vietnam time ("2018-07-04T21:47:04+07:00", or a date "2018-07-04" when only the day is known); null when unknown',
+        ),
         "published_date": (pa.date32(), "calendar date of `published`"),
-        "published_source": (STRING, "where `published` came from: meta, json-ld, profile, text (page extractor) or input (JSON Lines record)"),
-        "province": (STRING, "province the article is about: the input record's, else the publishing site's (page extractor), else the one the text is about (entity tagger)"),
+        "published_source": (
+            STRING,
+            "where `published` came from: meta, json-ld, profile, text (page extractor) or input (JSON Lines record)",
+        ),
+        "province": (
+            STRING,
+            "province the article is about: the input record's, else the publishing site's (page extractor), else the one the text is about (entity tagger)",
+        ),
         "province_source": (STRING, "input, page or text: which of the three gave `province`"),
-        "text_province": (STRING, "province found in the article text by the entity tagger (may differ from `province`)"),
+        "text_province": (
+            STRING,
+            "province found in the article text by the entity tagger (may differ from `province`)",
+        ),
         "author": (STRING, "byline"),
-        "extractor": (STRING, "how the text was extracted (page extractor's name and version; jsonl for JSON Lines records that do not say)"),
+        "extractor": (
+            STRING,
+            "how the text was extracted (page extractor's name and version; jsonl for JSON Lines records that do not say)",
+        ),
         "n_chars": (pa.int64(), "length of `text`"),
         "n_entities": (pa.int64(), "number of rows of this article in the entities table"),
         "n_metrics": (pa.int64(), "number of rows of this article in the metrics table"),
@@ -83,13 +107,19 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "text": (STRING, "the mention, exactly text[start:end] of the article"),
         "start": (pa.int64(), "character offset of the mention in articles.text"),
         "end": (pa.int64(), "end offset (exclusive)"),
-        "norm": (STRING, 'normalized value: full name, canonical place name, "YYYY-MM-DD" date, "YYYY-MM-DD..YYYY-MM-DD" period, document number'),
+        "norm": (
+            STRING,
+            'normalized value: full name, canonical place name, "YYYY-MM-DD" date, "YYYY-MM-DD..YYYY-MM-DD" period, document number',
+        ),
         "name": (STRING, "OFFICIAL/PERSON: the person's name; PROVINCE: the canonical province name"),
         "titles": (LIST_OF_STRINGS, 'OFFICIAL: the titles as written ("Phó Chủ tịch UBND tỉnh")'),
         "honorific": (STRING, 'OFFICIAL/PERSON: "ông", "bà", "đồng chí"...'),
         "orgs": (LIST_OF_STRINGS, 'OFFICIAL: the agencies of the titles, with their place ("UBND tỉnh Vĩnh Long")'),
         "rank": (STRING, 'OFFICIAL: police or military rank ("Thượng tá")'),
-        "person_id": (STRING, "OFFICIAL/PERSON: the same id for the mentions of one person within the article (p1, p2...)"),
+        "person_id": (
+            STRING,
+            "OFFICIAL/PERSON: the same id for the mentions of one person within the article (p1, p2...)",
+        ),
         "province": (STRING, "canonical province of a place, agency or official"),
         "province_code": (STRING, "code of that province (PROVINCE: its own code)"),
         "district": (STRING, "canonical district of a place or agency"),
@@ -97,7 +127,10 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "unit": (STRING, 'PROVINCE/DISTRICT/COMMUNE: the unit word written ("tỉnh", "huyện", "xã", "thành phố"...)'),
         "successor": (STRING, "PROVINCE: the province it belongs to after the 2025 merger"),
         "historical": (pa.bool_(), "PROVINCE: a province that no longer exists at publication time"),
-        "kind": (STRING, 'ORG: kind of agency ("people_committee"...); DATE/PERIOD: kind of period ("day", "half_year"...)'),
+        "kind": (
+            STRING,
+            'ORG: kind of agency ("people_committee"...); DATE/PERIOD: kind of period ("day", "half_year"...)',
+        ),
         "level": (STRING, "ORG: administrative level (tỉnh, huyện, xã)"),
         "period_start": (pa.date32(), "DATE/PERIOD: first day"),
         "period_end": (pa.date32(), "DATE/PERIOD: last day"),
@@ -131,7 +164,10 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
     "errors": {
         "path": (STRING, "the document or file that failed (same form as articles.path)"),
         "input": (STRING, "the input file"),
-        "stage": (STRING, "read (file, archive), decode (not UTF-8), record (JSON Lines), page (no article found), nlp (pipeline)"),
+        "stage": (
+            STRING,
+            "read (file, archive), decode (not UTF-8), record (JSON Lines), page (no article found), nlp (pipeline)",
+        ),
         "error": (STRING, "exception type"),
         "message": (STRING, "what went wrong"),
         "doc_id": (STRING, "the article's id when it was known (nlp stage)"),
@@ -376,7 +412,9 @@ def metric_rows(doc_id: str, records: Iterable[Mapping[str, Any]]) -> list[dict[
     return rows
 
 
-def error_row(path: str, input_path: str, stage: str, error: str, message: str, doc_id: str | None = None) -> dict[str, Any]:
+def error_row(
+    path: str, input_path: str, stage: str, error: str, message: str, doc_id: str | None = None
+) -> dict[str, Any]:
     return {"path": path, "input": input_path, "stage": stage, "error": error, "message": message, "doc_id": doc_id}
 
 
@@ -504,7 +542,9 @@ def read_table(path: str | os.PathLike, table: str, fmt: str) -> pa.Table:
         data = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(column_names=None),
-            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False
+            ),
         )
         rows = data.to_pylist()
         for field in schema:
@@ -518,7 +558,9 @@ def read_table(path: str | os.PathLike, table: str, fmt: str) -> pa.Table:
             for line in handle:
                 if line.strip():
                     row = json.loads(line)
-                    rows.append({f.name: (_date(row.get(f.name)) if f.type == pa.date32() else row.get(f.name)) for f in schema})
+                    rows.append(
+                        {f.name: (_date(row.get(f.name)) if f.type == pa.date32() else row.get(f.name)) for f in schema}
+                    )
         return pa.Table.from_pylist(rows, schema=schema)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
@@ -529,7 +571,9 @@ def data_dictionary_markdown() -> str:
     for table, columns in DATA_DICTIONARY.items():
         lines += [f"### {table}", "", "| column | type | meaning |", "| --- | --- | --- |"]
         for name, (dtype, meaning) in columns.items():
-            type_name = "list<string>" if pa.types.is_list(dtype) else {"date32[day]": "date"}.get(str(dtype), str(dtype))
+            type_name = (
+                "list<string>" if pa.types.is_list(dtype) else {"date32[day]": "date"}.get(str(dtype), str(dtype))
+            )
             lines.append(f"| {name} | {type_name} | {meaning.replace('|', '/')} |")
         lines.append("")
     return "\n".join(lines)

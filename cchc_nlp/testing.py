@@ -74,7 +74,9 @@ class FixtureServer:
     def start(self) -> "FixtureServer":
         self.root = Path(self.root).resolve()
         routes_file = self.root / "routes.json"
-        self.routes: dict[str, dict] = json.loads(routes_file.read_text(encoding="utf-8")) if routes_file.exists() else {}
+        self.routes: dict[str, dict] = (
+            json.loads(routes_file.read_text(encoding="utf-8")) if routes_file.exists() else {}
+        )
         handler = type("Handler", (_Handler,), {"fixture": self})
         self._server = ThreadingHTTPServer((self.host, 0), handler)
         self._server.daemon_threads = True
@@ -93,7 +95,11 @@ class FixtureServer:
     def count(self, path: str) -> int:
         """How many GET requests asked for this path (with its query, if given)."""
         with self._lock:
-            return sum(1 for r in self.requests if r.method == "GET" and (r.path == path or r.path.split("?")[0] == path and "?" not in path))
+            return sum(
+                1
+                for r in self.requests
+                if r.method == "GET" and (r.path == path or r.path.split("?")[0] == path and "?" not in path)
+            )
 
     def _next_spec(self, key: str, route: dict) -> dict:
         sequence = route.get("sequence")

@@ -9,7 +9,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-PEOPLE = [("Bà", "Trần Thị Mai"), ("Ông", "Nguyễn Văn Hòa"), ("Ông", "Lê Minh Khoa"), ("Bà", "Phạm Thị Hạnh"), ("Ông", "Đỗ Quang Vinh"), ("Ông", "Võ Thanh Tùng")]
+PEOPLE = [
+    ("Bà", "Trần Thị Mai"),
+    ("Ông", "Nguyễn Văn Hòa"),
+    ("Ông", "Lê Minh Khoa"),
+    ("Bà", "Phạm Thị Hạnh"),
+    ("Ông", "Đỗ Quang Vinh"),
+    ("Ông", "Võ Thanh Tùng"),
+]
 PLACES = [("Tân Phước", "Tiền Giang"), ("Mỹ Xuyên", "Sóc Trăng"), ("Bình Lục", "Hà Nam"), ("Tam Bình", "Vĩnh Long")]
 TITLES = ["Phó Chủ tịch UBND huyện", "Chủ tịch UBND huyện", "Trưởng phòng Nội vụ huyện"]
 
@@ -68,7 +75,9 @@ class Sample:
             f"Sáng ngày {self.day}/{self.month}, UBND huyện {self.district} tổ chức hội nghị sơ kết công tác cải cách "
             f"hành chính (CCHC) quý {1 + self.i % 4} năm {self.year}. {honorific} {person} - {title} chủ trì hội nghị.",
             f"Theo báo cáo, Bộ phận một cửa huyện đã tiếp nhận {_vn(received)} hồ sơ, đã giải quyết {_vn(resolved)} hồ sơ, "
-            f"trong đó giải quyết đúng và trước hạn đạt {share:.1f}%.".replace(f"{share:.1f}", f"{share:.1f}".replace(".", ",")),
+            f"trong đó giải quyết đúng và trước hạn đạt {share:.1f}%.".replace(
+                f"{share:.1f}", f"{share:.1f}".replace(".", ",")
+            ),
             f"Thực hiện Quyết định số {100 + self.i}/QĐ-UBND ngày {self.day}/{self.month}/{self.year} của UBND tỉnh "
             f"{self.province}, huyện đã rà soát {20 + self.i % 9} thủ tục hành chính.",
             "Hội nghị cũng đề ra nhiệm vụ trọng tâm cho thời gian tới, trong đó tiếp tục đẩy mạnh "
@@ -125,13 +134,27 @@ def write_warc(path: Path, pages: list[tuple[str, str]], truncate: bool = False)
     writer = WARCWriter(buffer, gzip=path.name.endswith(".gz"))
     offsets = []
     for url, html in pages:
-        request = writer.create_warc_record(url, "request", payload=io.BytesIO(b""), http_headers=StatusAndHeaders("GET / HTTP/1.1", [("Host", "x")], is_http_request=True))
+        request = writer.create_warc_record(
+            url,
+            "request",
+            payload=io.BytesIO(b""),
+            http_headers=StatusAndHeaders("GET / HTTP/1.1", [("Host", "x")], is_http_request=True),
+        )
         writer.write_record(request)
         offsets.append(buffer.tell())
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(html.encode("utf-8")), http_headers=headers))
+        writer.write_record(
+            writer.create_warc_record(url, "response", payload=io.BytesIO(html.encode("utf-8")), http_headers=headers)
+        )
     image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
-    writer.write_record(writer.create_warc_record("https://tiengiang.gov.vn/logo.png", "response", payload=io.BytesIO(b"\x89PNG" + bytes(200)), http_headers=image))
+    writer.write_record(
+        writer.create_warc_record(
+            "https://tiengiang.gov.vn/logo.png",
+            "response",
+            payload=io.BytesIO(b"\x89PNG" + bytes(200)),
+            http_headers=image,
+        )
+    )
     data = buffer.getvalue()
     if truncate:
         data = data[: offsets[-1] + (len(data) - offsets[-1]) // 3]
@@ -198,7 +221,9 @@ def build_corpus(root: Path, n: int = 6, broken: bool = False, start: int = 0) -
             handle.truncate(50_000_000)
         bad.add(str(huge))
         truncated = root / "truncated.warc.gz"
-        cut = write_warc(truncated, [(f"https://cut.gov.vn/tin-{k}.html", Sample(900 + k).html()) for k in range(2)], truncate=True)
+        cut = write_warc(
+            truncated, [(f"https://cut.gov.vn/tin-{k}.html", Sample(900 + k).html()) for k in range(2)], truncate=True
+        )
         good.add(f"{truncated}@{cut[0]}")
         # the damaged record is reported where the archive breaks
         bad.add(f"{truncated}@*")
@@ -225,20 +250,54 @@ def fake_pipeline():
         @Language.component(_FAKE)
         def fake_tagger(doc):
             for match in re.finditer(r"huyện ([A-ZĐ]\w+ [A-ZĐ]\w+)", doc.text):
-                add_entity(doc, "DISTRICT", match.start(), match.end(), norm=match.group(1), province="Tiền Giang", rank=1)
+                add_entity(
+                    doc, "DISTRICT", match.start(), match.end(), norm=match.group(1), province="Tiền Giang", rank=1
+                )
             for match in re.finditer(r"(Ông|Bà) ([A-ZĐ]\w+(?: [A-ZĐ]\w+)+) - ([^.]+?) chủ trì", doc.text):
-                add_entity(doc, "OFFICIAL", match.start(2), match.end(2), norm=match.group(2), name=match.group(2), titles=[match.group(3)], honorific=match.group(1).lower())
+                add_entity(
+                    doc,
+                    "OFFICIAL",
+                    match.start(2),
+                    match.end(2),
+                    norm=match.group(2),
+                    name=match.group(2),
+                    titles=[match.group(3)],
+                    honorific=match.group(1).lower(),
+                )
             for match in re.finditer(r"Quyết định số (\S+)", doc.text):
-                add_entity(doc, "LEGAL_DOC", match.start(), match.end(), norm=match.group(1), doc_number=match.group(1), doc_date="not a date")
+                add_entity(
+                    doc,
+                    "LEGAL_DOC",
+                    match.start(),
+                    match.end(),
+                    norm=match.group(1),
+                    doc_number=match.group(1),
+                    doc_date="not a date",
+                )
             doc._.metrics = []
             for match in re.finditer(r"tiếp nhận ([\d.]+) hồ sơ", doc.text):
-                doc._.metrics.append({
-                    "metric": "dossier.received", "value": int(match.group(1).replace(".", "")), "unit": "count",
-                    "denominator": None, "share": None, "qualifier": "exact", "is_target": False,
-                    "period_start": (doc._.published or "2020-01-01")[:4] + "-01-01", "period_end": doc._.published,
-                    "period_label": None, "scope_level": "huyện", "subject": None, "province": None,
-                    "start": match.start(1), "end": match.end(1), "sentence": None, "confidence": 0.9, "warnings": [],
-                })
+                doc._.metrics.append(
+                    {
+                        "metric": "dossier.received",
+                        "value": int(match.group(1).replace(".", "")),
+                        "unit": "count",
+                        "denominator": None,
+                        "share": None,
+                        "qualifier": "exact",
+                        "is_target": False,
+                        "period_start": (doc._.published or "2020-01-01")[:4] + "-01-01",
+                        "period_end": doc._.published,
+                        "period_label": None,
+                        "scope_level": "huyện",
+                        "subject": None,
+                        "province": None,
+                        "start": match.start(1),
+                        "end": match.end(1),
+                        "sentence": None,
+                        "confidence": 0.9,
+                        "warnings": [],
+                    }
+                )
             doc._.province = {"name": "Tiền Giang"}
             return doc
 

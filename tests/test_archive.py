@@ -24,10 +24,18 @@ HTML = "<html><body><h1>Tỉnh công bố Chỉ số CCHC năm 2022</h1><p>Đạ
 def write_three(folder, **kwargs):
     with WarcWriter(folder, fsync=False, **kwargs) as writer:
         first = writer.write_response(
-            "http://a.gov.vn/tin/1.html", 200, [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip"), ("ETag", '"x1"')], HTML, reason="OK"
+            "http://a.gov.vn/tin/1.html",
+            200,
+            [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip"), ("ETag", '"x1"')],
+            HTML,
+            reason="OK",
         )
-        second = writer.write_response("http://a.gov.vn/cu", 301, [("Location", "http://a.gov.vn/moi")], b"", reason="Moved Permanently")
-        third = writer.write_response("http://a.gov.vn/lon.html", 200, [("Content-Type", "text/html")], b"<p>" + b"x" * 5000, truncated="length")
+        second = writer.write_response(
+            "http://a.gov.vn/cu", 301, [("Location", "http://a.gov.vn/moi")], b"", reason="Moved Permanently"
+        )
+        third = writer.write_response(
+            "http://a.gov.vn/lon.html", 200, [("Content-Type", "text/html")], b"<p>" + b"x" * 5000, truncated="length"
+        )
     return writer, [first, second, third]
 
 
@@ -110,13 +118,29 @@ def test_missing_path_is_a_clear_error(tmp_path):
 def test_write_fetch_appends_responses_and_a_closing_metadata_record(tmp_path):
     with WarcWriter(tmp_path, fsync=False) as writer:
         responses = [
-            {"url": "http://a.gov.vn/cu", "status": 302, "reason": "Found", "headers": [("Location", "/moi")], "body": b""},
-            {"url": "http://a.gov.vn/moi", "status": 200, "reason": "OK", "headers": [("Content-Type", "text/html")], "body": HTML},
+            {
+                "url": "http://a.gov.vn/cu",
+                "status": 302,
+                "reason": "Found",
+                "headers": [("Location", "/moi")],
+                "body": b"",
+            },
+            {
+                "url": "http://a.gov.vn/moi",
+                "status": 200,
+                "reason": "OK",
+                "headers": [("Content-Type", "text/html")],
+                "body": HTML,
+            },
         ]
         written, metadata = writer.write_fetch("http://a.gov.vn/cu", responses, {"error": None})
     entries = list(scan_warc(writer.path))
     kinds = [(e.record_type, e.target) for e in entries]
-    assert kinds[1:] == [("response", "http://a.gov.vn/cu"), ("response", "http://a.gov.vn/moi"), ("metadata", "http://a.gov.vn/cu")]
+    assert kinds[1:] == [
+        ("response", "http://a.gov.vn/cu"),
+        ("response", "http://a.gov.vn/moi"),
+        ("metadata", "http://a.gov.vn/cu"),
+    ]
     assert entries[-1].metadata == {"error": None, "records": [r.record_id for r in written]}
     assert entries[-1].offset == metadata.offset and entries[2].page.body == HTML
     assert [p.url for p in iter_archived_pages(writer.path)] == ["http://a.gov.vn/cu", "http://a.gov.vn/moi"]

@@ -33,22 +33,34 @@ def shipped():
 # --------------------------------------------------------------------------- features
 
 
-@pytest.mark.parametrize("text, number, expected", [
-    ("Toàn tỉnh đã tiếp nhận 7.182 hồ sơ; đã giải quyết 6.827 hồ sơ.", "7.182",
-     {"left": "toàn tỉnh đã tiếp nhận ", "right": " hồ sơ", "shape": "0.0"}),
-    # the clause starts after the semicolon and the digits of other numbers become 0
-    ("Toàn tỉnh đã tiếp nhận 7.182 hồ sơ; đã giải quyết 6.827 hồ sơ, đạt 95%.", "6.827",
-     {"left": "đã giải quyết ", "right": " hồ sơ, đạt 0%", "shape": "0.0"}),
-    # a sentence end cuts the left context; the percent sign is part of the shape
-    ("Năm 2020 có nhiều đổi mới. Tỷ lệ hồ sơ đúng hạn đạt 98,81% trong năm.", "98,81%",
-     {"left": "tỷ lệ hồ sơ đúng hạn đạt ", "right": " trong năm", "shape": "0,0%"}),
-    ("Chỉ số CCHC xếp thứ 42/63.", "42/63", {"left": "chỉ số cchc xếp thứ ", "right": "", "shape": "0/0"}),
-])
+@pytest.mark.parametrize(
+    "text, number, expected",
+    [
+        (
+            "Toàn tỉnh đã tiếp nhận 7.182 hồ sơ; đã giải quyết 6.827 hồ sơ.",
+            "7.182",
+            {"left": "toàn tỉnh đã tiếp nhận ", "right": " hồ sơ", "shape": "0.0"},
+        ),
+        # the clause starts after the semicolon and the digits of other numbers become 0
+        (
+            "Toàn tỉnh đã tiếp nhận 7.182 hồ sơ; đã giải quyết 6.827 hồ sơ, đạt 95%.",
+            "6.827",
+            {"left": "đã giải quyết ", "right": " hồ sơ, đạt 0%", "shape": "0.0"},
+        ),
+        # a sentence end cuts the left context; the percent sign is part of the shape
+        (
+            "Năm 2020 có nhiều đổi mới. Tỷ lệ hồ sơ đúng hạn đạt 98,81% trong năm.",
+            "98,81%",
+            {"left": "tỷ lệ hồ sơ đúng hạn đạt ", "right": " trong năm", "shape": "0,0%"},
+        ),
+        ("Chỉ số CCHC xếp thứ 42/63.", "42/63", {"left": "chỉ số cchc xếp thứ ", "right": "", "shape": "0/0"}),
+    ],
+)
 def test_mention_context(text, number, expected):
     start = text.index(number)
     context = classifier.mention_context(text, start, start + len(number))
     assert {key: context[key] for key in expected} == expected
-    assert context["near"] == context["left"][-classifier.NEAR_CHARS:]
+    assert context["near"] == context["left"][-classifier.NEAR_CHARS :]
 
 
 def test_mention_context_window_is_bounded():
@@ -67,7 +79,7 @@ def test_mention_context_window_is_bounded():
 def test_label_mentions_rows_shares_and_traps():
     document = {
         "text": "Năm 2020 tỉnh tiếp nhận 5.120 hồ sơ, đúng và trước hạn 4.998 hồ sơ, chiếm tỷ lệ 97,6%. "
-                "Chỉ số CCHC xếp thứ 20/63, tăng 3 bậc. Đã đơn giản hóa 112/197 thủ tục (đạt 56,85%).",
+        "Chỉ số CCHC xếp thứ 20/63, tăng 3 bậc. Đã đơn giản hóa 112/197 thủ tục (đạt 56,85%).",
         "metrics": [
             {"metric": "dossier.received", "value": 5120, "unit": "count"},
             {"metric": "dossier.on_time_or_early", "value": 4998, "unit": "count", "share": 97.6},
@@ -101,8 +113,12 @@ def test_training_set_of_the_dev_gold(trained):
 def test_held_out_gold_is_never_training_data(tmp_path):
     with pytest.raises(InputError, match="held-out gold is for evaluation only"):
         classifier.training_examples(classifier.HELDOUT_GOLD)
-    assert cli.main(["train", "metric-classifier", "--gold", str(classifier.HELDOUT_GOLD),
-                     "--out", str(tmp_path / "m.skops")]) == 2
+    assert (
+        cli.main(
+            ["train", "metric-classifier", "--gold", str(classifier.HELDOUT_GOLD), "--out", str(tmp_path / "m.skops")]
+        )
+        == 2
+    )
     assert not (tmp_path / "m.skops").exists()
 
 
@@ -114,10 +130,16 @@ def test_training_is_reproducible_and_matches_the_shipped_file(trained):
     gold_sha = hashlib.sha256(classifier.DEV_GOLD.read_bytes()).hexdigest()
     assert gold_sha == CARD["training_data"]["sha256"], (
         "tests/gold/metrics_dev.jsonl changed since the model was trained; "
-        "run `cchc-nlp train metric-classifier` and commit models/")
-    assert hashlib.sha256(first).hexdigest() == CARD["sha256"] == hashlib.sha256(classifier.MODEL_PATH.read_bytes()).hexdigest(), (
+        "run `cchc-nlp train metric-classifier` and commit models/"
+    )
+    assert (
+        hashlib.sha256(first).hexdigest()
+        == CARD["sha256"]
+        == hashlib.sha256(classifier.MODEL_PATH.read_bytes()).hexdigest()
+    ), (
         "the shipped model differs from a fresh training run (library versions or cchc_nlp.numbers changed?); "
-        "run `cchc-nlp train metric-classifier` and commit models/")
+        "run `cchc-nlp train metric-classifier` and commit models/"
+    )
 
 
 def test_canonical_file_has_no_object_ids_or_timestamps(trained):
@@ -176,11 +198,14 @@ def test_shipped_model_loads_with_the_card(shipped):
 # --------------------------------------------------------------------------- the hook
 
 
-@pytest.mark.parametrize("text, number, metric", [
-    ("Toàn tỉnh đã tiếp nhận 8.456 hồ sơ trong quý.", "8.456", "dossier.received"),
-    ("Chỉ số CCHC của tỉnh xếp thứ 17/63, tăng 3 bậc.", "17/63", "index.par.rank"),
-    ("Hội nghị có 120 đại biểu tham dự.", "120", None),
-])
+@pytest.mark.parametrize(
+    "text, number, metric",
+    [
+        ("Toàn tỉnh đã tiếp nhận 8.456 hồ sơ trong quý.", "8.456", "dossier.received"),
+        ("Chỉ số CCHC của tỉnh xếp thứ 17/63, tăng 3 bậc.", "17/63", "index.par.rank"),
+        ("Hội nghị có 120 đại biểu tham dự.", "120", None),
+    ],
+)
 def test_classify(shipped, text, number, metric):
     start = text.index(number)
     decision = shipped.classify(text, start, start + len(number))
@@ -196,7 +221,7 @@ def test_hook_accepts_the_extractor_context_and_plain_forms(shipped):
     text = "Toàn tỉnh đã tiếp nhận 8.456 hồ sơ trong quý."
     start, end = text.index("8.456"), text.index("8.456") + 5
     expected = shipped.classify(text, start, end)
-    assert shipped(MentionContext(text[:end + 6], text, start, end)) == expected
+    assert shipped(MentionContext(text[: end + 6], text, start, end)) == expected
     assert shipped({"text": text, "start": start, "end": end}) == expected
     assert shipped((text, start, end)) == expected
     assert shipped(SimpleNamespace(text=text, start=start, end=end)) == expected
@@ -249,7 +274,8 @@ def test_held_out_effect_still_supports_the_cards_decision(shipped):
     extraction = classifier.evaluate_extraction(shipped, classifier.HELDOUT_GOLD)
     enabled, decision = classifier.decide_default(extraction)
     assert enabled is CARD["enabled_by_default"], (
-        f"the held-out effect changed ({decision}); regenerate the card with `cchc-nlp train metric-classifier`")
+        f"the held-out effect changed ({decision}); regenerate the card with `cchc-nlp train metric-classifier`"
+    )
     if enabled:
         delta = extraction["delta_metric_value"]
         assert delta["recall"] > 0 and delta["precision"] >= -classifier.MAX_PRECISION_DROP

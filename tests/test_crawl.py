@@ -27,7 +27,12 @@ NUKEVIET_ARTICLES = [
     "/news/cai-cach-hanh-chinh/kiem-tra-cchc-tai-huyen-cho-don-102.html",
     "/news/cai-cach-hanh-chinh/buu-chinh-cong-ich-trong-giai-quyet-tthc-103.html",
 ]
-NUKEVIET_PAGES = [NUKEVIET_START, "/news/cai-cach-hanh-chinh/page-2/", "/news/tin-tuc/so-ket-cchc-6-thang-dau-nam-2021-101.html", *NUKEVIET_ARTICLES]
+NUKEVIET_PAGES = [
+    NUKEVIET_START,
+    "/news/cai-cach-hanh-chinh/page-2/",
+    "/news/tin-tuc/so-ket-cchc-6-thang-dau-nam-2021-101.html",
+    *NUKEVIET_ARTICLES,
+]
 
 
 def options(server, start: str, out: Path, **overrides) -> CrawlOptions:
@@ -83,7 +88,9 @@ def test_nukeviet_crawl_follows_pagination_and_dedupes(nukeviet, tmp_path):
     assert summary.counts == {"done": 5, "duplicate": 1, "refused": 1}
     state = CrawlState(tmp_path / "crawl.sqlite")
     duplicate = state.get(nukeviet.base_url + "/news/tin-tuc/so-ket-cchc-6-thang-dau-nam-2021-101.html")
-    assert duplicate["status"] == "duplicate" and duplicate["duplicate_of"].endswith("/news/cai-cach-hanh-chinh/so-ket-cchc-6-thang-dau-nam-2021-101.html")
+    assert duplicate["status"] == "duplicate" and duplicate["duplicate_of"].endswith(
+        "/news/cai-cach-hanh-chinh/so-ket-cchc-6-thang-dau-nam-2021-101.html"
+    )
     admin = state.get(nukeviet.base_url + "/admin/bai-viet-noi-bo.html")
     assert admin["status"] == "refused" and "robots.txt" in admin["reason"]
     assert state.get(nukeviet.base_url + NUKEVIET_ARTICLES[0])["etag"]
@@ -92,9 +99,14 @@ def test_nukeviet_crawl_follows_pagination_and_dedupes(nukeviet, tmp_path):
     assert page_requests(nukeviet) == Counter({path: 1 for path in NUKEVIET_PAGES})
     # the WARC holds robots.txt and every page once; listings are told apart from articles
     archived = list(iter_archived_pages(tmp_path))
-    assert Counter(p.url for p in archived) == Counter({nukeviet.base_url + p: 1 for p in ["/robots.txt", *NUKEVIET_PAGES]})
+    assert Counter(p.url for p in archived) == Counter(
+        {nukeviet.base_url + p: 1 for p in ["/robots.txt", *NUKEVIET_PAGES]}
+    )
     kinds = {p.url.replace(nukeviet.base_url, ""): is_article_page(p.body, p.url) for p in archived if p.ok}
-    assert [path for path, is_article in kinds.items() if not is_article] == [NUKEVIET_START, "/news/cai-cach-hanh-chinh/page-2/"]
+    assert [path for path, is_article in kinds.items() if not is_article] == [
+        NUKEVIET_START,
+        "/news/cai-cach-hanh-chinh/page-2/",
+    ]
     # Crawl-delay: 0.05 in robots.txt is honoured although --delay is 0
     times = [r.time for r in nukeviet.requests]
     assert all(b - a >= 0.045 for a, b in zip(times[1:], times[2:]))
@@ -209,8 +221,23 @@ def run_cli(server, out: Path, kill: str | None = None, delay: str = "0") -> sub
     env.pop("CCHC_CRAWL_TEST_KILL", None)
     if kill:
         env["CCHC_CRAWL_TEST_KILL"] = kill
-    command = [sys.executable, "-m", "cchc_nlp", "crawl", server.base_url + NUKEVIET_START, "--out", str(out), "--delay", delay,
-               "--allow-private", "--quiet", "--timeout", "2", "--retries", "1"]
+    command = [
+        sys.executable,
+        "-m",
+        "cchc_nlp",
+        "crawl",
+        server.base_url + NUKEVIET_START,
+        "--out",
+        str(out),
+        "--delay",
+        delay,
+        "--allow-private",
+        "--quiet",
+        "--timeout",
+        "2",
+        "--retries",
+        "1",
+    ]
     return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
@@ -229,9 +256,9 @@ def test_sigkill_then_rerun_loses_nothing_and_fetches_no_archived_page_twice(nuk
     if point == "mid-batch":
         expected[third] = 2
     assert requests == expected
-    assert archived_ok_urls(tmp_path) == Counter({nukeviet.base_url + p: 1 for p in ["/robots.txt", *NUKEVIET_PAGES]}) + Counter(
-        {nukeviet.base_url + "/robots.txt": 1}
-    )
+    assert archived_ok_urls(tmp_path) == Counter(
+        {nukeviet.base_url + p: 1 for p in ["/robots.txt", *NUKEVIET_PAGES]}
+    ) + Counter({nukeviet.base_url + "/robots.txt": 1})
     assert {a["title"] for a in articles(tmp_path)} == expected_titles("nukeviet")
     state = CrawlState(tmp_path / "crawl.sqlite")
     assert state.counts() == {"done": 5, "duplicate": 1, "refused": 1}
@@ -241,8 +268,19 @@ def test_sigkill_then_rerun_loses_nothing_and_fetches_no_archived_page_twice(nuk
 @pytest.mark.slow
 def test_external_sigkill_at_a_random_moment(nukeviet, tmp_path):
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k != "CCHC_CRAWL_TEST_KILL"}
-    command = [sys.executable, "-m", "cchc_nlp", "crawl", nukeviet.base_url + NUKEVIET_START, "--out", str(tmp_path), "--delay", "0.3",
-               "--allow-private", "--quiet"]
+    command = [
+        sys.executable,
+        "-m",
+        "cchc_nlp",
+        "crawl",
+        nukeviet.base_url + NUKEVIET_START,
+        "--out",
+        str(tmp_path),
+        "--delay",
+        "0.3",
+        "--allow-private",
+        "--quiet",
+    ]
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while len(page_requests(nukeviet)) < 3 and time.monotonic() < deadline:

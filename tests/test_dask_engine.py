@@ -27,8 +27,12 @@ def test_dask_engine_on_a_cluster_equals_local_engine(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "_NLP", fake_pipeline())
     corpus = build_corpus(tmp_path / "corpus", n=3, broken=True)
     local = extract(corpus.root, tmp_path / "local")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
-        on_dask = extract(corpus.root, tmp_path / "dask", engine="dask", scheduler=cluster.scheduler_address, chunk_size=3)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        on_dask = extract(
+            corpus.root, tmp_path / "dask", engine="dask", scheduler=cluster.scheduler_address, chunk_size=3
+        )
     assert len(on_dask.entities) > 0 and len(on_dask.errors) == len(corpus.broken)
     _assert_same(local, on_dask)
     assert on_dask.manifest["run"]["engine"] == "dask"

@@ -60,18 +60,57 @@ def test_iso_published_rejects_non_dates():
 
 def test_entity_rows_flatten_attrs_into_typed_columns():
     records = [
-        {"label": "OFFICIAL", "text": "Lê Văn A", "start": 3, "end": 11, "norm": "Lê Văn A",
-         "attrs": {"name": "Lê Văn A", "titles": ["Giám đốc Sở Nội vụ", "Ủy viên"], "honorific": "ông", "org": "Sở Nội vụ", "person_id": "p1", "rank": 2}},
-        {"label": "PERIOD", "text": "năm 2016", "start": 20, "end": 28, "norm": "2016-01-01..2016-12-31",
-         "attrs": {"period_start": "2016-01-01", "period_end": "2016-12-31"}},
-        {"label": "LEGAL_DOC", "text": "Quyết định số 9", "start": 30, "end": 45, "norm": "9",
-         "attrs": {"doc_type": "Quyết định", "doc_number": "9", "doc_date": "hôm qua", "titles": "Chủ tịch", "org": {"a": 1}}},
+        {
+            "label": "OFFICIAL",
+            "text": "Lê Văn A",
+            "start": 3,
+            "end": 11,
+            "norm": "Lê Văn A",
+            "attrs": {
+                "name": "Lê Văn A",
+                "titles": ["Giám đốc Sở Nội vụ", "Ủy viên"],
+                "honorific": "ông",
+                "org": "Sở Nội vụ",
+                "person_id": "p1",
+                "rank": 2,
+            },
+        },
+        {
+            "label": "PERIOD",
+            "text": "năm 2016",
+            "start": 20,
+            "end": 28,
+            "norm": "2016-01-01..2016-12-31",
+            "attrs": {"period_start": "2016-01-01", "period_end": "2016-12-31"},
+        },
+        {
+            "label": "LEGAL_DOC",
+            "text": "Quyết định số 9",
+            "start": 30,
+            "end": 45,
+            "norm": "9",
+            "attrs": {
+                "doc_type": "Quyết định",
+                "doc_number": "9",
+                "doc_date": "hôm qua",
+                "titles": "Chủ tịch",
+                "org": {"a": 1},
+            },
+        },
     ]
     official, period, legal = entity_rows("d1", records)
-    assert official["titles"] == ["Giám đốc Sở Nội vụ", "Ủy viên"] and official["honorific"] == "ông" and official["person_id"] == "p1"
+    assert (
+        official["titles"] == ["Giám đốc Sở Nội vụ", "Ủy viên"]
+        and official["honorific"] == "ông"
+        and official["person_id"] == "p1"
+    )
     assert official["orgs"] == ["Sở Nội vụ"]  # "org" is an alias of the orgs column
     assert json.loads(official["attrs_json"]) == {"rank": 2}  # not a string: kept as it is
-    assert period["period_start"] == dt.date(2016, 1, 1) and period["period_end"] == dt.date(2016, 12, 31) and period["attrs_json"] is None
+    assert (
+        period["period_start"] == dt.date(2016, 1, 1)
+        and period["period_end"] == dt.date(2016, 12, 31)
+        and period["attrs_json"] is None
+    )
     # a value that does not fit its column is kept, in attrs_json; a lone title becomes a list
     assert legal["doc_date"] is None and legal["orgs"] is None and legal["titles"] == ["Chủ tịch"]
     assert json.loads(legal["attrs_json"]) == {"doc_date": "hôm qua", "org": {"a": 1}}
@@ -81,26 +120,75 @@ def test_entity_rows_flatten_attrs_into_typed_columns():
 
 def test_entity_attr_aliases_of_the_taggers():
     records = [
-        {"label": "PERIOD", "text": "6 tháng đầu năm 2019", "start": 0, "end": 20, "norm": None,
-         "attrs": {"start": "2019-01-01", "end": "2019-06-30", "kind": "half_year", "anchor": "2019-07-09"}},
-        {"label": "LEGAL_DOC", "text": "Kế hoạch số 158/KH-UBND", "start": 0, "end": 23, "norm": "158/KH-UBND",
-         "attrs": {"doc_type": "Kế hoạch", "number": "158/KH-UBND", "code": "KH", "date": "2018-12-27", "issuer": "UBND"}},
-        {"label": "PROVINCE", "text": "tỉnh Vĩnh Long", "start": 0, "end": 14, "norm": "Vĩnh Long",
-         "attrs": {"name": "Vĩnh Long", "code": "86", "successor": "Vĩnh Long", "historical": False, "unit": "tỉnh"}},
+        {
+            "label": "PERIOD",
+            "text": "6 tháng đầu năm 2019",
+            "start": 0,
+            "end": 20,
+            "norm": None,
+            "attrs": {"start": "2019-01-01", "end": "2019-06-30", "kind": "half_year", "anchor": "2019-07-09"},
+        },
+        {
+            "label": "LEGAL_DOC",
+            "text": "Kế hoạch số 158/KH-UBND",
+            "start": 0,
+            "end": 23,
+            "norm": "158/KH-UBND",
+            "attrs": {
+                "doc_type": "Kế hoạch",
+                "number": "158/KH-UBND",
+                "code": "KH",
+                "date": "2018-12-27",
+                "issuer": "UBND",
+            },
+        },
+        {
+            "label": "PROVINCE",
+            "text": "tỉnh Vĩnh Long",
+            "start": 0,
+            "end": 14,
+            "norm": "Vĩnh Long",
+            "attrs": {"name": "Vĩnh Long", "code": "86", "successor": "Vĩnh Long", "historical": False, "unit": "tỉnh"},
+        },
     ]
     period, legal, province = entity_rows("d1", records)
-    assert (period["period_start"], period["period_end"], period["kind"]) == (dt.date(2019, 1, 1), dt.date(2019, 6, 30), "half_year")
+    assert (period["period_start"], period["period_end"], period["kind"]) == (
+        dt.date(2019, 1, 1),
+        dt.date(2019, 6, 30),
+        "half_year",
+    )
     assert json.loads(period["attrs_json"]) == {"anchor": "2019-07-09"}
     assert (legal["doc_number"], legal["doc_date"], legal["issuer"]) == ("158/KH-UBND", dt.date(2018, 12, 27), "UBND")
     assert json.loads(legal["attrs_json"]) == {"code": "KH"}  # a document code is not a province code
-    assert (province["province_code"], province["historical"], province["unit"], province["attrs_json"]) == ("86", False, "tỉnh", None)
+    assert (province["province_code"], province["historical"], province["unit"], province["attrs_json"]) == (
+        "86",
+        False,
+        "tỉnh",
+        None,
+    )
 
 
 def test_metric_rows_follow_metric_columns_and_note_bad_values():
-    record = {"metric": "dossier.received", "value": 7182, "unit": "count", "denominator": None, "share": None,
-              "qualifier": "exact", "is_target": False, "period_start": "2020-01-01", "period_end": "2020-08-18",
-              "period_label": "8 tháng", "scope_level": "tỉnh", "subject": None, "province": "Hà Nam",
-              "start": 10, "end": 15, "sentence": "…", "confidence": 0.8, "warnings": ["share_mismatch"]}
+    record = {
+        "metric": "dossier.received",
+        "value": 7182,
+        "unit": "count",
+        "denominator": None,
+        "share": None,
+        "qualifier": "exact",
+        "is_target": False,
+        "period_start": "2020-01-01",
+        "period_end": "2020-08-18",
+        "period_label": "8 tháng",
+        "scope_level": "tỉnh",
+        "subject": None,
+        "province": "Hà Nam",
+        "start": 10,
+        "end": 15,
+        "sentence": "…",
+        "confidence": 0.8,
+        "warnings": ["share_mismatch"],
+    }
     (row,) = metric_rows("d1", [record])
     assert list(row) == list(METRIC_COLUMNS)
     assert row["doc_id"] == "d1" and row["value"] == 7182.0 and row["period_end"] == dt.date(2020, 8, 18)
@@ -140,13 +228,21 @@ def test_extract_in_memory_gives_consistent_tables(tmp_path, fake_nlp):
     for row in ds.metrics.itertuples():
         assert text[row.doc_id][row.start : row.end].replace(".", "") == str(int(row.value))
     counts = ds.entities.groupby("doc_id").size()
-    assert (articles.set_index("doc_id")["n_entities"] == counts.reindex(articles["doc_id"]).fillna(0).astype(int).values).all()
+    assert (
+        articles.set_index("doc_id")["n_entities"] == counts.reindex(articles["doc_id"]).fillna(0).astype(int).values
+    ).all()
     officials = ds.entities[ds.entities["label"] == "OFFICIAL"]
     assert len(officials) == len(articles)
-    assert officials["titles"].map(lambda t: list(t) in (["Chủ tịch UBND huyện"], ["Phó Chủ tịch UBND huyện"], ["Trưởng phòng Nội vụ huyện"])).all()
+    assert (
+        officials["titles"]
+        .map(lambda t: list(t) in (["Chủ tịch UBND huyện"], ["Phó Chủ tịch UBND huyện"], ["Trưởng phòng Nội vụ huyện"]))
+        .all()
+    )
     assert officials["honorific"].isin(["ông", "bà"]).all()
     districts = ds.entities[ds.entities["label"] == "DISTRICT"]
-    assert districts["attrs_json"].map(json.loads).eq({"rank": 1}).all() and districts["province"].eq("Tiền Giang").all()
+    assert (
+        districts["attrs_json"].map(json.loads).eq({"rank": 1}).all() and districts["province"].eq("Tiền Giang").all()
+    )
     # the page/input province wins over the one found in the text
     jsonl = articles[articles["extractor"] == "jsonl"]
     assert (jsonl["province_source"] == "input").all() and (jsonl["text_province"] == "Tiền Giang").all()
@@ -219,7 +315,9 @@ def test_the_same_document_twice_is_kept_once(tmp_path, fake_nlp):
     record = json.dumps(Sample(3).record(), ensure_ascii=False)
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.jsonl").write_text(record + "\n", encoding="utf-8")
-    (tmp_path / "in" / "b.jsonl").write_text(record + "\n" + json.dumps(Sample(4).record(), ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp_path / "in" / "b.jsonl").write_text(
+        record + "\n" + json.dumps(Sample(4).record(), ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     report = run_extract([tmp_path / "in"], tmp_path / "out", progress=False)
     ds = Dataset.load(tmp_path / "out")
     assert report.counts["duplicates"] == 1 and len(ds.articles) == 2
@@ -268,8 +366,17 @@ def test_directory_lock_refuses_a_second_writer(tmp_path):
 
 def _metric(doc_id, metric, value, end, unit="count", province=None, share=None, is_target=False):
     row = dict.fromkeys(METRIC_COLUMNS)
-    row.update(doc_id=doc_id, metric=metric, value=value, unit=unit, share=share, is_target=is_target,
-               period_end=pd.Timestamp(end) if end else None, province=province, warnings=[])
+    row.update(
+        doc_id=doc_id,
+        metric=metric,
+        value=value,
+        unit=unit,
+        share=share,
+        is_target=is_target,
+        period_end=pd.Timestamp(end) if end else None,
+        province=province,
+        warnings=[],
+    )
     return row
 
 
@@ -277,9 +384,30 @@ def _metric(doc_id, metric, value, end, unit="count", province=None, share=None,
 def research():
     articles = pd.DataFrame(
         [
-            {"doc_id": "a", "province": "Hà Nam", "published": "2020-07-10", "published_date": pd.Timestamp("2020-07-10"), "title": "A", "url": "u1"},
-            {"doc_id": "b", "province": "Hà Nam", "published": "2020-10-05", "published_date": pd.Timestamp("2020-10-05"), "title": "B", "url": "u2"},
-            {"doc_id": "c", "province": "Sóc Trăng", "published": "2021-01-20", "published_date": pd.Timestamp("2021-01-20"), "title": "C", "url": "u3"},
+            {
+                "doc_id": "a",
+                "province": "Hà Nam",
+                "published": "2020-07-10",
+                "published_date": pd.Timestamp("2020-07-10"),
+                "title": "A",
+                "url": "u1",
+            },
+            {
+                "doc_id": "b",
+                "province": "Hà Nam",
+                "published": "2020-10-05",
+                "published_date": pd.Timestamp("2020-10-05"),
+                "title": "B",
+                "url": "u2",
+            },
+            {
+                "doc_id": "c",
+                "province": "Sóc Trăng",
+                "published": "2021-01-20",
+                "published_date": pd.Timestamp("2021-01-20"),
+                "title": "C",
+                "url": "u3",
+            },
         ]
     )
     metrics = pd.DataFrame(

@@ -23,10 +23,8 @@ from cchc_nlp.dates import (
 # (text, published, [(span text, label, kind, norm), ...]) -- norm None = unresolved.
 EXAMPLES: list[tuple[str, str | None, list[tuple[str, str, str, str | None]]]] = [
     # event dates
-    ("Sáng ngày 21/12, Sở Tư pháp tổ chức hội nghị.", "2017-12-27",
-     [("ngày 21/12", "DATE", "day", "2017-12-21")]),
-    ("chiều ngày 27-4, đoàn công tác làm việc tại huyện.", "2021-04-29",
-     [("ngày 27-4", "DATE", "day", "2021-04-27")]),
+    ("Sáng ngày 21/12, Sở Tư pháp tổ chức hội nghị.", "2017-12-27", [("ngày 21/12", "DATE", "day", "2017-12-21")]),
+    ("chiều ngày 27-4, đoàn công tác làm việc tại huyện.", "2021-04-29", [("ngày 27-4", "DATE", "day", "2021-04-27")]),
     ("Trưa ngày 4/5 đoàn về tới xã.", "2018-05-06", [("ngày 4/5", "DATE", "day", "2018-05-04")]),
     ("Tối 28/12, lễ tổng kết được tổ chức.", "2023-01-03", [("28/12", "DATE", "day", "2022-12-28")]),
     ("Ngày 30/12 vừa qua, huyện họp.", "2020-01-08", [("Ngày 30/12", "DATE", "day", "2019-12-30")]),
@@ -37,71 +35,127 @@ EXAMPLES: list[tuple[str, str | None, list[tuple[str, str, str, str | None]]]] =
     ("ngày 15 tháng 8 năm 2019", None, [("ngày 15 tháng 8 năm 2019", "DATE", "day", "2019-08-15")]),
     ("ban hành ngày 30-12-2021", None, [("ngày 30-12-2021", "DATE", "day", "2021-12-30")]),
     # half years, months to date
-    ("Kết quả 6 tháng đầu năm 2019 và nhiệm vụ 6 tháng cuối năm 2019", None, [
-        ("6 tháng đầu năm 2019", "PERIOD", "half_year", "2019-01-01..2019-06-30"),
-        ("6 tháng cuối năm 2019", "PERIOD", "half_year", "2019-07-01..2019-12-31"),
-    ]),
-    ("Trong 9 tháng đầu năm 2023, 11 tháng năm 2021", None, [
-        ("9 tháng đầu năm 2023", "PERIOD", "months_to_date", "2023-01-01..2023-09-30"),
-        ("11 tháng năm 2021", "PERIOD", "months_to_date", "2021-01-01..2021-11-30"),
-    ]),
+    (
+        "Kết quả 6 tháng đầu năm 2019 và nhiệm vụ 6 tháng cuối năm 2019",
+        None,
+        [
+            ("6 tháng đầu năm 2019", "PERIOD", "half_year", "2019-01-01..2019-06-30"),
+            ("6 tháng cuối năm 2019", "PERIOD", "half_year", "2019-07-01..2019-12-31"),
+        ],
+    ),
+    (
+        "Trong 9 tháng đầu năm 2023, 11 tháng năm 2021",
+        None,
+        [
+            ("9 tháng đầu năm 2023", "PERIOD", "months_to_date", "2023-01-01..2023-09-30"),
+            ("11 tháng năm 2021", "PERIOD", "months_to_date", "2021-01-01..2021-11-30"),
+        ],
+    ),
     ("6 tháng đầu năm nay", "2021-07-09", [("6 tháng đầu năm nay", "PERIOD", "half_year", "2021-01-01..2021-06-30")]),
     ("3 tháng cuối năm 2020", None, [("3 tháng cuối năm 2020", "PERIOD", "months", "2020-10-01..2020-12-31")]),
     # quarters
-    ("trong quý III/2019, quý II năm 2022 và quý I/2023", None, [
-        ("quý III/2019", "PERIOD", "quarter", "2019-07-01..2019-09-30"),
-        ("quý II năm 2022", "PERIOD", "quarter", "2022-04-01..2022-06-30"),
-        ("quý I/2023", "PERIOD", "quarter", "2023-01-01..2023-03-31"),
-    ]),
+    (
+        "trong quý III/2019, quý II năm 2022 và quý I/2023",
+        None,
+        [
+            ("quý III/2019", "PERIOD", "quarter", "2019-07-01..2019-09-30"),
+            ("quý II năm 2022", "PERIOD", "quarter", "2022-04-01..2022-06-30"),
+            ("quý I/2023", "PERIOD", "quarter", "2023-01-01..2023-03-31"),
+        ],
+    ),
     ("tính đến hết quý II", "2022-07-12", [("quý II", "PERIOD", "quarter", "2022-04-01..2022-06-30")]),
     ("kết quả quý IV", "2020-01-20", [("quý IV", "PERIOD", "quarter", "2019-10-01..2019-12-31")]),
     # months
     ("tháng 9 vừa qua", "2020-10-02", [("tháng 9 vừa qua", "PERIOD", "month", "2020-09-01..2020-09-30")]),
     ("tháng 12 vừa qua", "2021-01-06", [("tháng 12 vừa qua", "PERIOD", "month", "2020-12-01..2020-12-31")]),
-    ("tháng 7/2022, tháng 02/2024 và Tháng 6-2020", None, [
-        ("tháng 7/2022", "PERIOD", "month", "2022-07-01..2022-07-31"),
-        ("tháng 02/2024", "PERIOD", "month", "2024-02-01..2024-02-29"),
-        ("Tháng 6-2020", "PERIOD", "month", "2020-06-01..2020-06-30"),
-    ]),
+    (
+        "tháng 7/2022, tháng 02/2024 và Tháng 6-2020",
+        None,
+        [
+            ("tháng 7/2022", "PERIOD", "month", "2022-07-01..2022-07-31"),
+            ("tháng 02/2024", "PERIOD", "month", "2024-02-01..2024-02-29"),
+            ("Tháng 6-2020", "PERIOD", "month", "2020-06-01..2020-06-30"),
+        ],
+    ),
     # years, year ranges, horizons
-    ("Năm 2017, chỉ số của tỉnh tăng so với năm 2016", None, [
-        ("Năm 2017", "PERIOD", "year", "2017-01-01..2017-12-31"),
-        ("năm 2016", "PERIOD", "year", "2016-01-01..2016-12-31"),
-    ]),
-    ("giai đoạn 2021 - 2025 và Từ năm 2011-2015", None, [
-        ("giai đoạn 2021 - 2025", "PERIOD", "year_range", "2021-01-01..2025-12-31"),
-        ("Từ năm 2011-2015", "PERIOD", "year_range", "2011-01-01..2015-12-31"),
-    ]),
-    ("phấn đấu đến năm 2030 và đến hết năm 2026", "2024-05-10", [
-        ("đến năm 2030", "PERIOD", "horizon", "2024-05-10..2030-12-31"),
-        ("đến hết năm 2026", "PERIOD", "horizon", "2024-05-10..2026-12-31"),
-    ]),
-    ("năm nay, năm trước và năm ngoái", "2019-03-01", [
-        ("năm nay", "PERIOD", "year", "2019-01-01..2019-12-31"),
-        ("năm trước", "PERIOD", "year", "2018-01-01..2018-12-31"),
-        ("năm ngoái", "PERIOD", "year", "2018-01-01..2018-12-31"),
-    ]),
+    (
+        "Năm 2017, chỉ số của tỉnh tăng so với năm 2016",
+        None,
+        [
+            ("Năm 2017", "PERIOD", "year", "2017-01-01..2017-12-31"),
+            ("năm 2016", "PERIOD", "year", "2016-01-01..2016-12-31"),
+        ],
+    ),
+    (
+        "giai đoạn 2021 - 2025 và Từ năm 2011-2015",
+        None,
+        [
+            ("giai đoạn 2021 - 2025", "PERIOD", "year_range", "2021-01-01..2025-12-31"),
+            ("Từ năm 2011-2015", "PERIOD", "year_range", "2011-01-01..2015-12-31"),
+        ],
+    ),
+    (
+        "phấn đấu đến năm 2030 và đến hết năm 2026",
+        "2024-05-10",
+        [
+            ("đến năm 2030", "PERIOD", "horizon", "2024-05-10..2030-12-31"),
+            ("đến hết năm 2026", "PERIOD", "horizon", "2024-05-10..2026-12-31"),
+        ],
+    ),
+    (
+        "năm nay, năm trước và năm ngoái",
+        "2019-03-01",
+        [
+            ("năm nay", "PERIOD", "year", "2019-01-01..2019-12-31"),
+            ("năm trước", "PERIOD", "year", "2018-01-01..2018-12-31"),
+            ("năm ngoái", "PERIOD", "year", "2018-01-01..2018-12-31"),
+        ],
+    ),
     # explicit ranges: one PERIOD, not two DATEs
-    ("Từ ngày 1/1 - 20/9/2019, trung tâm tiếp nhận 812 hồ sơ", None,
-     [("Từ ngày 1/1 - 20/9/2019", "PERIOD", "range", "2019-01-01..2019-09-20")]),
+    (
+        "Từ ngày 1/1 - 20/9/2019, trung tâm tiếp nhận 812 hồ sơ",
+        None,
+        [("Từ ngày 1/1 - 20/9/2019", "PERIOD", "range", "2019-01-01..2019-09-20")],
+    ),
     ("(từ ngày 2/4 - 30/6)", "2023-07-05", [("từ ngày 2/4 - 30/6", "PERIOD", "range", "2023-04-02..2023-06-30")]),
-    ("(tính từ 16/12/2021 đến 15/3/2022)", None,
-     [("tính từ 16/12/2021 đến 15/3/2022", "PERIOD", "range", "2021-12-16..2022-03-15")]),
-    ("từ ngày 15/11/2023 đến ngày 14/12/2023", None,
-     [("từ ngày 15/11/2023 đến ngày 14/12/2023", "PERIOD", "range", "2023-11-15..2023-12-14")]),
-    ("từ ngày 21/12 đến 20/1/2022", None, [("từ ngày 21/12 đến 20/1/2022", "PERIOD", "range", "2021-12-21..2022-01-20")]),
+    (
+        "(tính từ 16/12/2021 đến 15/3/2022)",
+        None,
+        [("tính từ 16/12/2021 đến 15/3/2022", "PERIOD", "range", "2021-12-16..2022-03-15")],
+    ),
+    (
+        "từ ngày 15/11/2023 đến ngày 14/12/2023",
+        None,
+        [("từ ngày 15/11/2023 đến ngày 14/12/2023", "PERIOD", "range", "2023-11-15..2023-12-14")],
+    ),
+    (
+        "từ ngày 21/12 đến 20/1/2022",
+        None,
+        [("từ ngày 21/12 đến 20/1/2022", "PERIOD", "range", "2021-12-21..2022-01-20")],
+    ),
     ("(16/6/2022-15/7/2022)", None, [("16/6/2022-15/7/2022", "PERIOD", "range", "2022-06-16..2022-07-15")]),
-    ("từ tháng 1 đến tháng 9/2019", None, [("từ tháng 1 đến tháng 9/2019", "PERIOD", "range", "2019-01-01..2019-09-30")]),
-    ("Từ đầu năm đến nay, huyện tiếp nhận 430 hồ sơ", "2022-09-14",
-     [("Từ đầu năm đến nay", "PERIOD", "ytd", "2022-01-01..2022-09-14")]),
+    (
+        "từ tháng 1 đến tháng 9/2019",
+        None,
+        [("từ tháng 1 đến tháng 9/2019", "PERIOD", "range", "2019-01-01..2019-09-30")],
+    ),
+    (
+        "Từ đầu năm đến nay, huyện tiếp nhận 430 hồ sơ",
+        "2022-09-14",
+        [("Từ đầu năm đến nay", "PERIOD", "ytd", "2022-01-01..2022-09-14")],
+    ),
     # published None: still found, unresolved
-    ("Sáng ngày 9/10, tháng 8 vừa qua, quý II, năm nay, Từ đầu năm đến nay", None, [
-        ("ngày 9/10", "DATE", "day", None),
-        ("tháng 8 vừa qua", "PERIOD", "month", None),
-        ("quý II", "PERIOD", "quarter", None),
-        ("năm nay", "PERIOD", "year", None),
-        ("Từ đầu năm đến nay", "PERIOD", "ytd", None),
-    ]),
+    (
+        "Sáng ngày 9/10, tháng 8 vừa qua, quý II, năm nay, Từ đầu năm đến nay",
+        None,
+        [
+            ("ngày 9/10", "DATE", "day", None),
+            ("tháng 8 vừa qua", "PERIOD", "month", None),
+            ("quý II", "PERIOD", "quarter", None),
+            ("năm nay", "PERIOD", "year", None),
+            ("Từ đầu năm đến nay", "PERIOD", "ytd", None),
+        ],
+    ),
     # not dates
     ("xếp thứ 38/63, có 4/9 huyện, đạt 11/24 nhiệm vụ, hỗ trợ 24/7, 1280/2056 thủ tục", "2020-05-01", []),
     ("Quyết định số 22/2019/QĐ-UBND, ISO 9001:2015, gọi 0210 3 812345", "2020-05-01", []),
@@ -117,7 +171,7 @@ def test_find_time_expressions_examples(text, published, expected):
     assert got == expected
     for expr in found:
         assert isinstance(expr, TimeExpression)
-        assert text[expr.start:expr.end] == expr.text
+        assert text[expr.start : expr.end] == expr.text
         if expr.label == "DATE":
             assert expr.start_date == expr.end_date
 
@@ -126,7 +180,10 @@ def test_overlap_rule_no_two_expressions_overlap():
     text = "quý I năm 2021 (từ ngày 16/12/2020 đến ngày 15/3/2021) và 6 tháng đầu năm 2021"
     found = find_time_expressions(text, date(2021, 4, 1))
     assert [e.text for e in found] == [
-        "quý I năm 2021", "từ ngày 16/12/2020 đến ngày 15/3/2021", "6 tháng đầu năm 2021"]
+        "quý I năm 2021",
+        "từ ngày 16/12/2020 đến ngày 15/3/2021",
+        "6 tháng đầu năm 2021",
+    ]
     for a, b in zip(found, found[1:]):
         assert a.end <= b.start
 
@@ -189,8 +246,8 @@ def test_find_datelines_lists_every_candidate_with_offsets():
     text = "Thứ Hai, 18/03/2019 3:10:00 CH\nNgày 09/07/2018 20:11:30\nTiêu đề bài viết"
     found = find_datelines(text)
     assert [stamp for _, _, stamp in found] == [datetime(2019, 3, 18, 15, 10), datetime(2018, 7, 9, 20, 11, 30)]
-    assert text[found[0][0]:found[0][1]] == "18/03/2019 3:10:00 CH"
-    assert text[found[1][0]:found[1][1]] == "Ngày 09/07/2018 20:11:30"
+    assert text[found[0][0] : found[0][1]] == "18/03/2019 3:10:00 CH"
+    assert text[found[1][0] : found[1][1]] == "Ngày 09/07/2018 20:11:30"
 
 
 _DATEISH = st.text(alphabet="0123456789/.-: ngàytháquýIVnămđếntừ,SACH", max_size=50)
@@ -201,7 +258,7 @@ _DATEISH = st.text(alphabet="0123456789/.-: ngàytháquýIVnămđếntừ,SACH",
 def test_find_time_expressions_never_raises(text, published):
     found = find_time_expressions(text, published)
     for expr in found:
-        assert text[expr.start:expr.end] == expr.text
+        assert text[expr.start : expr.end] == expr.text
     for a, b in zip(found, found[1:]):
         assert a.end <= b.start
 

@@ -32,7 +32,9 @@ def test_extract_writes_tables_manifest_and_a_summary(corpus, tmp_path, capsys):
     assert manifest["versions"]["cchc_nlp"] and manifest["versions"]["underthesea"]
     assert any(key.startswith("underthesea.word_tokenize") for key in manifest["models"])
     assert manifest["run"]["seconds"] > 0 and manifest["run"]["documents"] == len(corpus.good) + corpus.skipped
-    assert {i["path"] for i in manifest["inputs"]} == {str(p) for p in corpus.root.rglob("*") if p.suffix in (".txt", ".html", ".jsonl", ".gz")}
+    assert {i["path"] for i in manifest["inputs"]} == {
+        str(p) for p in corpus.root.rglob("*") if p.suffix in (".txt", ".html", ".jsonl", ".gz")
+    }
     assert all(i["complete"] for i in manifest["inputs"])
     ds = Dataset.load(out)
     assert set(ds.articles["path"]) == corpus.good
@@ -91,7 +93,10 @@ def test_bad_option_values_are_usage_errors(corpus, tmp_path):
 @pytest.mark.slow
 def test_two_processes_give_the_same_tables(corpus, tmp_path):
     assert main(["extract", str(corpus.root), "--out", str(tmp_path / "one"), "-q"]) == 0
-    assert main(["extract", str(corpus.root), "--out", str(tmp_path / "two"), "-q", "--jobs", "2", "--chunk-size", "2"]) == 0
+    assert (
+        main(["extract", str(corpus.root), "--out", str(tmp_path / "two"), "-q", "--jobs", "2", "--chunk-size", "2"])
+        == 0
+    )
     one, two = Dataset.load(tmp_path / "one"), Dataset.load(tmp_path / "two")
     for table in ("articles", "entities", "metrics", "errors"):
         pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))

@@ -129,7 +129,9 @@ def test_redirect_to_another_host_is_not_followed(newspaper):
 
 def test_redirect_inside_the_site_is_followed(tmp_path):
     (tmp_path / "moi.html").write_text("<html><body><p>Trang mới</p></body></html>", encoding="utf-8")
-    (tmp_path / "routes.json").write_text(json.dumps({"/cu.html": {"status": 301, "headers": {"Location": "/moi.html"}}}), encoding="utf-8")
+    (tmp_path / "routes.json").write_text(
+        json.dumps({"/cu.html": {"status": 301, "headers": {"Location": "/moi.html"}}}), encoding="utf-8"
+    )
     with start_fixture_server(tmp_path) as server:
         fetcher, _ = make_fetcher(server)
         result = fetcher.fetch(server.base_url + "/cu.html")
@@ -158,7 +160,9 @@ def test_refusals_before_any_request(newspaper):
     assert "only http and https" in fetcher.fetch("ftp://127.0.0.1/a").error
     assert "outside the allowed hosts" in fetcher.fetch("http://example.org/a").error
     public, _ = make_fetcher(newspaper, allow_private=False, allowed_hosts=frozenset({"cong.example.gov.vn"}))
-    public.resolver = lambda host: ["14.225.10.20", "2402:800:6313::1"] if host == "cong.example.gov.vn" else ["10.0.0.2"]
+    public.resolver = lambda host: (
+        ["14.225.10.20", "2402:800:6313::1"] if host == "cong.example.gov.vn" else ["10.0.0.2"]
+    )
     assert public.refusal("https://cong.example.gov.vn/tin/1") is None
     public.policy = FetchPolicy(allowed_hosts=frozenset({"noi-bo.example.gov.vn"}))
     public.resolver = lambda host: ["10.0.0.2"]
@@ -167,7 +171,9 @@ def test_refusals_before_any_request(newspaper):
 
 def test_robots_unavailable_means_disallow_all_and_404_means_no_rules(tmp_path):
     (tmp_path / "a.html").write_text("<p>x</p>", encoding="utf-8")
-    (tmp_path / "routes.json").write_text(json.dumps({"/robots.txt": {"status": 503, "body": "down"}}), encoding="utf-8")
+    (tmp_path / "routes.json").write_text(
+        json.dumps({"/robots.txt": {"status": 503, "body": "down"}}), encoding="utf-8"
+    )
     with start_fixture_server(tmp_path) as server:
         fetcher, _ = make_fetcher(server, max_retries=1)
         result = fetcher.fetch(server.base_url + "/a.html")
@@ -180,7 +186,9 @@ def test_robots_unavailable_means_disallow_all_and_404_means_no_rules(tmp_path):
 
 
 def test_retry_after_beyond_the_limit_gives_up(tmp_path):
-    (tmp_path / "routes.json").write_text(json.dumps({"/a.html": {"status": 429, "headers": {"Retry-After": "7200"}, "body": "later"}}), encoding="utf-8")
+    (tmp_path / "routes.json").write_text(
+        json.dumps({"/a.html": {"status": 429, "headers": {"Retry-After": "7200"}, "body": "later"}}), encoding="utf-8"
+    )
     with start_fixture_server(tmp_path) as server:
         fetcher, clock = make_fetcher(server, max_retry_after=60)
         result = fetcher.fetch(server.base_url + "/a.html")
@@ -201,7 +209,10 @@ def test_retry_after_http_date():
     [
         ("HTTP://WWW.Tinh.gov.vn:80/Tin/A.html#binh-luan", "http://www.tinh.gov.vn/Tin/A.html"),
         ("https://tinh.gov.vn:443", "https://tinh.gov.vn/"),
-        ("http://tinh.gov.vn/View_Detail.aspx?utm_source=zalo&ItemID=12&zarsrc=30", "http://tinh.gov.vn/View_Detail.aspx?ItemID=12"),
+        (
+            "http://tinh.gov.vn/View_Detail.aspx?utm_source=zalo&ItemID=12&zarsrc=30",
+            "http://tinh.gov.vn/View_Detail.aspx?ItemID=12",
+        ),
         ("http://tinh.gov.vn/list?page=2&cat=5&fbclid=abc", "http://tinh.gov.vn/list?page=2&cat=5"),
         ("http://127.0.0.1:8080/a", "http://127.0.0.1:8080/a"),
     ],

@@ -100,7 +100,11 @@ def test_province_for_url(url, province):
 
 
 def test_every_province_has_a_portal_domain():
-    portals = {row["province"] for row in csv.DictReader(data_path("domains.csv").open(encoding="utf-8")) if row["kind"] == "portal"}
+    portals = {
+        row["province"]
+        for row in csv.DictReader(data_path("domains.csv").open(encoding="utf-8"))
+        if row["kind"] == "portal"
+    }
     assert {u.name for u in gz.provinces_at("2020-01-01")} <= portals
 
 

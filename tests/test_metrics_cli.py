@@ -15,8 +15,18 @@ GOLD_DEV = Path(__file__).parent / "gold" / "metrics_dev.jsonl"
 
 
 def row(metric, value, **kw):
-    base = {"metric": metric, "value": value, "unit": "count", "denominator": None, "share": None,
-            "is_target": False, "period_start": None, "period_end": None, "confidence": 0.9, "sentence": ""}
+    base = {
+        "metric": metric,
+        "value": value,
+        "unit": "count",
+        "denominator": None,
+        "share": None,
+        "is_target": False,
+        "period_start": None,
+        "period_end": None,
+        "confidence": 0.9,
+        "sentence": "",
+    }
     base.update(kw)
     return base
 
@@ -30,11 +40,22 @@ def test_matching_is_one_to_one_and_prefers_full_rows():
 
 
 def test_scores_count_precision_recall_period_and_unscored_keys():
-    docs = [{"id": "a", "published": None, "text": "x",
-             "metrics": [row("dossier.received", 10, period_start="2020-01-01", period_end="2020-12-31"),
-                         row("dossier.resolved", 8)]}]
-    predictions = [row("dossier.received", 10, period_start="2020-01-01", period_end="2020-06-30"),
-                   row("dossier.pending", 2), row("dossier.to_process", 12)]
+    docs = [
+        {
+            "id": "a",
+            "published": None,
+            "text": "x",
+            "metrics": [
+                row("dossier.received", 10, period_start="2020-01-01", period_end="2020-12-31"),
+                row("dossier.resolved", 8),
+            ],
+        }
+    ]
+    predictions = [
+        row("dossier.received", 10, period_start="2020-01-01", period_end="2020-06-30"),
+        row("dossier.pending", 2),
+        row("dossier.to_process", 12),
+    ]
     vocabulary = frozenset({"dossier.received", "dossier.resolved", "dossier.pending"})
     scores = evaluate(docs, "dev", vocabulary, extractor=lambda text, published=None: predictions, keep_errors=True)
     assert (scores.gold_rows, scores.predicted_rows, scores.unscored_rows, scores.matched) == (2, 2, 1, 1)
@@ -63,7 +84,9 @@ def test_dev_gold_is_well_formed():
     from cchc_nlp.metrics.lexicon import lexicon
 
     counts = Counter(r["metric"] for r in rows)
-    assert all(counts[key] >= 3 for key in lexicon().core_keys), {k: counts[k] for k in lexicon().core_keys if counts[k] < 3}
+    assert all(counts[key] >= 3 for key in lexicon().core_keys), {
+        k: counts[k] for k in lexicon().core_keys if counts[k] < 3
+    }
     for d in docs:
         for r in d["metrics"]:
             assert r["metric"] in lexicon().keys
@@ -101,6 +124,8 @@ def test_analyze_prints_entities_and_metrics(tmp_path, capsys):
     assert main(["analyze", str(page), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert [(m["metric"], m["value"], m["share"]) for m in result["metrics"]] == [
-        ("dossier.received", 85240, None), ("dossier.resolved", 83918, 98.45)]
+        ("dossier.received", 85240, None),
+        ("dossier.resolved", 83918, 98.45),
+    ]
     assert any(e["label"] == "PROVINCE" for e in result["entities"])
     assert main(["analyze", str(tmp_path / "missing.txt")]) == 2

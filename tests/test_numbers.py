@@ -121,16 +121,28 @@ def test_parse_number_raw_keeps_qualifier_and_sign_not_unit():
 FIND_EXAMPLES: list[tuple[str, list[tuple]]] = [
     (
         "Trung tâm đã tiếp nhận 8.415 hồ sơ, giải quyết 8.102 hồ sơ (đạt 96,28%).",
-        [("8.415", 8415, None, None, "exact"), ("8.102", 8102, None, None, "exact"), ("96,28%", 96.28, "percent", None, "exact")],
+        [
+            ("8.415", 8415, None, None, "exact"),
+            ("8.102", 8102, None, None, "exact"),
+            ("96,28%", 96.28, "percent", None, "exact"),
+        ],
     ),
     (
         "huyện đã cắt giảm 418/2105 thủ tục (đạt 19,86%), xếp thứ 37/63 tỉnh, thành.",
-        [("418/2105", 418, None, 2105, "exact"), ("19,86%", 19.86, "percent", None, "exact"), ("37/63", 37, None, 63, "exact")],
+        [
+            ("418/2105", 418, None, 2105, "exact"),
+            ("19,86%", 19.86, "percent", None, "exact"),
+            ("37/63", 37, None, 63, "exact"),
+        ],
     ),
     (
         "Thị xã đạt 91,254 điểm, tăng 04 bậc, đạt 6,5/12 điểm và 72,18/100 điểm.",
-        [("91,254", 91.254, None, None, "exact"), ("04", 4, None, None, "exact"),
-         ("6,5/12", 6.5, None, 12, "exact"), ("72,18/100", 72.18, None, 100, "exact")],
+        [
+            ("91,254", 91.254, None, None, "exact"),
+            ("04", 4, None, None, "exact"),
+            ("6,5/12", 6.5, None, 12, "exact"),
+            ("72,18/100", 72.18, None, 100, "exact"),
+        ],
     ),
     (
         "tỷ lệ trực tuyến đạt 61.4% và 2,15 % hồ sơ quá hạn",
@@ -138,18 +150,29 @@ FIND_EXAMPLES: list[tuple[str, list[tuple]]] = [
     ),
     (
         "Huyện giải quyết hơn 3,2 ngàn hồ sơ, tiết kiệm ước khoảng 640 triệu đồng và 15 nghìn tỷ đồng vốn.",
-        [("hơn 3,2 ngàn", 3200, None, None, "lower_bound"), ("ước khoảng 640 triệu", 640_000_000, None, None, "approx"),
-         ("15 nghìn tỷ", 15 * 10**12, None, None, "exact")],
+        [
+            ("hơn 3,2 ngàn", 3200, None, None, "lower_bound"),
+            ("ước khoảng 640 triệu", 640_000_000, None, None, "approx"),
+            ("15 nghìn tỷ", 15 * 10**12, None, None, "exact"),
+        ],
     ),
     (
         "Trên 5.100 hồ sơ trễ hạn; gần 88% người dân hài lòng; dưới 2% hồ sơ; tối thiểu 75% dịch vụ.",
-        [("Trên 5.100", 5100, None, None, "lower_bound"), ("gần 88%", 88, "percent", None, "approx"),
-         ("dưới 2%", 2, "percent", None, "upper_bound"), ("tối thiểu 75%", 75, "percent", None, "lower_bound")],
+        [
+            ("Trên 5.100", 5100, None, None, "lower_bound"),
+            ("gần 88%", 88, "percent", None, "approx"),
+            ("dưới 2%", 2, "percent", None, "upper_bound"),
+            ("tối thiểu 75%", 75, "percent", None, "lower_bound"),
+        ],
     ),
     (
         "đạt 11/24 nhiệm vụ; 12/12 phòng, ban; 3.018/3.018 hồ sơ; có 4/8 huyện",
-        [("11/24", 11, None, 24, "exact"), ("12/12", 12, None, 12, "exact"),
-         ("3.018/3.018", 3018, None, 3018, "exact"), ("4/8", 4, None, 8, "exact")],
+        [
+            ("11/24", 11, None, 24, "exact"),
+            ("12/12", 12, None, 12, "exact"),
+            ("3.018/3.018", 3018, None, 3018, "exact"),
+            ("4/8", 4, None, 8, "exact"),
+        ],
     ),
     # dates are not quantities
     ("Chiều ngày 27/11, Đoàn kiểm tra làm việc với 7 đơn vị.", [("7", 7, None, None, "exact")]),
@@ -167,7 +190,10 @@ FIND_EXAMPLES: list[tuple[str, list[tuple]]] = [
     ("năm 2017 và giai đoạn 2021 - 2025, Từ năm 2016-2020", []),
     ("6 tháng đầu năm 2022, 9 tháng đầu năm, 10 tháng năm 2023", []),
     ("tháng 11 vừa qua có 215 hồ sơ", [("215", 215, None, None, "exact")]),
-    ("xếp thứ 17/63 tỉnh, tăng 5 bậc so với năm 2019", [("17/63", 17, None, 63, "exact"), ("5", 5, None, None, "exact")]),
+    (
+        "xếp thứ 17/63 tỉnh, tăng 5 bậc so với năm 2019",
+        [("17/63", 17, None, 63, "exact"), ("5", 5, None, None, "exact")],
+    ),
     ("(2021-2025)", []),
     ("trong các năm 2018, 2019 và 2020 có 14 đơn vị", [("14", 14, None, None, "exact")]),
     ("ngày 12 và 13/5 có 3 đoàn", [("3", 3, None, None, "exact")]),
@@ -193,12 +219,18 @@ FIND_EXAMPLES: list[tuple[str, list[tuple]]] = [
     ("Điều 7 Khoản 2 của Nghị định", []),
     ("chỉ số 766 của tỉnh; chỉ số 91,3%", [("91,3%", 91.3, "percent", None, "exact")]),
     ("dịch vụ công mức độ 3,4 và mức độ 1,2 là 1.904 thủ tục", [("1.904", 1904, None, None, "exact")]),
-    ("93 hồ sơ nộp mức độ 3 và 1.208 hồ sơ nộp mức độ 4", [("93", 93, None, None, "exact"), ("1.208", 1208, None, None, "exact")]),
+    (
+        "93 hồ sơ nộp mức độ 3 và 1.208 hồ sơ nộp mức độ 4",
+        [("93", 93, None, None, "exact"), ("1.208", 1208, None, None, "exact")],
+    ),
     # ranks and ordinals
     ("đứng thứ 3 toàn tỉnh", [("3", 3, None, None, "exact")]),
     ("đứng thứ 4/11 huyện", [("4/11", 4, None, 11, "exact")]),
     # number words
-    ("có ba nội dung và hai mươi lăm đơn vị", [("ba", 3, None, None, "exact"), ("hai mươi lăm", 25, None, None, "exact")]),
+    (
+        "có ba nội dung và hai mươi lăm đơn vị",
+        [("ba", 3, None, None, "exact"), ("hai mươi lăm", 25, None, None, "exact")],
+    ),
     ("cơ chế một cửa, một số đơn vị, mười năm qua", [("mười", 10, None, None, "exact")]),
     ("Thứ Ba tuần trước, thứ hai trong danh sách", []),
     ("huyện Ba Tri và quận Hai Bà Trưng", []),
@@ -213,7 +245,7 @@ def test_find_numbers_examples(text, expected):
     got = [(m.raw, m.value, m.unit, m.denominator, m.qualifier) for m in mentions]
     assert got == expected
     for mention in mentions:
-        assert text[mention.start:mention.end] == mention.raw
+        assert text[mention.start : mention.end] == mention.raw
         assert isinstance(mention, NumberMention)
 
 
@@ -282,10 +314,12 @@ _NUMBERISH = st.text(alphabet="0123456789.,/:-% \nnăm tháng ngàyhơntrênISOQ
 @settings(max_examples=300)
 def test_find_numbers_never_raises_and_offsets_hold(text):
     for mention in find_numbers(text):
-        assert text[mention.start:mention.end] == mention.raw
+        assert text[mention.start : mention.end] == mention.raw
 
 
-@given(_NUMBERISH, st.integers(min_value=-5, max_value=50), st.one_of(st.none(), st.integers(min_value=-5, max_value=50)))
+@given(
+    _NUMBERISH, st.integers(min_value=-5, max_value=50), st.one_of(st.none(), st.integers(min_value=-5, max_value=50))
+)
 @settings(max_examples=200)
 def test_find_numbers_window_bounds(text, start, end):
     lo = max(0, min(start, len(text)))

@@ -27,18 +27,36 @@ BASE = "http://127.0.0.1:8000"
 
 # (site, expected key) -> (file under the site, URL path)
 PAGES = {
-    ("nukeviet", "so-ket-cchc-6-thang-dau-nam-2021-101"): "news/cai-cach-hanh-chinh/so-ket-cchc-6-thang-dau-nam-2021-101.html",
-    ("nukeviet", "kiem-tra-cchc-tai-huyen-cho-don-102"): "news/cai-cach-hanh-chinh/kiem-tra-cchc-tai-huyen-cho-don-102.html",
-    ("nukeviet", "buu-chinh-cong-ich-trong-giai-quyet-tthc-103"): "news/cai-cach-hanh-chinh/buu-chinh-cong-ich-trong-giai-quyet-tthc-103.html",
+    (
+        "nukeviet",
+        "so-ket-cchc-6-thang-dau-nam-2021-101",
+    ): "news/cai-cach-hanh-chinh/so-ket-cchc-6-thang-dau-nam-2021-101.html",
+    (
+        "nukeviet",
+        "kiem-tra-cchc-tai-huyen-cho-don-102",
+    ): "news/cai-cach-hanh-chinh/kiem-tra-cchc-tai-huyen-cho-don-102.html",
+    (
+        "nukeviet",
+        "buu-chinh-cong-ich-trong-giai-quyet-tthc-103",
+    ): "news/cai-cach-hanh-chinh/buu-chinh-cong-ich-trong-giai-quyet-tthc-103.html",
     ("sharepoint", "215"): "pages/view-detail-215.html",
     ("sharepoint", "216"): "pages/view-detail-216.html",
     ("sharepoint", "230"): "pages/view-detail-230.html",
     ("liferay", "hoi-nghi-truc-tuyen-de-an-06"): "content/hoi-nghi-truc-tuyen-de-an-06.html",
     ("liferay", "chi-so-sipas-2021-tang-5-bac"): "content/chi-so-sipas-2021-tang-5-bac.html",
     ("liferay", "so-hoa-ho-so-ket-qua-giai-quyet-tthc"): "content/so-hoa-ho-so-ket-qua-giai-quyet-tthc.html",
-    ("newspaper", "tan-phu-giai-quyet-ho-so-dung-han-20230412"): "cai-cach-hanh-chinh/tan-phu-giai-quyet-ho-so-dung-han-20230412.html",
-    ("newspaper", "cat-giam-thoi-gian-cap-phep-xay-dung-20230418"): "cai-cach-hanh-chinh/cat-giam-thoi-gian-cap-phep-xay-dung-20230418.html",
-    ("newspaper", "mo-hinh-mot-cua-thong-minh-20230425"): "cai-cach-hanh-chinh/mo-hinh-mot-cua-thong-minh-20230425.html",
+    (
+        "newspaper",
+        "tan-phu-giai-quyet-ho-so-dung-han-20230412",
+    ): "cai-cach-hanh-chinh/tan-phu-giai-quyet-ho-so-dung-han-20230412.html",
+    (
+        "newspaper",
+        "cat-giam-thoi-gian-cap-phep-xay-dung-20230418",
+    ): "cai-cach-hanh-chinh/cat-giam-thoi-gian-cap-phep-xay-dung-20230418.html",
+    (
+        "newspaper",
+        "mo-hinh-mot-cua-thong-minh-20230425",
+    ): "cai-cach-hanh-chinh/mo-hinh-mot-cua-thong-minh-20230425.html",
 }
 
 
@@ -64,7 +82,16 @@ def test_html_fixture_matches_expected_text(site, key):
     assert "\n\n".join(p for p in (article.lead, article.body) if p) == expected["text"]
     assert article.text.startswith(expected["title"] + "\n\n" + article.lead)
     assert article.url == BASE + expected["url"]
-    for chrome in ("Các tin khác", "Tin cùng chuyên mục", "Viết bình luận", "FormShield", "Chia sẻ", "Điện thoại", "Giấy phép", "In trang"):
+    for chrome in (
+        "Các tin khác",
+        "Tin cùng chuyên mục",
+        "Viết bình luận",
+        "FormShield",
+        "Chia sẻ",
+        "Điện thoại",
+        "Giấy phép",
+        "In trang",
+    ):
         assert chrome not in article.text
 
 
@@ -253,8 +280,22 @@ def test_text_dump(name):
     assert len(article.body.split("\n\n")) == case["body_paragraphs"]
     assert article.path == str(path)
     assert article.extractor.startswith("text cchc_nlp/")
-    chrome = ["Các tin khác", "Skip to main content", "Chế độ ban đêm", "FormShield", "Tổng Biên tập", "Giấy phép",
-              "Bình Luận", "Đánh giá", "hoinghi1.jpg", "Nguồn tin", "Số ký tự", "-A A +A", "GMT +7", "Lượt xem"]
+    chrome = [
+        "Các tin khác",
+        "Skip to main content",
+        "Chế độ ban đêm",
+        "FormShield",
+        "Tổng Biên tập",
+        "Giấy phép",
+        "Bình Luận",
+        "Đánh giá",
+        "hoinghi1.jpg",
+        "Nguồn tin",
+        "Số ký tự",
+        "-A A +A",
+        "GMT +7",
+        "Lượt xem",
+    ]
     for piece in chrome:
         assert piece not in article.text, piece
     for caption in case["captions"]:
@@ -268,7 +309,10 @@ def test_text_dump_province_from_the_source_domain():
 
 
 def test_text_dump_with_url_gets_canonical_url_and_host_source():
-    article = article_from_text((DUMPS / "comment_form.txt").read_text(encoding="utf-8"), url="https://www.Example.gov.vn/tin/a.html?utm_source=x#b")
+    article = article_from_text(
+        (DUMPS / "comment_form.txt").read_text(encoding="utf-8"),
+        url="https://www.Example.gov.vn/tin/a.html?utm_source=x#b",
+    )
     assert article.canonical_url == "https://www.example.gov.vn/tin/a.html"
     assert article.source == "example.gov.vn"
 
@@ -309,7 +353,13 @@ def test_theo_line_is_a_source():
 
 def test_stop_lines_cut_and_footers_drop():
     result = clean_paragraphs(
-        ["Đoạn một.", "Điện thoại: 0299 3 822499 - Fax: 0299 3 622049", "Đoạn hai.", "Tin cùng chuyên mục", "Một tin khác ở dưới"]
+        [
+            "Đoạn một.",
+            "Điện thoại: 0299 3 822499 - Fax: 0299 3 622049",
+            "Đoạn hai.",
+            "Tin cùng chuyên mục",
+            "Một tin khác ở dưới",
+        ]
     )
     assert result.paragraphs == ["Đoạn một.", "Đoạn hai."]
 
@@ -320,7 +370,10 @@ def test_bundled_profiles_load_and_unknown_names_fail_clearly(tmp_path):
     with pytest.raises(DataError, match="unknown site profile 'joomla'"):
         get_profile("joomla")
     custom = tmp_path / "so-noi-vu-x.json"
-    custom.write_text(json.dumps({"name": "so-noi-vu-x", "match": {"hosts": ["sonoivu.x.gov.vn"]}, "body": [".noi-dung"]}), encoding="utf-8")
+    custom.write_text(
+        json.dumps({"name": "so-noi-vu-x", "match": {"hosts": ["sonoivu.x.gov.vn"]}, "body": [".noi-dung"]}),
+        encoding="utf-8",
+    )
     assert get_profile(str(custom)).body == (".noi-dung",)
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps({"name": "broken", "body": "not a list"}), encoding="utf-8")
@@ -336,7 +389,10 @@ def test_profile_file_for_a_new_site_needs_no_code(tmp_path):
         "hồ sơ trực tuyến mức độ 4 trên Cổng dịch vụ công của tỉnh.</p></div></div></body></html>"
     )
     profile = tmp_path / "huyen-a.json"
-    profile.write_text(json.dumps({"name": "huyen-a", "title": [".tieu-de-bai"], "published": [".ngay"], "body": [".noi-dung"]}), encoding="utf-8")
+    profile.write_text(
+        json.dumps({"name": "huyen-a", "title": [".tieu-de-bai"], "published": [".ngay"], "body": [".noi-dung"]}),
+        encoding="utf-8",
+    )
     article = article_from_html(html, "http://huyena.example.gov.vn/tin/1", profile=str(profile))
     assert article.title == "Huyện A công bố 12 thủ tục hành chính mới"
     assert article.published == "2018-03-02T18:39:00+07:00"

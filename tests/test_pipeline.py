@@ -60,7 +60,9 @@ def test_pos_tags_only_when_asked():
 
 
 def test_parse_sets_metadata(nlp):
-    doc = nlp.parse("Sáng ngày 23/12, hội nghị diễn ra.", published="2016-12-26T08:00:00+07:00", url="https://hanam.gov.vn/a")
+    doc = nlp.parse(
+        "Sáng ngày 23/12, hội nghị diễn ra.", published="2016-12-26T08:00:00+07:00", url="https://hanam.gov.vn/a"
+    )
     assert doc._.published == "2016-12-26"
     assert doc._.meta == {"url": "https://hanam.gov.vn/a"}
 

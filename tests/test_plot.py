@@ -25,9 +25,23 @@ PROVINCES = ("Thừa Thiên Huế", "Đắk Lắk", "Bà Rịa - Vũng Tàu")
 
 def metric_row(metric, value, province, start, end, **fields):
     row = dict.fromkeys(METRIC_COLUMNS)
-    row.update(doc_id="d1", metric=metric, value=float(value), unit="count", qualifier="exact", is_target=False,
-               period_start=start, period_end=end, scope_level="tỉnh", province=province, start=0, end=1,
-               sentence="…", confidence=1.0, warnings=[])
+    row.update(
+        doc_id="d1",
+        metric=metric,
+        value=float(value),
+        unit="count",
+        qualifier="exact",
+        is_target=False,
+        period_start=start,
+        period_end=end,
+        scope_level="tỉnh",
+        province=province,
+        start=0,
+        end=1,
+        sentence="…",
+        confidence=1.0,
+        warnings=[],
+    )
     row.update(fields)
     return row
 
@@ -37,20 +51,63 @@ def make_metrics() -> pd.DataFrame:
     ranks = {"Thừa Thiên Huế": [12, 8, 5], "Đắk Lắk": [40, 44, 31], "Bà Rịa - Vũng Tàu": [20, 27, 19]}
     for province, series in ranks.items():
         for year, rank in zip((2018, 2019, 2020), series):
-            rows.append(metric_row("index.par.rank", rank, province, f"{year}-01-01", f"{year}-12-31",
-                                   unit="rank", denominator=63.0, doc_id=f"{province}-{year}"))
-            rows.append(metric_row("dossier.on_time_or_early", 1000 + rank, province, f"{year}-01-01",
-                                   f"{year}-06-30", share=99 - rank / 10, doc_id=f"{province}-{year}"))
+            rows.append(
+                metric_row(
+                    "index.par.rank",
+                    rank,
+                    province,
+                    f"{year}-01-01",
+                    f"{year}-12-31",
+                    unit="rank",
+                    denominator=63.0,
+                    doc_id=f"{province}-{year}",
+                )
+            )
+            rows.append(
+                metric_row(
+                    "dossier.on_time_or_early",
+                    1000 + rank,
+                    province,
+                    f"{year}-01-01",
+                    f"{year}-06-30",
+                    share=99 - rank / 10,
+                    doc_id=f"{province}-{year}",
+                )
+            )
     rows += [
         # a district-level figure and a target must not enter province charts by default
-        metric_row("dossier.on_time_or_early", 10, "Đắk Lắk", "2018-01-01", "2018-06-30", share=50.0, scope_level="huyện"),
+        metric_row(
+            "dossier.on_time_or_early", 10, "Đắk Lắk", "2018-01-01", "2018-06-30", share=50.0, scope_level="huyện"
+        ),
         metric_row("dossier.on_time_or_early", 10, "Đắk Lắk", "2020-01-01", "2020-06-30", share=100.0, is_target=True),
-        metric_row("tthc.simplified", 1132, "Thừa Thiên Huế", "2016-01-01", "2016-12-31", denominator=1937.0,
-                   share=57.41, warnings=["share_mismatch: 1132/1937 = 58,44% nhưng văn bản ghi 57,41%"]),
-        metric_row("plan.tasks_done", 9, "Đắk Lắk", "2018-01-01", "2018-12-31", denominator=26.0, share=33.33,
-                   warnings=["share_mismatch: 9/26 = 34,62%"]),
-        metric_row("dossier.received", 7182, "Đắk Lắk", "2018-01-01", "2018-12-31",
-                   warnings=["identity: received 7182 != resolved + pending 7100", "share_mismatch: x"]),
+        metric_row(
+            "tthc.simplified",
+            1132,
+            "Thừa Thiên Huế",
+            "2016-01-01",
+            "2016-12-31",
+            denominator=1937.0,
+            share=57.41,
+            warnings=["share_mismatch: 1132/1937 = 58,44% nhưng văn bản ghi 57,41%"],
+        ),
+        metric_row(
+            "plan.tasks_done",
+            9,
+            "Đắk Lắk",
+            "2018-01-01",
+            "2018-12-31",
+            denominator=26.0,
+            share=33.33,
+            warnings=["share_mismatch: 9/26 = 34,62%"],
+        ),
+        metric_row(
+            "dossier.received",
+            7182,
+            "Đắk Lắk",
+            "2018-01-01",
+            "2018-12-31",
+            warnings=["identity: received 7182 != resolved + pending 7100", "share_mismatch: x"],
+        ),
         # no period: dated by its article (Dataset) or dropped (bare DataFrame)
         metric_row("tthc.total", 1937, None, None, None, doc_id="undated"),
     ]
@@ -58,26 +115,84 @@ def make_metrics() -> pd.DataFrame:
 
 
 def make_dataset() -> SimpleNamespace:
-    articles = pd.DataFrame([
-        {"doc_id": "undated", "path": "a.txt", "url": None, "source": None, "title": "Tin",
-         "published": "2017-03-02T08:00:00+07:00", "province": "Hà Nam"},
-        {"doc_id": "e1", "path": "b.txt", "url": None, "source": None, "title": "Tin 2",
-         "published": "2019-05-01", "province": "Đắk Lắk"},
-        {"doc_id": "e2", "path": "c.txt", "url": None, "source": None, "title": "Tin 3",
-         "published": "2020-07-10", "province": "Đắk Lắk"},
-    ])
-    entities = pd.DataFrame([
-        {"doc_id": "e1", "label": "OFFICIAL", "text": "Ông Trần Văn Bình", "start": 0, "end": 5,
-         "norm": "Trần Văn Bình", "titles": ["Phó Chủ tịch UBND tỉnh"], "province": None},
-        {"doc_id": "e2", "label": "OFFICIAL", "text": "Trần Văn Bình", "start": 0, "end": 5,
-         "norm": "Trần Văn Bình", "titles": ["Chủ tịch UBND tỉnh"], "province": None},
-        {"doc_id": "e2", "label": "OFFICIAL", "text": "Lê Thị Hoa", "start": 9, "end": 19,
-         "norm": "Lê Thị Hoa", "titles": ["Giám đốc Sở Nội vụ"], "province": "Đắk Lắk"},
-        {"doc_id": "e2", "label": "ORG", "text": "Sở Nội vụ", "start": 30, "end": 39,
-         "norm": None, "titles": None, "province": None},
-    ])
-    return SimpleNamespace(articles=articles, entities=entities, metrics=make_metrics(),
-                           errors=pd.DataFrame(columns=["path", "error"]))
+    articles = pd.DataFrame(
+        [
+            {
+                "doc_id": "undated",
+                "path": "a.txt",
+                "url": None,
+                "source": None,
+                "title": "Tin",
+                "published": "2017-03-02T08:00:00+07:00",
+                "province": "Hà Nam",
+            },
+            {
+                "doc_id": "e1",
+                "path": "b.txt",
+                "url": None,
+                "source": None,
+                "title": "Tin 2",
+                "published": "2019-05-01",
+                "province": "Đắk Lắk",
+            },
+            {
+                "doc_id": "e2",
+                "path": "c.txt",
+                "url": None,
+                "source": None,
+                "title": "Tin 3",
+                "published": "2020-07-10",
+                "province": "Đắk Lắk",
+            },
+        ]
+    )
+    entities = pd.DataFrame(
+        [
+            {
+                "doc_id": "e1",
+                "label": "OFFICIAL",
+                "text": "Ông Trần Văn Bình",
+                "start": 0,
+                "end": 5,
+                "norm": "Trần Văn Bình",
+                "titles": ["Phó Chủ tịch UBND tỉnh"],
+                "province": None,
+            },
+            {
+                "doc_id": "e2",
+                "label": "OFFICIAL",
+                "text": "Trần Văn Bình",
+                "start": 0,
+                "end": 5,
+                "norm": "Trần Văn Bình",
+                "titles": ["Chủ tịch UBND tỉnh"],
+                "province": None,
+            },
+            {
+                "doc_id": "e2",
+                "label": "OFFICIAL",
+                "text": "Lê Thị Hoa",
+                "start": 9,
+                "end": 19,
+                "norm": "Lê Thị Hoa",
+                "titles": ["Giám đốc Sở Nội vụ"],
+                "province": "Đắk Lắk",
+            },
+            {
+                "doc_id": "e2",
+                "label": "ORG",
+                "text": "Sở Nội vụ",
+                "start": 30,
+                "end": 39,
+                "norm": None,
+                "titles": None,
+                "province": None,
+            },
+        ]
+    )
+    return SimpleNamespace(
+        articles=articles, entities=entities, metrics=make_metrics(), errors=pd.DataFrame(columns=["path", "error"])
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -92,10 +207,15 @@ def test_select_metric_keeps_province_actuals_with_dates():
     assert set(rows["province"]) == set(PROVINCES)
     first = rows[rows["province"] == "Đắk Lắk"].iloc[0]
     assert first["value"] == pytest.approx(95.0) and str(first["period"]) == "2018"
-    assert len(plot.select_metric(make_metrics(), "dossier.on_time_or_early", scope_level=None, include_targets=True)) == 11
+    assert (
+        len(plot.select_metric(make_metrics(), "dossier.on_time_or_early", scope_level=None, include_targets=True))
+        == 11
+    )
 
 
-@pytest.mark.parametrize("period, expected", [("year", "2018"), ("half", "2018-H1"), ("quarter", "2018Q2"), ("month", "2018-06")])
+@pytest.mark.parametrize(
+    "period, expected", [("year", "2018"), ("half", "2018-H1"), ("quarter", "2018Q2"), ("month", "2018-06")]
+)
 def test_select_metric_periods(period, expected):
     rows = plot.select_metric(make_metrics(), "dossier.on_time_or_early", period=period)
     assert str(rows.iloc[0]["period"]) == expected
@@ -123,17 +243,20 @@ def test_wide_table_is_province_by_period():
     assert plot.wide_table(make_metrics(), "index.pci.rank").empty
 
 
-@pytest.mark.parametrize("cell, codes", [
-    (None, []),
-    (float("nan"), []),
-    ([], []),
-    (np.array(["share_mismatch: a", "identity: b"], dtype=object), ["share_mismatch", "identity"]),
-    (["denominator_exceeded"], ["denominator_exceeded"]),
-    ('["share_mismatch: 1/2"]', ["share_mismatch"]),
-    ("share_mismatch: a; identity: b", ["share_mismatch", "identity"]),
-    ([{"code": "identity", "message": "x"}], ["identity"]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "cell, codes",
+    [
+        (None, []),
+        (float("nan"), []),
+        ([], []),
+        (np.array(["share_mismatch: a", "identity: b"], dtype=object), ["share_mismatch", "identity"]),
+        (["denominator_exceeded"], ["denominator_exceeded"]),
+        ('["share_mismatch: 1/2"]', ["share_mismatch"]),
+        ("share_mismatch: a; identity: b", ["share_mismatch", "identity"]),
+        ([{"code": "identity", "message": "x"}], ["identity"]),
+        ("", []),
+    ],
+)
 def test_warning_codes(cell, codes):
     assert plot.warning_codes(cell) == codes
 
@@ -170,13 +293,21 @@ def test_warnings_distribution_counts_rows_per_code():
     bars = {label.get_text(): patch.get_width() for label, patch in zip(ax.get_yticklabels(), ax.patches)}
     assert bars == {"share_mismatch": 3, "identity": 1}
     ax = plot.warnings_distribution(make_metrics(), by="metric")
-    assert {label.get_text() for label in ax.get_yticklabels()} == {"tthc.simplified", "plan.tasks_done", "dossier.received"}
+    assert {label.get_text() for label in ax.get_yticklabels()} == {
+        "tthc.simplified",
+        "plan.tasks_done",
+        "dossier.received",
+    }
 
 
 def test_charts_without_data_say_so():
     empty = make_metrics().iloc[0:0]
-    for ax in (plot.metric_over_time(empty, "tthc.total"), plot.rank_chart(empty),
-               plot.province_period_heatmap(empty, "tthc.total"), plot.warnings_distribution(empty)):
+    for ax in (
+        plot.metric_over_time(empty, "tthc.total"),
+        plot.rank_chart(empty),
+        plot.province_period_heatmap(empty, "tthc.total"),
+        plot.warnings_distribution(empty),
+    ):
         assert ax.texts and ax.texts[0].get_text().startswith("không có")
 
 
@@ -214,11 +345,21 @@ def test_metric_label():
 
 
 def test_units_are_never_mixed_and_the_latest_report_wins():
-    metrics = pd.concat([make_metrics(), pd.DataFrame([
-        # a percent figure of a count metric: left out of value charts by default
-        metric_row("tthc.simplified", 10, "Thừa Thiên Huế", "2016-01-01", "2016-12-31", unit="percent", share=10.0),
-        metric_row("tthc.simplified", 1200, "Thừa Thiên Huế", "2016-01-01", "2016-12-31", doc_id="later"),
-    ])], ignore_index=True)
+    metrics = pd.concat(
+        [
+            make_metrics(),
+            pd.DataFrame(
+                [
+                    # a percent figure of a count metric: left out of value charts by default
+                    metric_row(
+                        "tthc.simplified", 10, "Thừa Thiên Huế", "2016-01-01", "2016-12-31", unit="percent", share=10.0
+                    ),
+                    metric_row("tthc.simplified", 1200, "Thừa Thiên Huế", "2016-01-01", "2016-12-31", doc_id="later"),
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     metrics["published"] = None
     metrics.loc[metrics["doc_id"] == "later", "published"] = "2017-01-05"
     metrics.loc[metrics["value"] == 1132, "published"] = "2016-12-20"
@@ -233,8 +374,14 @@ def test_render_entities_colours_each_label():
 
     nlp = cc.load(components=[])
     doc = nlp.parse("Ông Trần Văn Bình, Giám đốc Sở Nội vụ tỉnh Đắk Lắk phát biểu.")
-    spans = [doc.char_span(doc.text.index(text), doc.text.index(text) + len(text), label=label, alignment_mode="expand")
-             for text, label in (("Trần Văn Bình", "OFFICIAL"), ("Sở Nội vụ tỉnh Đắk Lắk", "ORG"), ("tỉnh Đắk Lắk", "PROVINCE"))]
+    spans = [
+        doc.char_span(doc.text.index(text), doc.text.index(text) + len(text), label=label, alignment_mode="expand")
+        for text, label in (
+            ("Trần Văn Bình", "OFFICIAL"),
+            ("Sở Nội vụ tỉnh Đắk Lắk", "ORG"),
+            ("tỉnh Đắk Lắk", "PROVINCE"),
+        )
+    ]
     doc.spans["entities"] = spans
     doc.ents = [spans[0], spans[1]]
     markup = plot.render_entities(doc, jupyter=False)

@@ -21,7 +21,19 @@ def test_find_inputs_walks_folders_skips_other_files_hidden_and_output(tmp_path)
     (corpus / "sub").mkdir(parents=True)
     (corpus / ".hidden").mkdir()
     (corpus / "out").mkdir()
-    for name in ["a.txt", "sub/b.HTML", "sub/c.htm", "d.jsonl", "e.warc.gz", "f.warc", "notes.md", "g.pdf", ".h.txt", ".hidden/i.txt", "out/articles.jsonl"]:
+    for name in [
+        "a.txt",
+        "sub/b.HTML",
+        "sub/c.htm",
+        "d.jsonl",
+        "e.warc.gz",
+        "f.warc",
+        "notes.md",
+        "g.pdf",
+        ".h.txt",
+        ".hidden/i.txt",
+        "out/articles.jsonl",
+    ]:
         (corpus / name).write_text("x", encoding="utf-8")
     found = find_inputs([corpus], exclude=[corpus / "out"])
     names = {f.id_name: f.kind for f in found}
@@ -86,7 +98,9 @@ def test_oversized_documents_are_error_items_not_read(tmp_path):
 
 def test_warc_items_are_html_responses_labelled_by_offset(tmp_path):
     path = tmp_path / "crawl.warc.gz"
-    offsets = write_warc(path, [("https://a.gov.vn/1.html", Sample(1).html()), ("https://a.gov.vn/list", listing_html())])
+    offsets = write_warc(
+        path, [("https://a.gov.vn/1.html", Sample(1).html()), ("https://a.gov.vn/list", listing_html())]
+    )
     items = iter_items(_one(path))
     got = list(items)
     assert [i.label for i in got] == [f"{path}@{o}" for o in offsets]  # the PNG and the requests are not documents
@@ -119,7 +133,9 @@ def test_garbage_warc_is_one_error(tmp_path):
 
 def _jsonl_item(tmp_path, record, name="r.jsonl"):
     path = tmp_path / name
-    path.write_text((record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)) + "\n", encoding="utf-8")
+    path.write_text(
+        (record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)) + "\n", encoding="utf-8"
+    )
     return next(iter(iter_items(_one(path))))
 
 
@@ -135,12 +151,20 @@ def test_jsonl_record_becomes_an_article(tmp_path):
 
 def test_a_crawls_articles_jsonl_is_read_with_its_extra_fields(tmp_path):
     record = Sample(4).record() | {
-        "canonical_url": "https://jsonl.gov.vn/tin/4.html", "published": "2021-05-05T08:04:00+07:00",
-        "published_source": "json-ld", "extractor": "profile:nukeviet cchc_nlp/0.1.0", "lead": "…",
-        "captions": ["Ảnh: hội nghị"], "crawl": {"warc_file": "a.warc.gz", "offset": 0},
+        "canonical_url": "https://jsonl.gov.vn/tin/4.html",
+        "published": "2021-05-05T08:04:00+07:00",
+        "published_source": "json-ld",
+        "extractor": "profile:nukeviet cchc_nlp/0.1.0",
+        "lead": "…",
+        "captions": ["Ảnh: hội nghị"],
+        "crawl": {"warc_file": "a.warc.gz", "offset": 0},
     }
     article = to_article(_jsonl_item(tmp_path, record))
-    assert (article.published_source, article.extractor, article.canonical_url) == ("json-ld", record["extractor"], record["canonical_url"])
+    assert (article.published_source, article.extractor, article.canonical_url) == (
+        "json-ld",
+        record["extractor"],
+        record["canonical_url"],
+    )
     assert article.doc_id == make_doc_id(record["canonical_url"], record["text"])
 
 
@@ -209,7 +233,9 @@ def test_archived_listing_page_is_skipped_not_an_error(tmp_path):
     listing, page = list(iter_items(_one(path)))
     assert to_article(listing) is None
     article = to_article(page)
-    assert article.url == "https://a.gov.vn/1.html" and article.doc_id == make_doc_id(article.canonical_url or article.url, article.text)
+    assert article.url == "https://a.gov.vn/1.html" and article.doc_id == make_doc_id(
+        article.canonical_url or article.url, article.text
+    )
 
 
 @pytest.mark.parametrize(

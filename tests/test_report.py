@@ -24,9 +24,23 @@ HOSTILE = '<script>alert("x")</script>'
 
 def metric_row(metric, value, province, year, **fields):
     row = dict.fromkeys(METRIC_COLUMNS)
-    row.update(doc_id=f"{province}-{year}", metric=metric, value=float(value), unit="count", qualifier="exact",
-               is_target=False, period_start=f"{year}-01-01", period_end=f"{year}-12-31", scope_level="tỉnh",
-               province=province, start=0, end=1, sentence="Câu dẫn chứng.", confidence=1.0, warnings=[])
+    row.update(
+        doc_id=f"{province}-{year}",
+        metric=metric,
+        value=float(value),
+        unit="count",
+        qualifier="exact",
+        is_target=False,
+        period_start=f"{year}-01-01",
+        period_end=f"{year}-12-31",
+        scope_level="tỉnh",
+        province=province,
+        start=0,
+        end=1,
+        sentence="Câu dẫn chứng.",
+        confidence=1.0,
+        warnings=[],
+    )
     row.update(fields)
     return row
 
@@ -37,22 +51,68 @@ def make_dataset() -> SimpleNamespace:
         for year, rank in zip((2019, 2020), ranks):
             metrics.append(metric_row("index.par.rank", rank, province, year, unit="rank", denominator=63.0))
             metrics.append(metric_row("dossier.on_time_or_early", 900 + rank, province, year, share=99 - rank / 10))
-    metrics.append(metric_row("tthc.simplified", 1132, "Thừa Thiên Huế", 2016, denominator=1937.0, share=57.41,
-                              warnings=["share_mismatch: 1132/1937 = 58,44% nhưng văn bản ghi 57,41%"],
-                              sentence=f"Đã đơn giản hóa 1132/1937 thủ tục {HOSTILE}"))
-    articles = pd.DataFrame([
-        {"doc_id": f"{p}-{y}", "path": f"{i}.txt", "url": None, "source": None, "title": f"Tin {i} {HOSTILE}",
-         "published": f"{y}-03-01", "province": p}
-        for i, (p, y) in enumerate((p, y) for p in ("Thừa Thiên Huế", "Đắk Lắk", "Bà Rịa - Vũng Tàu") for y in (2016, 2019, 2020))
-    ])
-    entities = pd.DataFrame([
-        {"doc_id": "Đắk Lắk-2019", "label": "OFFICIAL", "text": "Trần Văn Bình", "start": 0, "end": 13,
-         "norm": "Trần Văn Bình", "titles": ["Phó Chủ tịch UBND tỉnh"], "province": None},
-        {"doc_id": "Đắk Lắk-2020", "label": "OFFICIAL", "text": "Trần Văn Bình", "start": 0, "end": 13,
-         "norm": "Trần Văn Bình", "titles": ["Chủ tịch UBND tỉnh", "Trưởng Ban Chỉ đạo CCHC tỉnh"], "province": None},
-        {"doc_id": "Đắk Lắk-2020", "label": "ORG", "text": "Sở Nội vụ", "start": 20, "end": 29,
-         "norm": None, "titles": None, "province": None},
-    ])
+    metrics.append(
+        metric_row(
+            "tthc.simplified",
+            1132,
+            "Thừa Thiên Huế",
+            2016,
+            denominator=1937.0,
+            share=57.41,
+            warnings=["share_mismatch: 1132/1937 = 58,44% nhưng văn bản ghi 57,41%"],
+            sentence=f"Đã đơn giản hóa 1132/1937 thủ tục {HOSTILE}",
+        )
+    )
+    articles = pd.DataFrame(
+        [
+            {
+                "doc_id": f"{p}-{y}",
+                "path": f"{i}.txt",
+                "url": None,
+                "source": None,
+                "title": f"Tin {i} {HOSTILE}",
+                "published": f"{y}-03-01",
+                "province": p,
+            }
+            for i, (p, y) in enumerate(
+                (p, y) for p in ("Thừa Thiên Huế", "Đắk Lắk", "Bà Rịa - Vũng Tàu") for y in (2016, 2019, 2020)
+            )
+        ]
+    )
+    entities = pd.DataFrame(
+        [
+            {
+                "doc_id": "Đắk Lắk-2019",
+                "label": "OFFICIAL",
+                "text": "Trần Văn Bình",
+                "start": 0,
+                "end": 13,
+                "norm": "Trần Văn Bình",
+                "titles": ["Phó Chủ tịch UBND tỉnh"],
+                "province": None,
+            },
+            {
+                "doc_id": "Đắk Lắk-2020",
+                "label": "OFFICIAL",
+                "text": "Trần Văn Bình",
+                "start": 0,
+                "end": 13,
+                "norm": "Trần Văn Bình",
+                "titles": ["Chủ tịch UBND tỉnh", "Trưởng Ban Chỉ đạo CCHC tỉnh"],
+                "province": None,
+            },
+            {
+                "doc_id": "Đắk Lắk-2020",
+                "label": "ORG",
+                "text": "Sở Nội vụ",
+                "start": 20,
+                "end": 29,
+                "norm": None,
+                "titles": None,
+                "province": None,
+            },
+        ]
+    )
     errors = pd.DataFrame([{"path": "hỏng.html", "error": f"InputError: no article {HOSTILE}"}])
     return SimpleNamespace(articles=articles, entities=entities, metrics=pd.DataFrame(metrics), errors=errors)
 
@@ -110,7 +170,9 @@ def test_officials_table_one_row_per_title_province_year():
 
 
 def test_empty_dataset_still_renders():
-    empty = SimpleNamespace(articles=pd.DataFrame(), entities=pd.DataFrame(), metrics=pd.DataFrame(), errors=pd.DataFrame())
+    empty = SimpleNamespace(
+        articles=pd.DataFrame(), entities=pd.DataFrame(), metrics=pd.DataFrame(), errors=pd.DataFrame()
+    )
     page = BeautifulSoup(report.render_report(empty), "lxml")
     assert not page.find_all("img")
     assert "Không có số liệu" in page.get_text()
@@ -141,8 +203,11 @@ def test_report_of_a_real_extraction(tmp_path, capsys):
     from cchc_nlp.dataset import extract
 
     samples = Path(__file__).resolve().parents[1] / "corpus" / "samples"
-    chosen = [samples / "01_vinhlong_so_ket_2019.txt", samples / "02_hanam_don_gian_hoa_tthc_2016.txt",
-              samples / "09_bariavungtau_chi_so_cchc_2022.html"]
+    chosen = [
+        samples / "01_vinhlong_so_ket_2019.txt",
+        samples / "02_hanam_don_gian_hoa_tthc_2016.txt",
+        samples / "09_bariavungtau_chi_so_cchc_2022.html",
+    ]
     extract(chosen, out=tmp_path / "out", jobs=1)
     out = tmp_path / "report.html"
     assert cli.main(["report", str(tmp_path / "out"), "--out", str(out)]) == 0
@@ -150,7 +215,10 @@ def test_report_of_a_real_extraction(tmp_path, capsys):
     for img in page.find_all("img"):
         pixels = mpimg.imread(io.BytesIO(base64.b64decode(img["src"].split(",", 1)[1])), format="png")
         assert pixels.std() > 0
-    rank = [[c.get_text() for c in row.find_all(["th", "td"])] for row in page.find("table", id="wide-index.par.rank").find_all("tr")]
+    rank = [
+        [c.get_text() for c in row.find_all(["th", "td"])]
+        for row in page.find("table", id="wide-index.par.rank").find_all("tr")
+    ]
     assert ["Vĩnh Long", "19", ""] in rank and ["Bà Rịa - Vũng Tàu", "", "18"] in rank
     assert "share_mismatch" in page.find("table", id="warnings").get_text()
     officials = page.find("table", id="officials").get_text()

@@ -21,8 +21,11 @@ def test_default_pipeline_has_the_taggers_in_order(nlp):
 
 
 def test_province_from_the_source_domain(nlp):
-    doc = nlp.parse("Sở Nội vụ tỉnh tổ chức hội nghị sơ kết.", published="2019-04-02",
-                    url="https://baobaclieu.vn/cai-cach-hanh-chinh/a.html")
+    doc = nlp.parse(
+        "Sở Nội vụ tỉnh tổ chức hội nghị sơ kết.",
+        published="2019-04-02",
+        url="https://baobaclieu.vn/cai-cach-hanh-chinh/a.html",
+    )
     assert doc._.province["name"] == "Bạc Liêu"
     assert doc._.province["evidence"][0] == "source:baobaclieu.vn"
     (org,) = [r for r in doc._.entities if r["label"] == "ORG"]
@@ -44,15 +47,19 @@ def test_province_from_a_domain_written_in_the_text(nlp):
 
 
 def test_no_evidence_no_province_and_never_from_a_surname(nlp):
-    doc = nlp.parse("Đồng chí Trần Thái Bình, Giám đốc Sở Nội vụ phát biểu tại Văn phòng UBND tỉnh.", published="2020-08-20")
+    doc = nlp.parse(
+        "Đồng chí Trần Thái Bình, Giám đốc Sở Nội vụ phát biểu tại Văn phòng UBND tỉnh.", published="2020-08-20"
+    )
     assert doc._.province is None
     official = next(r for r in doc._.entities if r["label"] == "OFFICIAL")
     assert "province" not in official["attrs"]
 
 
 def test_official_gets_the_article_province_through_the_title_org(nlp):
-    doc = nlp.parse("Chiều 5/6, tại tỉnh Bạc Liêu, đồng chí Lê Minh Tâm, Phó Chủ tịch UBND tỉnh dự hội nghị.",
-                    published="2021-06-07")
+    doc = nlp.parse(
+        "Chiều 5/6, tại tỉnh Bạc Liêu, đồng chí Lê Minh Tâm, Phó Chủ tịch UBND tỉnh dự hội nghị.",
+        published="2021-06-07",
+    )
     official = next(r for r in doc._.entities if r["label"] == "OFFICIAL")
     assert official["attrs"]["province"] == "Bạc Liêu"
     assert official["attrs"]["orgs"] == ["UBND tỉnh Bạc Liêu"]
@@ -83,8 +90,10 @@ def test_no_date_anywhere_leaves_relative_dates_unresolved(nlp):
 
 
 def test_spans_ents_and_serialization(nlp):
-    doc = nlp.parse("Ông Lê Văn Tám - Giám đốc Sở Nội vụ tỉnh Bạc Liêu ký Quyết định số 12/2019/QĐ-UBND ngày 4/5/2019.",
-                    published="2019-05-10")
+    doc = nlp.parse(
+        "Ông Lê Văn Tám - Giám đốc Sở Nội vụ tỉnh Bạc Liêu ký Quyết định số 12/2019/QĐ-UBND ngày 4/5/2019.",
+        published="2019-05-10",
+    )
     labels = {s.label_ for s in doc.spans["entities"]}
     assert {"OFFICIAL", "ORG", "PROVINCE", "LEGAL_DOC", "DATE"} <= labels
     assert len(doc.spans["entities"]) == len(doc._.entities)

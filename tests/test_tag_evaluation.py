@@ -11,7 +11,12 @@ from cchc_nlp.tag.evaluation import Entity, default_gold_files, load_gold, score
 
 def test_overlap_and_strict_matching_is_one_to_one():
     gold = [Entity("ORG", 0, 9), Entity("ORG", 20, 29, "UBND tỉnh"), Entity("DATE", 40, 48, "2020-01-02")]
-    pred = [Entity("ORG", 0, 9), Entity("ORG", 2, 5), Entity("ORG", 20, 33, "UBND tỉnh X"), Entity("DATE", 40, 48, "2020-01-02")]
+    pred = [
+        Entity("ORG", 0, 9),
+        Entity("ORG", 2, 5),
+        Entity("ORG", 20, 33, "UBND tỉnh X"),
+        Entity("DATE", 40, 48, "2020-01-02"),
+    ]
     counts = score(gold, pred)
     org = counts["ORG"]
     assert (org.gold, org.pred, org.overlap, org.strict) == (2, 3, 2, 1)
@@ -22,8 +27,12 @@ def test_overlap_and_strict_matching_is_one_to_one():
 
 def test_gold_occurrences_are_resolved(tmp_path):
     path = tmp_path / "g.jsonl"
-    doc = {"id": "x", "published": None, "text": "UBND tỉnh và Văn phòng UBND tỉnh; UBND tỉnh",
-           "entities": [{"label": "ORG", "text": "UBND tỉnh", "n": 3}]}
+    doc = {
+        "id": "x",
+        "published": None,
+        "text": "UBND tỉnh và Văn phòng UBND tỉnh; UBND tỉnh",
+        "entities": [{"label": "ORG", "text": "UBND tỉnh", "n": 3}],
+    }
     path.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
     (gold,) = load_gold(path)
     assert gold.text[gold.entities[0].start :] == "UBND tỉnh"
@@ -46,7 +55,18 @@ def test_dev_gold_is_found_and_large_enough():
     docs = load_gold(dev)
     labels = {e.label for d in docs for e in d.entities}
     assert sum(len(d.entities) for d in docs) >= 100
-    assert labels == {"OFFICIAL", "PERSON", "AUTHOR", "PROVINCE", "DISTRICT", "COMMUNE", "ORG", "DATE", "PERIOD", "LEGAL_DOC"}
+    assert labels == {
+        "OFFICIAL",
+        "PERSON",
+        "AUTHOR",
+        "PROVINCE",
+        "DISTRICT",
+        "COMMUNE",
+        "ORG",
+        "DATE",
+        "PERIOD",
+        "LEGAL_DOC",
+    }
 
 
 @pytest.mark.slow

@@ -13,12 +13,17 @@ def legal(text):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("thực hiện theo Quyết định số 12/2019/QĐ-UBND ngày 4/5/2019 của UBND tỉnh",
-         [("Quyết định số 12/2019/QĐ-UBND", "12/2019/QĐ-UBND", "2019-05-04")]),
+        (
+            "thực hiện theo Quyết định số 12/2019/QĐ-UBND ngày 4/5/2019 của UBND tỉnh",
+            [("Quyết định số 12/2019/QĐ-UBND", "12/2019/QĐ-UBND", "2019-05-04")],
+        ),
         ("Nghị quyết số 05-NQ/TU ngày 10/8/2017 của Tỉnh ủy", [("Nghị quyết số 05-NQ/TU", "05-NQ/TU", "2017-08-10")]),
         ("triển khai Kế hoạch 845/KH-UBND.", [("Kế hoạch 845/KH-UBND", "845/KH-UBND", None)]),
         ("Theo Báo cáo số 27/BC-TTPVHCC, kết quả", [("Báo cáo số 27/BC-TTPVHCC", "27/BC-TTPVHCC", None)]),
-        ("Kế hoạch số 318 đặt ra mục tiêu; Kế hoạch 318 cũng nêu", [("Kế hoạch số 318", "318", None), ("Kế hoạch 318", "318", None)]),
+        (
+            "Kế hoạch số 318 đặt ra mục tiêu; Kế hoạch 318 cũng nêu",
+            [("Kế hoạch số 318", "318", None), ("Kế hoạch 318", "318", None)],
+        ),
         ("Báo cáo 6 tháng đầu năm và Kế hoạch 2021", []),
         ("Chương trình 2 năm, Đề án 06 của Chính phủ", [("Đề án 06", "06", None)]),
         ("căn cứ quyết định số 77 và quyết định 80", [("quyết định số 77", "77", None)]),
@@ -48,5 +53,8 @@ def test_times_are_anchored_on_the_publication_date():
 
 def test_times_without_any_date_keep_spans_but_no_values():
     records = find_times("Sáng ngày 14/12, hội nghị diễn ra; quý IV/2020 hoàn thành.", None)
-    assert [(r["text"], r["norm"]) for r in records] == [("ngày 14/12", None), ("quý IV/2020", "2020-10-01..2020-12-31")]
+    assert [(r["text"], r["norm"]) for r in records] == [
+        ("ngày 14/12", None),
+        ("quý IV/2020", "2020-10-01..2020-12-31"),
+    ]
     assert records[0]["attrs"]["start"] is None

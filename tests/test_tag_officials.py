@@ -27,8 +27,10 @@ def people(text):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("Ông Lê Văn Tám- Ủy viên Thường vụ Tỉnh ủy, Phó Chủ tịch Thường trực UBND tỉnh đến dự.",
-         [("OFFICIAL", "Lê Văn Tám")]),
+        (
+            "Ông Lê Văn Tám- Ủy viên Thường vụ Tỉnh ủy, Phó Chủ tịch Thường trực UBND tỉnh đến dự.",
+            [("OFFICIAL", "Lê Văn Tám")],
+        ),
         ("Chủ tịch UBND tỉnh Bạc Liêu Phạm Văn Thiều chủ trì cuộc họp.", [("OFFICIAL", "Phạm Văn Thiều")]),
         ("Đồng chí Quyền Chủ tịch UBND tỉnh Hồ Văn Mười phát biểu.", [("OFFICIAL", "Hồ Văn Mười")]),
         ("Phó chủ tịch UBND xã Tân Thành Bình Lê Minh Tâm cho biết.", [("OFFICIAL", "Lê Minh Tâm")]),
@@ -54,8 +56,10 @@ def test_labelled_people(text, expected):
 
 
 def test_titles_and_attrs():
-    text = ("Đồng chí Hà Văn Lợi - Ủy viên Trung ương Đảng - Bí thư Tỉnh ủy - Trưởng Ban chỉ đạo CCHC tỉnh chủ trì. "
-            "Đồng chí Bí thư Tỉnh ủy đề nghị các cấp quan tâm. Kết luận, đồng chí Hà Văn Lợi nhấn mạnh.")
+    text = (
+        "Đồng chí Hà Văn Lợi - Ủy viên Trung ương Đảng - Bí thư Tỉnh ủy - Trưởng Ban chỉ đạo CCHC tỉnh chủ trì. "
+        "Đồng chí Bí thư Tỉnh ủy đề nghị các cấp quan tâm. Kết luận, đồng chí Hà Văn Lợi nhấn mạnh."
+    )
     records = [r for r in tag(text) if r["label"] == "OFFICIAL"]
     assert [r["text"] for r in records] == ["Hà Văn Lợi", "Hà Văn Lợi"]
     first, later = records
@@ -70,7 +74,9 @@ def test_titles_and_attrs():
 
 
 def test_title_province_from_the_org():
-    (record,) = [r for r in tag("Chủ tịch UBND tỉnh Bạc Liêu Phạm Văn Thiều chủ trì.", "2020-01-01") if r["label"] == "OFFICIAL"]
+    (record,) = [
+        r for r in tag("Chủ tịch UBND tỉnh Bạc Liêu Phạm Văn Thiều chủ trì.", "2020-01-01") if r["label"] == "OFFICIAL"
+    ]
     assert record["attrs"]["province"] == "Bạc Liêu"
     assert record["attrs"]["orgs"] == ["UBND tỉnh Bạc Liêu"]
 
@@ -88,7 +94,9 @@ def test_bare_repeat_of_an_official_name_is_the_official():
 
 def test_citizen_is_a_person_not_an_official():
     text = "Anh Nguyễn Văn Nam, người dân xã Phú Mỹ, cho biết thủ tục nhanh."
-    assert [(r["label"], r["norm"]) for r in tag(text) if r["label"] in ("OFFICIAL", "PERSON")] == [("PERSON", "Nguyễn Văn Nam")]
+    assert [(r["label"], r["norm"]) for r in tag(text) if r["label"] in ("OFFICIAL", "PERSON")] == [
+        ("PERSON", "Nguyễn Văn Nam")
+    ]
 
 
 def test_all_caps_name_is_title_cased_in_norm():

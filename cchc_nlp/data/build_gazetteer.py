@@ -202,7 +202,8 @@ def main() -> int:
         raise SystemExit(f"province_mapping_63_to_34.csv has {len(mapping_rows)} rows, expected 63")
     mapping = json.loads(MAPPING_JSON.read_text(encoding="utf-8"))
     short_by_full = {
-        normalize_text(v["name"]): (v["code"], normalize_text(v["short"])) for v in mapping["old_province_names"].values()
+        normalize_text(v["name"]): (v["code"], normalize_text(v["short"]))
+        for v in mapping["old_province_names"].values()
     }
     new_short_by_full = {
         normalize_text(v["name"]): (v["code"], normalize_text(v["short"])) for v in mapping["province_names"].values()

@@ -87,8 +87,12 @@ def _run(
         text, analysis.sentences, {m.sentence.index for m in analysis.mentions if m.status == "metric"}, analysis.tokens
     )
     place_records = [r for r in entities or () if r.get("label") in ("ORG", "DISTRICT", "COMMUNE")]
-    reserved = [(c.start, c.end) for matches in analysis.cue_matches.values() for c in matches
-                if any(cue.metric.startswith("index.") for cue in c.cues)]
+    reserved = [
+        (c.start, c.end)
+        for matches in analysis.cue_matches.values()
+        for c in matches
+        if any(cue.metric.startswith("index.") for cue in c.cues)
+    ]
     holders_by_sentence: dict[int, list] = {}
     province_name = _province_name(province)
     rows: list[dict[str, Any]] = []
@@ -99,7 +103,9 @@ def _run(
         period = assign_period(text, mention, periods, analysis.sentences)
         sent = mention.sentence
         if sent.index not in holders_by_sentence:
-            holders_by_sentence[sent.index] = find_holders(text, sent.start, sent.end, place_records, reserved, sent.tokens)
+            holders_by_sentence[sent.index] = find_holders(
+                text, sent.start, sent.end, place_records, reserved, sent.tokens
+            )
         subject, scope = assign_holder(text, mention, holders_by_sentence[sent.index])
         number = mention.number
         unit = mention.unit
@@ -126,7 +132,7 @@ def _run(
             "province": province_name,
             "start": number.start,
             "end": number.end,
-            "sentence": text[sentence.start:sentence.end],
+            "sentence": text[sentence.start : sentence.end],
             "confidence": round(mention.confidence, 4),
             "warnings": [],
         }
@@ -167,9 +173,9 @@ def _mention_dict(text: str, mention: Mention) -> dict[str, Any]:
         "reason": mention.reason,
         "metric": mention.metric,
         "confidence": round(mention.confidence, 4),
-        "clause": text[mention.clause[0]:mention.clause[1]].strip(),
-        "segment": text[mention.segment[0]:mention.segment[1]].strip(),
-        "sentence": text[mention.sentence.start:mention.sentence.end],
+        "clause": text[mention.clause[0] : mention.clause[1]].strip(),
+        "segment": text[mention.segment[0] : mention.segment[1]].strip(),
+        "sentence": text[mention.sentence.start : mention.sentence.end],
     }
 
 

@@ -95,7 +95,12 @@ def _period(row: dict[str, Any]) -> str | None:
 def format_tables(result: dict[str, Any]) -> str:
     """The entities and metrics of `analyze_file` as plain-text tables."""
     article = result["article"]
-    lines = [f"{article['path']}", f"title: {article.get('title') or '-'}", f"published: {article.get('published') or '-'}", ""]
+    lines = [
+        f"{article['path']}",
+        f"title: {article.get('title') or '-'}",
+        f"published: {article.get('published') or '-'}",
+        "",
+    ]
     entities = result["entities"]
     lines.append(f"ENTITIES ({len(entities)})")
     if entities:
@@ -109,9 +114,17 @@ def format_tables(result: dict[str, Any]) -> str:
         lines.append("  " + " ".join(f"{name:<{width}}" for name, width in _METRIC_FIELDS))
         for row in metrics:
             values = {
-                "metric": row["metric"], "value": row["value"], "unit": row["unit"], "denominator": row["denominator"],
-                "share": row["share"], "qualifier": row["qualifier"], "target": row["is_target"], "period": _period(row),
-                "subject": row["subject"], "scope": row["scope_level"], "conf": row["confidence"],
+                "metric": row["metric"],
+                "value": row["value"],
+                "unit": row["unit"],
+                "denominator": row["denominator"],
+                "share": row["share"],
+                "qualifier": row["qualifier"],
+                "target": row["is_target"],
+                "period": _period(row),
+                "subject": row["subject"],
+                "scope": row["scope_level"],
+                "conf": row["confidence"],
             }
             lines.append("  " + " ".join(f"{_cell(values[name], width):<{width}}" for name, width in _METRIC_FIELDS))
             for warning in row.get("warnings") or ():

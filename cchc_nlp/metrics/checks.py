@@ -62,8 +62,14 @@ def check_records(rows: list[dict[str, Any]], paragraphs: list[int] | None = Non
         _check_share(row)
     groups: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
     for index, row in enumerate(rows):
-        key = (row.get("subject"), row.get("scope_level"), row.get("period_start"), row.get("period_end"),
-               bool(row.get("is_target")), paragraphs[index] if paragraphs is not None else None)
+        key = (
+            row.get("subject"),
+            row.get("scope_level"),
+            row.get("period_start"),
+            row.get("period_end"),
+            bool(row.get("is_target")),
+            paragraphs[index] if paragraphs is not None else None,
+        )
         groups[key].append(row)
     for group in groups.values():
         _check_identity(group)
@@ -140,4 +146,7 @@ def _check_partitions(group: list[dict[str, Any]]) -> None:
             parts_sum = sum(r["value"] for r in counts)
             if parts_sum > total["value"] + 0.5:
                 names = " + ".join(_short(r["metric"]) for r in rows)
-                _add(total, f"parts_exceed_total: {names} = {_fmt(parts_sum)} > {_short(total_metric)} {_fmt(total['value'])}")
+                _add(
+                    total,
+                    f"parts_exceed_total: {names} = {_fmt(parts_sum)} > {_short(total_metric)} {_fmt(total['value'])}",
+                )

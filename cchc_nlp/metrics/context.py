@@ -30,7 +30,16 @@ from typing import Any
 from cchc_nlp.metrics.extract import Mention, Sentence
 from cchc_nlp.metrics.lexicon import PhraseMatcher, lexicon, phrase_key
 
-__all__ = ["Period", "Holder", "find_times", "time_periods", "assign_period", "target_spans", "find_holders", "assign_holder"]
+__all__ = [
+    "Period",
+    "Holder",
+    "find_times",
+    "time_periods",
+    "assign_period",
+    "target_spans",
+    "find_holders",
+    "assign_holder",
+]
 
 _CITY_PROVINCES = ("Hà Nội", "Hồ Chí Minh", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Huế")
 _SKIP_HOLDER_AFTER = re.compile(r"(?i)(?<!\w)(?:tại|với|theo|cho|đến|tới|từ|giữa)\s+$")
@@ -39,8 +48,27 @@ _LEVEL_AT = re.compile(r"(?i)(?<!\w)(?:tại|ở)\s+(?:các\s+)?(?:UBND\s+)?$")
 _POST_NOMINAL = re.compile(r"\d(?:[\d.,/]*\d)?%?\s+(?:(?!(?:và|hoặc|còn)\s)[^\W\d]+\s+){1,3}$")
 _RANK_UNIVERSE = re.compile(r"(?i)(?:(?<!\w)thứ\s+\d+(?:/\d+)?|(?<!\w)trong|(?<!\w)của)\s*$")
 _HOLDER_VERBS = (
-    "đã", "đạt", "có", "tiếp nhận", "xếp", "đứng", "thực hiện", "giải quyết", "hoàn thành", "cung cấp",
-    "ký", "tinh giản", "triển khai", "được", "còn", "vẫn", "luôn", "nhận", "trả", "xử lý", "công bố",
+    "đã",
+    "đạt",
+    "có",
+    "tiếp nhận",
+    "xếp",
+    "đứng",
+    "thực hiện",
+    "giải quyết",
+    "hoàn thành",
+    "cung cấp",
+    "ký",
+    "tinh giản",
+    "triển khai",
+    "được",
+    "còn",
+    "vẫn",
+    "luôn",
+    "nhận",
+    "trả",
+    "xử lý",
+    "công bố",
 )
 
 
@@ -81,8 +109,14 @@ def find_times(text: str, published: str | None) -> list[dict[str, Any]]:
 
     anchor = _dt.date.fromisoformat(published) if published else None
     return [
-        {"label": e.label, "start": e.start, "end": e.end, "text": e.text, "norm": e.norm,
-         "attrs": {"start": _iso(e.start_date), "end": _iso(e.end_date), "kind": e.kind}}
+        {
+            "label": e.label,
+            "start": e.start,
+            "end": e.end,
+            "text": e.text,
+            "norm": e.norm,
+            "attrs": {"start": _iso(e.start_date), "end": _iso(e.end_date), "kind": e.kind},
+        }
         for e in find_time_expressions(text, anchor)
     ]
 
@@ -111,7 +145,17 @@ def time_periods(text: str, published: str | None, records: list[dict[str, Any]]
             if (start is None or end is None) and r.get("norm"):
                 parts = str(r["norm"]).split("..")
                 start, end = parts[0], parts[-1]
-            raw.append((r["start"], r["end"], r.get("text") or text[r["start"]:r["end"]], start, end, r["label"], attrs.get("kind")))
+            raw.append(
+                (
+                    r["start"],
+                    r["end"],
+                    r.get("text") or text[r["start"] : r["end"]],
+                    start,
+                    end,
+                    r["label"],
+                    attrs.get("kind"),
+                )
+            )
     else:
         from cchc_nlp.dates import find_time_expressions
 
@@ -124,7 +168,7 @@ def time_periods(text: str, published: str | None, records: list[dict[str, Any]]
     asof_words = lex.marker_last_words.get("asof", frozenset())
     out = []
     for start, end, expr_text, p_start, p_end, label, kind in sorted(raw):
-        before = text[max(0, start - 25):start]
+        before = text[max(0, start - 25) : start]
         before_tail = before.rsplit(";", 1)[-1]
         words = before_tail.lower().split()
         if comparison_words.intersection(words) and comparison.search(before_tail):
@@ -141,12 +185,20 @@ def time_periods(text: str, published: str | None, records: list[dict[str, Any]]
 
 
 def _apply_aliases(text: str, periods: list[Period]) -> list[Period]:
-    """"quý I năm 2020 (tính từ 1/12/2019 đến 29/2/2020)": later mentions of the same
+    """ "quý I năm 2020 (tính từ 1/12/2019 đến 29/2/2020)": later mentions of the same
     reporting period ("quý I") take the explicit range (shifted reporting periods)."""
     aliases: dict[tuple[str | None, str | None], tuple[str | None, str | None]] = {}
     for a, b in zip(periods, periods[1:]):
-        if a.label == "PERIOD" and b.kind == "range" and re.fullmatch(r"\s*\(\s*(?:tính\s+)?", text[a.end:b.start], re.I):
-            if (a.period_start, a.period_end) != (b.period_start, b.period_end) and a.kind in ("month", "quarter", "half_year"):
+        if (
+            a.label == "PERIOD"
+            and b.kind == "range"
+            and re.fullmatch(r"\s*\(\s*(?:tính\s+)?", text[a.end : b.start], re.I)
+        ):
+            if (a.period_start, a.period_end) != (b.period_start, b.period_end) and a.kind in (
+                "month",
+                "quarter",
+                "half_year",
+            ):
                 aliases[(a.period_start, a.period_end)] = (b.period_start, b.period_end)
     if not aliases:
         return periods
@@ -161,7 +213,7 @@ def _apply_aliases(text: str, periods: list[Period]) -> list[Period]:
 
 def _bracketed(text: str, period: Period, clause_start: int) -> bool:
     """True when the period sits inside a parenthesis opened in its clause."""
-    head = text[clause_start:period.start]
+    head = text[clause_start : period.start]
     return head.count("(") > head.count(")")
 
 
@@ -176,21 +228,28 @@ def assign_period(text: str, mention: Mention, periods: list[Period], sentences:
     if in_segment:
         return min(in_segment, key=lambda p: abs(p.start - mention.start))
     # "Bảo hiểm xã hội tỉnh 96 hồ sơ (từ ngày 8/5 - 15/8)": a parenthesis right after
-    bracketed = [p for p in in_sentence if seg[1] <= p.start and p.end <= mention.clause[1]
-                 and re.fullmatch(r"[\s,]*\(\s*", text[seg[1]:p.start])]
+    bracketed = [
+        p
+        for p in in_sentence
+        if seg[1] <= p.start and p.end <= mention.clause[1] and re.fullmatch(r"[\s,]*\(\s*", text[seg[1] : p.start])
+    ]
     if bracketed:
         return bracketed[0]
     clause = mention.clause
     before_clause = [p for p in in_sentence if clause[0] <= p.start and p.end <= mention.start]
     if before_clause:
         return before_clause[-1]
-    before = [p for p in in_sentence if p.end <= mention.start and not _bracketed(text, p, _clause_start(text, sent, p.start))]
+    before = [
+        p for p in in_sentence if p.end <= mention.start and not _bracketed(text, p, _clause_start(text, sent, p.start))
+    ]
     if before:
         return before[-1]
     after = [p for p in in_sentence if p.start >= mention.end and clause[0] <= p.start < clause[1]]
     if after:
         return after[0]
-    earlier = [p for p in periods if p.end <= sent.start and not _bracketed(text, p, _clause_start(text, None, p.start))]
+    earlier = [
+        p for p in periods if p.end <= sent.start and not _bracketed(text, p, _clause_start(text, None, p.start))
+    ]
     same_paragraph = [p for p in earlier if _paragraph_of(p.start, sentences) == sent.paragraph]
     if same_paragraph:
         return same_paragraph[-1]
@@ -259,7 +318,7 @@ def target_spans(
         for m_start, m_end, _ in target.finditer(text, s.start, s.end, words):
             if any(a <= m_start < b for a, b in blocked):
                 continue
-            heading = re.match(r"[^.;:]{0,60}:", text[m_end:s.end])
+            heading = re.match(r"[^.;:]{0,60}:", text[m_end : s.end])
             end = s.end if heading else _target_end(text, m_end, s.end)
             if is_wanted or heading:
                 spans.append((m_start, end))
@@ -287,7 +346,9 @@ def _holder_patterns() -> tuple[PhraseMatcher, dict[str, tuple[str, str | None]]
     named = {phrase_key(p): v for p, v in named.items()}
     unit_words = sorted(units, key=len, reverse=True)
     unit_re = re.compile(
-        r"(?<!\w)(?:(?:UBND|Ủy ban nhân dân)\s+)?(" + "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in unit_words) + r")(?=\s|$)",
+        r"(?<!\w)(?:(?:UBND|Ủy ban nhân dân)\s+)?("
+        + "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in unit_words)
+        + r")(?=\s|$)",
         re.IGNORECASE,
     )
     return named_re, {**named, **units}, unit_re
@@ -336,17 +397,17 @@ def find_holders(
         kind, scope = table[" ".join(word.lower().split())]
         name_end = _proper_name_end(text, m.end(1), end)
         if name_end > m.end(1):
-            name = text[m.end(1):name_end].strip()
+            name = text[m.end(1) : name_end].strip()
             if kind == "province_unit" or (word.lower() in ("thành phố", "tp.", "tp") and name in _CITY_PROVINCES):
                 found.append(Holder(m.start(), name_end, None, None, "province"))
             elif kind == "agency_head":
-                found.append(Holder(m.start(1), name_end, text[m.start(1):name_end], scope, "agency"))
+                found.append(Holder(m.start(1), name_end, text[m.start(1) : name_end], scope, "agency"))
             else:
-                found.append(Holder(m.start(1), name_end, text[m.start(1):name_end], scope, "unit"))
+                found.append(Holder(m.start(1), name_end, text[m.start(1) : name_end], scope, "unit"))
             taken.append((m.start(), name_end))
             continue
-        follow = text[m.end(1):m.end(1) + 20].lstrip().lower()
-        before = text[max(start, m.start() - 6):m.start()].lower()
+        follow = text[m.end(1) : m.end(1) + 20].lstrip().lower()
+        before = text[max(start, m.start() - 6) : m.start()].lower()
         if before.endswith(("các ", "cấp ", "toàn ")) or kind == "agency_head":
             continue
         if any(follow.startswith(v + " ") or follow == v for v in _HOLDER_VERBS):
@@ -355,7 +416,9 @@ def find_holders(
             else:
                 found.append(Holder(m.start(), m.end(1), None, scope, "level"))
     for record in entities or ():
-        if record.get("label") not in ("ORG", "DISTRICT", "COMMUNE") or not (start <= record["start"] and record["end"] <= end):
+        if record.get("label") not in ("ORG", "DISTRICT", "COMMUNE") or not (
+            start <= record["start"] and record["end"] <= end
+        ):
             continue
         if any(a < record["end"] and record["start"] < b for a, b in taken):
             continue
@@ -373,7 +436,9 @@ def _entity_holder(record: dict[str, Any]) -> Holder | None:
         return Holder(record["start"], record["end"], text, "huyện", "unit")
     if record["label"] == "COMMUNE":
         return Holder(record["start"], record["end"], text, "xã", "unit")
-    if lower in ("ubnd tỉnh", "ủy ban nhân dân tỉnh", "tỉnh ủy", "hđnd tỉnh") or lower.startswith(("ubnd tỉnh ", "tỉnh ủy ")):
+    if lower in ("ubnd tỉnh", "ủy ban nhân dân tỉnh", "tỉnh ủy", "hđnd tỉnh") or lower.startswith(
+        ("ubnd tỉnh ", "tỉnh ủy ")
+    ):
         return Holder(record["start"], record["end"], None, None, "province")
     if re.search(r"(?<!\w)(?:huyện|thị xã|quận|thành phố|tp\.)(?!\w)", lower):
         scope = "huyện"
@@ -401,21 +466,23 @@ def assign_holder(text: str, mention: Mention, holders: list[Holder]) -> tuple[s
     for h in in_sentence:
         if not (mention.end <= h.start and h.end <= mention.segment[1]):
             continue
-        gap = text[mention.end:h.start]
-        near_gap = text[max(mention.noun_end, mention.end):h.start]
-        if (h.kind == "level" and (_LEVEL_GAP.fullmatch(near_gap) or (
-            len(near_gap) <= 40 and not re.search(r"[\d;]", near_gap) and _LEVEL_AT.search(near_gap)
-        ))) or (
-            len(gap) <= 60 and re.search(r"(?i)(?<!\w)của(?!\w)", gap)
-        ):
+        gap = text[mention.end : h.start]
+        near_gap = text[max(mention.noun_end, mention.end) : h.start]
+        if (
+            h.kind == "level"
+            and (
+                _LEVEL_GAP.fullmatch(near_gap)
+                or (len(near_gap) <= 40 and not re.search(r"[\d;]", near_gap) and _LEVEL_AT.search(near_gap))
+            )
+        ) or (len(gap) <= 60 and re.search(r"(?i)(?<!\w)của(?!\w)", gap)):
             after.append(h)
     before = []
     for h in in_sentence:
         if h.end > mention.start:
             continue
-        if h.kind == "level" and _POST_NOMINAL.search(text[max(sent.start, h.start - 30):h.start]):
+        if h.kind == "level" and _POST_NOMINAL.search(text[max(sent.start, h.start - 30) : h.start]):
             continue  # "134 thủ tục cấp xã": the level of another figure
-        lead = text[max(sent.start, h.start - 12):h.start]
+        lead = text[max(sent.start, h.start - 12) : h.start]
         if h.kind in ("agency", "unit") and _SKIP_HOLDER_AFTER.search(lead):
             continue  # "tại Trung tâm ...", "phối hợp với Sở ...": a place or a partner
         if h.kind == "province" and _RANK_UNIVERSE.search(lead):
@@ -426,19 +493,25 @@ def assign_holder(text: str, mention: Mention, holders: list[Holder]) -> tuple[s
             first_clause_end = text.find(";", sent.start, sent.end)
             if first_clause_end >= 0 and h.start > first_clause_end:
                 continue
-            if re.match(r"\s*\d", text[h.end:h.end + 4]):
+            if re.match(r"\s*\d", text[h.end : h.end + 4]):
                 continue
         before.append(h)
     chosen = before[-1] if before else None
     if chosen is not None and chosen.kind == "province" and len(before) > 1:
         # "Với cấp xã, toàn tỉnh quý I tiếp nhận ...": the level stands
         prior = before[-2]
-        if prior.kind == "level" and re.fullmatch(r"[\s,]*", text[prior.end:chosen.start]):
+        if prior.kind == "level" and re.fullmatch(r"[\s,]*", text[prior.end : chosen.start]):
             chosen = prior
-    if chosen is not None and chosen.kind == "level" and any(
-        h.kind in ("level", "unit") and h.scope != chosen.scope and chosen.start - h.end <= 40
-        and not re.search(r"\d", text[h.end:chosen.start])
-        for h in before[:-1]
+    if (
+        chosen is not None
+        and chosen.kind == "level"
+        and any(
+            h.kind in ("level", "unit")
+            and h.scope != chosen.scope
+            and chosen.start - h.end <= 40
+            and not re.search(r"\d", text[h.end : chosen.start])
+            for h in before[:-1]
+        )
     ):
         # "các sở, ngành, UBND huyện, thành phố, cấp xã": an enumeration, not a scope
         return None, None

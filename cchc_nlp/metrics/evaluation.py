@@ -73,7 +73,9 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
             for row in doc.get("metrics", []):
                 missing = [k for k in ("metric", "value", "unit") if k not in row]
                 if missing:
-                    raise DataError(f"{path}:{number}: a metric row lacks {', '.join(missing)}; see tests/gold/README.md")
+                    raise DataError(
+                        f"{path}:{number}: a metric row lacks {', '.join(missing)}; see tests/gold/README.md"
+                    )
             documents.append(doc)
     return documents
 
@@ -91,7 +93,7 @@ def _norm_subject(value: Any) -> str:
     text = " ".join(str(value or "").lower().split())
     for prefix in ("ubnd ", "ủy ban nhân dân "):
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     return text
 
 
@@ -121,7 +123,8 @@ def match_rows(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> list[t
     used: set[int] = set()
     for gi, g in enumerate(gold):
         candidates = [
-            pi for pi, p in enumerate(pred)
+            pi
+            for pi, p in enumerate(pred)
             if pi not in used and p["metric"] == g["metric"] and _same_number(p["value"], g["value"])
         ]
         if not candidates:
@@ -177,7 +180,8 @@ class Scores:
             "period_checked": self.period_checked,
             "attributes": {
                 k: round(self.attribute_correct[k] / self.attribute_checked[k], 4)
-                for k in ATTRIBUTE_KEYS if self.attribute_checked[k]
+                for k in ATTRIBUTE_KEYS
+                if self.attribute_checked[k]
             },
         }
 
@@ -224,9 +228,13 @@ def evaluate(
                     agrees = _agrees(g, p, key)
                     scores.attribute_correct[key] += agrees
                     if keep_errors and not agrees:
-                        scores.errors.append(f"{doc.get('id')}: ATTR {g['metric']}={g['value']}: {key} gold {g.get(key)!r} got {p.get(key)!r}")
+                        scores.errors.append(
+                            f"{doc.get('id')}: ATTR {g['metric']}={g['value']}: {key} gold {g.get(key)!r} got {p.get(key)!r}"
+                        )
             if keep_errors and not full:
-                diffs = [f"{k}: gold {g.get(k)!r} got {p.get(k)!r}" for k in FULL_ROW_KEYS if k in g and not _agrees(g, p, k)]
+                diffs = [
+                    f"{k}: gold {g.get(k)!r} got {p.get(k)!r}" for k in FULL_ROW_KEYS if k in g and not _agrees(g, p, k)
+                ]
                 scores.errors.append(f"{doc.get('id')}: ROW {g['metric']}={g['value']}: " + "; ".join(diffs))
         if keep_errors:
             for gi, g in enumerate(gold):
@@ -257,16 +265,28 @@ def _table(scores: list[Scores]) -> str:
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gold", nargs="+", metavar="FILE", help="gold JSONL files (default: tests/gold/metrics_*.jsonl)")
-    parser.add_argument("--split", choices=("dev", "heldout", "all"), default="all",
-                        help="which split(s) to score (default: all that exist)")
+    parser.add_argument(
+        "--gold", nargs="+", metavar="FILE", help="gold JSONL files (default: tests/gold/metrics_*.jsonl)"
+    )
+    parser.add_argument(
+        "--split",
+        choices=("dev", "heldout", "all"),
+        default="all",
+        help="which split(s) to score (default: all that exist)",
+    )
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--per-metric", action="store_true", help="also print precision/recall per metric key")
     parser.add_argument("--errors", action="store_true", help="list misses and false alarms (dev work only)")
-    parser.add_argument("--classifier", action="store_true",
-                        help="use the trained classifier hook for mentions the rules leave unlabelled")
-    parser.add_argument("--pipeline", action="store_true",
-                        help="run the whole spaCy pipeline (tagged places, agencies, dates) instead of extract_metrics on plain text")
+    parser.add_argument(
+        "--classifier",
+        action="store_true",
+        help="use the trained classifier hook for mentions the rules leave unlabelled",
+    )
+    parser.add_argument(
+        "--pipeline",
+        action="store_true",
+        help="run the whole spaCy pipeline (tagged places, agencies, dates) instead of extract_metrics on plain text",
+    )
 
 
 def _files(args: argparse.Namespace) -> list[tuple[str, Path]]:
@@ -325,10 +345,15 @@ def run(args: argparse.Namespace) -> int:
         print(_table(results))
         for s in results:
             if s.unscored_rows:
-                print(f"{s.split}: {s.unscored_rows} predicted rows with metric keys outside the scored vocabulary (not counted)")
+                print(
+                    f"{s.split}: {s.unscored_rows} predicted rows with metric keys outside the scored vocabulary (not counted)"
+                )
             attrs = s.as_dict()["attributes"]
             if attrs:
-                print(f"{s.split}: attribute accuracy over matched rows: " + ", ".join(f"{k} {v:.3f}" for k, v in attrs.items()))
+                print(
+                    f"{s.split}: attribute accuracy over matched rows: "
+                    + ", ".join(f"{k} {v:.3f}" for k, v in attrs.items())
+                )
     if args.per_metric:
         for s in results:
             print(f"\nper metric ({s.split}): gold pred matched  P      R")

@@ -175,7 +175,9 @@ def _ends_with(lex: Lexicon, kind: str, text: str) -> re.Match | None:
     return pattern.search(text)
 
 
-def _counted_noun(lex: Lexicon, text: str, pos: int, limit: int, sentence: Sentence | None = None) -> tuple[str | None, int]:
+def _counted_noun(
+    lex: Lexicon, text: str, pos: int, limit: int, sentence: Sentence | None = None
+) -> tuple[str | None, int]:
     """(family, end) of the noun right after a number, or (None, pos)."""
     skip = _SKIP_BEFORE_NOUN.match(text, pos, limit)
     at = skip.end() if skip else pos
@@ -237,16 +239,17 @@ def analyze_text(
     for sentence in sentences:
         # figures are written in digits (number words, "hai", "ba", are left aside) and
         # stand outside dates and periods ("Sáng ngày 23/12, ...")
-        if not any(
-            not _covered(excluded, m.start()) for m in _DIGITS.finditer(text, sentence.start, sentence.end)
-        ):
+        if not any(not _covered(excluded, m.start()) for m in _DIGITS.finditer(text, sentence.start, sentence.end)):
             continue
         tokens = lex.cue_matcher.tokens(text, sentence.start, sentence.end)
         analysis.tokens[sentence.index] = tokens
         sentence.tokens, sentence.token_starts = tokens, [t[0] for t in tokens]
         cues = _cue_matches(lex, text, sentence.start, sentence.end, tokens)
-        if not everything and not cues and "%" not in text[sentence.start:sentence.end] and not any(
-            True for _ in lex.metric_noun_matcher.finditer(text, sentence.start, sentence.end, tokens)
+        if (
+            not everything
+            and not cues
+            and "%" not in text[sentence.start : sentence.end]
+            and not any(True for _ in lex.metric_noun_matcher.finditer(text, sentence.start, sentence.end, tokens))
         ):
             continue
         cues_by_sentence[sentence.index] = cues
@@ -302,11 +305,11 @@ def _sentence_mentions(
             family, _ = _counted_noun(lex, text, number.end, min(sentence.end, number.end + 40), sentence)
             if family in (None, "other", "score"):
                 continue  # "PAR INDEX 2022", "PCI 2023": a year, not a figure
-        before = text[max(sentence.start, number.start - 30):number.start]
+        before = text[max(sentence.start, number.start - 30) : number.start]
         after_limit = min(sentence.end, number.end + 40)
         unit = "percent" if number.unit == "percent" else "count"
         rank_cue = _ends_with(lex, "rank", before)
-        if unit != "percent" and rank_cue is not None and not re.search(r"(?i)sắp\s+$", before[:rank_cue.start()]):
+        if unit != "percent" and rank_cue is not None and not re.search(r"(?i)sắp\s+$", before[: rank_cue.start()]):
             unit = "rank"
         family, noun_end = _counted_noun(lex, text, number.end, after_limit, sentence)
         if unit == "count" and family == "score":
@@ -370,7 +373,7 @@ def _segment(
         # the loose region reaches the neighbouring figures, skipping numbers of other
         # things ("16 quyết định … của 13 sở, ngành với 865 TTHC")
         figures_before = [m for m in mentions[:i] if m.family not in ("other", "change")]
-        figures_after = [m for m in mentions[i + 1:] if m.family not in ("other", "change")]
+        figures_after = [m for m in mentions[i + 1 :] if m.family not in ("other", "change")]
         gap_left = figures_before[-1].end if figures_before else sentence.start
         gap_right = figures_after[0].number.start if figures_after else sentence.end
         clause = clause_of(mention.start)
@@ -424,22 +427,24 @@ def _family_from_context(lex: Lexicon, text: str, mention: Mention) -> None:
 def _is_change(lex: Lexicon, text: str, mention: Mention) -> bool:
     if mention.family == "change":
         return True
-    before = text[max(mention.sentence.start, mention.start - 40):mention.start]
-    if re.search(r"(?i)(?<!\w)từ\s*$", before) and re.match(r"(?i)\s*(?:\S+\s+){0,2}?(?:xuống|lên|đến|tới)(?!\w)", text[mention.end:mention.end + 30]):
+    before = text[max(mention.sentence.start, mention.start - 40) : mention.start]
+    if re.search(r"(?i)(?<!\w)từ\s*$", before) and re.match(
+        r"(?i)\s*(?:\S+\s+){0,2}?(?:xuống|lên|đến|tới)(?!\w)", text[mention.end : mention.end + 30]
+    ):
         return True  # "giảm từ 10,85% xuống còn 1,31%": the starting point
     if re.search(r"(?i)(?<!\w)còn\s*$", before):
         return False
     verb = _ends_with(lex, "change", before)
     if verb is None:
         # "cao hơn chỉ tiêu Chính phủ giao 10%", "cao hơn mức trung bình cả nước (82,66%)"
-        lead = text[min(mention.segment[0], mention.loose[0]):mention.start]
+        lead = text[min(mention.segment[0], mention.loose[0]) : mention.start]
         return mention.unit == "percent" and mention.family == "none" and bool(_COMPARATIVE.search(lead[-40:]))
     if mention.unit == "score" or mention.family == "score":
         return True
     if mention.family == "staff":
         return False  # "giảm 45 biên chế so với năm 2015": a cut is the figure itself
     # "tăng 2,5% so với năm 2022", "giảm 38 hồ sơ so với tháng trước"
-    around = text[mention.segment[0]:max(mention.segment[1], mention.loose[1])]
+    around = text[mention.segment[0] : max(mention.segment[1], mention.loose[1])]
     return bool(lex.marker_re["comparison"].search(around))
 
 
@@ -449,7 +454,9 @@ def _share_like(lex: Lexicon, text: str, mention: Mention, previous: Mention | N
         return False
     if previous.status != "metric" or previous.share is not None:
         return False
-    if previous.clause != mention.clause and not lex.marker_re["share"].match(text[previous.end:mention.start].strip(" ,;()")):
+    if previous.clause != mention.clause and not lex.marker_re["share"].match(
+        text[previous.end : mention.start].strip(" ,;()")
+    ):
         return False  # another clause, unless it opens with "đạt", "chiếm", "tỷ lệ" …
     if (
         mention.metric is not None
@@ -460,7 +467,7 @@ def _share_like(lex: Lexicon, text: str, mention: Mention, previous: Mention | N
         and not _same_share_metric(mention.metric, previous.metric)
     ):
         return False  # "…, 100% hồ sơ được giải quyết đúng hạn": a figure of its own
-    lead = text[mention.segment[0]:mention.number.start]
+    lead = text[mention.segment[0] : mention.number.start]
     lead = re.sub(r"[\s,;:()\[\]–-]+", " ", lead).strip()
     if not lead or not lex.marker_re["share"].sub(" ", lead).strip():
         return True
@@ -471,7 +478,7 @@ def _leads_share(lex: Lexicon, text: str, mention: Mention) -> bool:
     """A percent introduced only by share words ("(chiếm 2,16%)", ", đạt 57,41%")."""
     if mention.unit != "percent":
         return False
-    lead = re.sub(r"[\s,;:()\[\]–-]+", " ", text[mention.segment[0]:mention.number.start]).strip()
+    lead = re.sub(r"[\s,;:()\[\]–-]+", " ", text[mention.segment[0] : mention.number.start]).strip()
     return not lex.marker_re["share"].sub(" ", lead).strip()
 
 
@@ -542,7 +549,11 @@ def _label(
             mention.share_of = mentions.index(previous)
             previous.share = float(mention.number.value)
             continue
-        if mention.status != "metric" and mention.family not in ("other", "change") and not mention.reason.startswith("blocked"):
+        if (
+            mention.status != "metric"
+            and mention.family not in ("other", "change")
+            and not mention.reason.startswith("blocked")
+        ):
             _inherit(lex, text, sentence, mention, sentence_rows, previous_rows)
         elif mention.status == "metric" and mention.cue is not None and mention.cue.priority <= WEAK_PRIORITY:
             _inherit(lex, text, sentence, mention, sentence_rows, previous_rows, only_breakdown=True)
@@ -553,7 +564,7 @@ def _label(
 
 
 def _fill_backwards(mentions: list[Mention], cues: list[CueMatch]) -> None:
-    """"trên 90% … tại cấp tỉnh, trên 80% … tại cấp huyện và trên 60% tại cấp xã được xử
+    """ "trên 90% … tại cấp tỉnh, trên 80% … tại cấp huyện và trên 60% tại cấp xã được xử
     lý trên môi trường mạng": figures listed before a shared cue take its metric."""
     for index in range(len(mentions) - 2, -1, -1):
         mention, following = mentions[index], mentions[index + 1]
@@ -592,28 +603,32 @@ def _inherit(
     candidates = sentence_rows or previous_rows
     if not candidates:
         return
-    lead = text[mention.segment[0]:mention.start]
-    if re.search(r"(?i)(?<!\w)còn\s+lại(?!\w)", text[mention.segment[0]:mention.segment[1]]):
+    lead = text[mention.segment[0] : mention.start]
+    if re.search(r"(?i)(?<!\w)còn\s+lại(?!\w)", text[mention.segment[0] : mention.segment[1]]):
         return
     # breakdown: a marker between the parent figure and this one
     parent = None
     for row in reversed(sentence_rows):
         if row.clause != mention.clause:
             break
-        between = text[row.end:mention.start]
+        between = text[row.end : mention.start]
         if lex.marker_re["breakdown"].search(between) or "(" in between:
             parent = row
             break
     if parent is None and not sentence_rows and previous_rows:
-        opening = text[sentence.start:mention.start]
+        opening = text[sentence.start : mention.start]
         if lex.marker_re["breakdown"].match(opening.lstrip()):
             parent = previous_rows[-1]
     confidence = INHERIT_BREAKDOWN
     if parent is None and sentence_rows and not only_breakdown:
         # "giảm 203 chỉ tiêu biên chế hành chính và 2.458 chỉ tiêu biên chế sự nghiệp"
         last = sentence_rows[-1]
-        if (re.fullmatch(r"(?i)[\s,]*(?:và|hoặc)?\s*", lead) and last.clause == mention.clause
-                and family not in ("none",) and _family_of_metric(last.metric or "") == family):
+        if (
+            re.fullmatch(r"(?i)[\s,]*(?:và|hoặc)?\s*", lead)
+            and last.clause == mention.clause
+            and family not in ("none",)
+            and _family_of_metric(last.metric or "") == family
+        ):
             parent = last
     if parent is None:
         if only_breakdown:
@@ -684,12 +699,11 @@ def _classify(lex: Lexicon, text: str, mentions: list[Mention], classifier: Clas
     any other callable once per mention.
     """
     candidates = [
-        m for m in mentions
-        if m.status == "unlabelled" or (m.status == "metric" and m.confidence < AMBIGUOUS_BELOW)
+        m for m in mentions if m.status == "unlabelled" or (m.status == "metric" and m.confidence < AMBIGUOUS_BELOW)
     ]
     if not candidates:
         return
-    contexts = [MentionContext(text[m.clause[0]:m.clause[1]], text, m.start, m.end) for m in candidates]
+    contexts = [MentionContext(text[m.clause[0] : m.clause[1]], text, m.start, m.end) for m in candidates]
     batch = getattr(classifier, "classify_batch", None)
     decisions = batch(contexts) if batch is not None else [classifier(context) for context in contexts]
     for mention, decision in zip(candidates, decisions):

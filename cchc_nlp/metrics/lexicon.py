@@ -224,7 +224,9 @@ def lexicon() -> Lexicon:
             raise DataError(f"metric_lexicon.csv line {number}: unknown metric {metric!r}; add it to metric_keys.csv")
         units = _split(row["units"])
         if not units <= set(UNITS):
-            raise DataError(f"metric_lexicon.csv line {number}: units {row['units']!r} must be among {', '.join(UNITS)}")
+            raise DataError(
+                f"metric_lexicon.csv line {number}: units {row['units']!r} must be among {', '.join(UNITS)}"
+            )
         if row["scope"] not in ("segment", "clause", "sentence"):
             raise DataError(f"metric_lexicon.csv line {number}: scope must be segment, clause or sentence")
         cue = Cue(
@@ -243,7 +245,9 @@ def lexicon() -> Lexicon:
             cues_by_phrase[phrase_key(cue.phrase)].append(cue)
             literal.append(cue.phrase)
     noun_family = {phrase_key(row["phrase"]): row["family"] for row in read_csv("metric_nouns.csv")}
-    noun_lookback = frozenset(phrase_key(row["phrase"]) for row in read_csv("metric_nouns.csv") if row["lookback"] == "true")
+    noun_lookback = frozenset(
+        phrase_key(row["phrase"]) for row in read_csv("metric_nouns.csv") if row["lookback"] == "true"
+    )
     contexts: dict[str, dict[str, str]] = defaultdict(dict)
     for row in read_csv("metric_context.csv"):
         contexts[_key(row["cue"])][row["from_metric"]] = row["to_metric"]
@@ -259,7 +263,8 @@ def lexicon() -> Lexicon:
         noun_family=noun_family,
         noun_lookback=noun_lookback,
         metric_noun_matcher=PhraseMatcher(
-            row["phrase"] for row in read_csv("metric_nouns.csv")
+            row["phrase"]
+            for row in read_csv("metric_nouns.csv")
             if row["family"] in ("dossier", "tthc", "dvctt", "plan", "edoc", "staff", "decision", "person")
         ),
         noun_matcher=PhraseMatcher(row["phrase"] for row in read_csv("metric_nouns.csv")),
@@ -276,7 +281,9 @@ def lexicon() -> Lexicon:
             for kind, phrases in frozen_markers.items()
         },
         marker_tail_re={
-            kind: re.compile(f"(?:{_alternation(phrases)})" + (_FILLERS if kind == "change" else "") + r"\s*\Z", re.IGNORECASE)
+            kind: re.compile(
+                f"(?:{_alternation(phrases)})" + (_FILLERS if kind == "change" else "") + r"\s*\Z", re.IGNORECASE
+            )
             for kind, phrases in frozen_markers.items()
         },
         holders=[dict(row) for row in read_csv("metric_holders.csv")],

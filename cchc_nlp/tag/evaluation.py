@@ -119,7 +119,9 @@ def _occurrence(text: str, needle: str, n: int, where: str) -> int:
     for _ in range(n):
         start = text.find(needle, start + 1)
         if start < 0:
-            raise InputError(f"{where}: entity text {needle!r} (occurrence {n}) is not in the document text; fix the gold file")
+            raise InputError(
+                f"{where}: entity text {needle!r} (occurrence {n}) is not in the document text; fix the gold file"
+            )
     return start
 
 
@@ -140,7 +142,7 @@ def load_gold(path: str | Path) -> list[GoldDoc]:
         except json.JSONDecodeError as exc:
             raise InputError(f"{where}: not valid JSON ({exc.msg}); one document per line") from None
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            raise InputError(f"{where}: a gold document needs a \"text\" string")
+            raise InputError(f'{where}: a gold document needs a "text" string')
         text = item["text"]
         entities = []
         for ent in item.get("entities", []):
@@ -148,10 +150,17 @@ def load_gold(path: str | Path) -> list[GoldDoc]:
                 raise InputError(f"{where}: unknown entity label {ent.get('label')!r}")
             start = _occurrence(text, ent["text"], int(ent.get("n", 1)), where)
             entities.append(Entity(ent["label"], start, start + len(ent["text"]), ent.get("norm")))
-        docs.append(GoldDoc(
-            id=str(item.get("id", number)), text=text, published=item.get("published"), source=item.get("source"),
-            entities=entities, province=item.get("article_province"), has_province="article_province" in item,
-        ))
+        docs.append(
+            GoldDoc(
+                id=str(item.get("id", number)),
+                text=text,
+                published=item.get("published"),
+                source=item.get("source"),
+                entities=entities,
+                province=item.get("article_province"),
+                has_province="article_province" in item,
+            )
+        )
     return docs
 
 
@@ -252,8 +261,12 @@ def score(gold: list[Entity], pred: list[Entity]) -> dict[str, Counts]:
                 used_exact.add((e.start, e.end))
                 c.strict += 1
         pairs = sorted(
-            ((min(a.end, b.end) - max(a.start, b.start), i, j) for i, a in enumerate(g) for j, b in enumerate(p)
-             if a.start < b.end and b.start < a.end),
+            (
+                (min(a.end, b.end) - max(a.start, b.start), i, j)
+                for i, a in enumerate(g)
+                for j, b in enumerate(p)
+                if a.start < b.end and b.start < a.end
+            ),
             reverse=True,
         )
         used_g: set[int] = set()
@@ -301,14 +314,14 @@ def _differences(doc: GoldDoc, pred: list[Entity]) -> list[str]:
     out = []
     for e in doc.entities:
         if not any(p.label == e.label and p.start < e.end and e.start < p.end for p in pred):
-            out.append(f"{doc.id}: missed {e.label} {doc.text[e.start:e.end]!r}")
+            out.append(f"{doc.id}: missed {e.label} {doc.text[e.start : e.end]!r}")
         else:
             match = next(p for p in pred if p.label == e.label and p.start < e.end and e.start < p.end)
             if e.norm is not None and match.norm != e.norm:
-                out.append(f"{doc.id}: {e.label} {doc.text[e.start:e.end]!r} norm {match.norm!r}, gold {e.norm!r}")
+                out.append(f"{doc.id}: {e.label} {doc.text[e.start : e.end]!r} norm {match.norm!r}, gold {e.norm!r}")
     for p in pred:
         if not any(p.label == e.label and p.start < e.end and e.start < p.end for e in doc.entities):
-            out.append(f"{doc.id}: spurious {p.label} {doc.text[p.start:p.end]!r}")
+            out.append(f"{doc.id}: spurious {p.label} {doc.text[p.start : p.end]!r}")
     return out
 
 
@@ -342,8 +355,10 @@ def format_report(report: Report, baseline: bool = True) -> str:
         line += f"   | {bp:5.3f}  {br:5.3f}  {bf:5.3f}  {base_total.prf(True)[2]:5.3f}    {f - bf:+5.3f}"
     lines.append(line)
     if report.province_total:
-        lines.append(f"article province: {report.province_ok}/{report.province_total} "
-                     f"({report.province_ok / report.province_total:.3f})")
+        lines.append(
+            f"article province: {report.province_ok}/{report.province_total} "
+            f"({report.province_ok / report.province_total:.3f})"
+        )
     timing = f"time: cchc_nlp {report.seconds_ours:.2f} s"
     if baseline:
         timing += f", underthesea ner {report.seconds_baseline:.2f} s"
@@ -358,23 +373,39 @@ def report_json(report: Report) -> dict[str, Any]:
             if not c.gold and not c.pred:
                 continue
             p, r, f = c.prf()
-            out[label] = {"gold": c.gold, "pred": c.pred, "precision": p, "recall": r, "f1": f,
-                          "f1_strict": c.prf(True)[2], "norm_accuracy": c.norm_accuracy()}
+            out[label] = {
+                "gold": c.gold,
+                "pred": c.pred,
+                "precision": p,
+                "recall": r,
+                "f1": f,
+                "f1_strict": c.prf(True)[2],
+                "norm_accuracy": c.norm_accuracy(),
+            }
         return out
 
     return {
-        "file": report.name, "documents": report.docs, "cchc_nlp": block(report.ours),
+        "file": report.name,
+        "documents": report.docs,
+        "cchc_nlp": block(report.ours),
         "underthesea": block(report.baseline) if report.seconds_baseline else None,
         "article_province_accuracy": report.province_ok / report.province_total if report.province_total else None,
     }
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gold", nargs="+", metavar="FILE", type=Path,
-                        help="gold JSONL files (default: tests/gold/entities_dev.jsonl and entities_heldout.jsonl)")
+    parser.add_argument(
+        "--gold",
+        nargs="+",
+        metavar="FILE",
+        type=Path,
+        help="gold JSONL files (default: tests/gold/entities_dev.jsonl and entities_heldout.jsonl)",
+    )
     parser.add_argument("--no-baseline", action="store_true", help="skip underthesea's ner (faster)")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
-    parser.add_argument("--errors", action="store_true", help="list misses, spurious entities and wrong norms (dev work)")
+    parser.add_argument(
+        "--errors", action="store_true", help="list misses, spurious entities and wrong norms (dev work)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -124,7 +124,9 @@ def _honorifics() -> dict[str, str]:
 
 @lru_cache(maxsize=None)
 def _honorific_before_re() -> re.Pattern:
-    alternation = phrase_alternation([row["honorific"] for row in read_csv("honorifics.csv")], ignore_case=True, cap_first=False)
+    alternation = phrase_alternation(
+        [row["honorific"] for row in read_csv("honorifics.csv")], ignore_case=True, cap_first=False
+    )
     return re.compile(rf"(?:^|(?<=[\s(“\"'‘:,;-]))(?P<h>{alternation})\s+$")
 
 
@@ -173,8 +175,9 @@ def find_titles(text: str, orgs: list[dict[str, Any]], places: list[dict[str, An
             if unit:
                 full_end = unit.end()
         key_tail = org["norm"] if org else (place["norm"] if place else text[end:full_end].strip())
-        title = Title(start, full_end, re.sub(r"\s+", " ", text[start:full_end]), org, place,
-                      _norm_key(f"{head_text} {key_tail}"))
+        title = Title(
+            start, full_end, re.sub(r"\s+", " ", text[start:full_end]), org, place, _norm_key(f"{head_text} {key_tail}")
+        )
         if titles and start < titles[-1].end:
             continue
         titles.append(title)
@@ -280,14 +283,22 @@ def find_authors(text: str) -> list[dict[str, Any]]:
         words = name.replace(".", " ").split()
         if any(w in abbreviations() for w in words) or _honorifics().get(words[0].lower()) in ("official", "rank"):
             continue
-        if "." not in name and (gz.districts_named(name, normalized=True) or _title_re().match(name) or find_places(name)):
+        if "." not in name and (
+            gz.districts_named(name, normalized=True) or _title_re().match(name) or find_places(name)
+        ):
             continue
         start = line.start() + match.start("name")
         form = "initials" if "." in name else "name"
-        out.append({
-            "label": "AUTHOR", "start": start, "end": start + len(name), "text": name,
-            "norm": _title_case(name) if form == "name" else name, "attrs": {"role": role, "form": form},
-        })
+        out.append(
+            {
+                "label": "AUTHOR",
+                "start": start,
+                "end": start + len(name),
+                "text": name,
+                "norm": _title_case(name) if form == "name" else name,
+                "attrs": {"role": role, "form": form},
+            }
+        )
     return out
 
 
@@ -338,7 +349,8 @@ def find_people(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]
         if cand.label != "OFFICIAL":
             continue
         person = people.setdefault(
-            cand.name.lower(), {"id": f"p{len(people) + 1}", "titles": [], "name": cand.name, "orgs": [], "province": None}
+            cand.name.lower(),
+            {"id": f"p{len(people) + 1}", "titles": [], "name": cand.name, "orgs": [], "province": None},
         )
         for title in cand.titles:
             if title.text not in person["titles"]:
@@ -364,22 +376,38 @@ def find_people(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]
             titles = [t.text for t in cand.titles] or list(person["titles"])
             orgs_named = [t.org["norm"] for t in cand.titles if t.org] or list(person["orgs"])
             province = _title_province(cand.titles) or person["province"]
-            out.append({
-                "label": "OFFICIAL", "start": cand.start, "end": cand.end, "text": text[cand.start : cand.end],
-                "norm": person["name"],
-                "attrs": {
-                    "name": person["name"], "titles": titles, "honorific": cand.honorific, "rank": cand.rank,
-                    "orgs": orgs_named or None, "province": province, "person_id": person["id"],
-                    "coref": True if coref or not cand.titles and person["titles"] else None,
-                    "_title_objs": cand.titles,
-                },
-            })
+            out.append(
+                {
+                    "label": "OFFICIAL",
+                    "start": cand.start,
+                    "end": cand.end,
+                    "text": text[cand.start : cand.end],
+                    "norm": person["name"],
+                    "attrs": {
+                        "name": person["name"],
+                        "titles": titles,
+                        "honorific": cand.honorific,
+                        "rank": cand.rank,
+                        "orgs": orgs_named or None,
+                        "province": province,
+                        "person_id": person["id"],
+                        "coref": True if coref or not cand.titles and person["titles"] else None,
+                        "_title_objs": cand.titles,
+                    },
+                }
+            )
         elif cand.label == "PERSON":
             pid = persons.setdefault(key, f"c{len(persons) + 1}")
-            out.append({
-                "label": "PERSON", "start": cand.start, "end": cand.end, "text": text[cand.start : cand.end],
-                "norm": cand.name, "attrs": {"name": cand.name, "honorific": cand.honorific, "person_id": pid},
-            })
+            out.append(
+                {
+                    "label": "PERSON",
+                    "start": cand.start,
+                    "end": cand.end,
+                    "text": text[cand.start : cand.end],
+                    "norm": cand.name,
+                    "attrs": {"name": cand.name, "honorific": cand.honorific, "person_id": pid},
+                }
+            )
     _title_only_mentions(text, chains, used_chains, out)
     for record in out:
         record["attrs"].pop("_title_objs", None)
@@ -401,7 +429,7 @@ def _title_province(titles: list[Title]) -> str | None:
 
 
 def _title_only_mentions(text: str, chains: list[_Chain], used: set[int], out: list[dict[str, Any]]) -> None:
-    """"Đồng chí Phó Chủ tịch UBND tỉnh phát biểu": link to the one official with that title."""
+    """ "Đồng chí Phó Chủ tịch UBND tỉnh phát biểu": link to the one official with that title."""
     holders: dict[str, set[str]] = {}
     first_record: dict[str, dict[str, Any]] = {}
     for record in out:

@@ -75,7 +75,9 @@ def org_heads() -> dict[str, OrgHead]:
     """Lowercased head phrase -> OrgHead, from data/org_heads.csv."""
     heads = {}
     for row in read_csv("org_heads.csv"):
-        heads[row["head"].lower()] = OrgHead(row["head"], row["canonical"], row["kind"], row["qualifier"], row["default_level"])
+        heads[row["head"].lower()] = OrgHead(
+            row["head"], row["canonical"], row["kind"], row["qualifier"], row["default_level"]
+        )
     return heads
 
 
@@ -103,7 +105,11 @@ def _place_unit(record: dict[str, Any]) -> str:
     if unit:
         return unit
     if record["label"] == "PROVINCE":
-        return "thành phố" if record["norm"] in ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế") else "tỉnh"
+        return (
+            "thành phố"
+            if record["norm"] in ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế")
+            else "tỉnh"
+        )
     if record["label"] == "DISTRICT":
         found = gz.districts_named(record["norm"], normalized=True)
         return found[0].kind if found else "huyện"

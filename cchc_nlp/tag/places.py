@@ -57,7 +57,9 @@ _UNIT_RE = re.compile(
     rf"(?P<sep>\.\s*|\s+)(?P<name>{_RUN}|\d{{1,2}}(?![\d/.,]\d|\w))"
 )
 # A district named after its party committee: "Huyện ủy Lạc Sơn" (the span is the name).
-_PARTY_RE = re.compile(rf"(?<![\w/])(?:Huyện ủy|Thị ủy|Quận ủy|Thành ủy|HUYỆN ỦY|THỊ ỦY|QUẬN ỦY|THÀNH ỦY)\s+(?P<name>{_RUN})")
+_PARTY_RE = re.compile(
+    rf"(?<![\w/])(?:Huyện ủy|Thị ủy|Quận ủy|Thành ủy|HUYỆN ỦY|THỊ ỦY|QUẬN ỦY|THÀNH ỦY)\s+(?P<name>{_RUN})"
+)
 _UNIT_KIND = {"tp": "thành phố", "tx": "thị xã"}
 _LEVEL = {
     "tỉnh": "province",
@@ -173,8 +175,20 @@ def _resolve_unit(text: str, match: re.Match, day: str | None) -> _Found | None:
             return None
         number = text[name_start:name_end]
         if level == "commune":
-            return _Found("COMMUNE", match.start(), name_end, number, _commune_attrs(gz.communes_named(number, normalized=True), day, kind))
-        return _Found("DISTRICT", match.start(), name_end, number, _district_attrs(gz.districts_named(number, normalized=True), day, kind))
+            return _Found(
+                "COMMUNE",
+                match.start(),
+                name_end,
+                number,
+                _commune_attrs(gz.communes_named(number, normalized=True), day, kind),
+            )
+        return _Found(
+            "DISTRICT",
+            match.start(),
+            name_end,
+            number,
+            _district_attrs(gz.districts_named(number, normalized=True), day, kind),
+        )
     words = [(m.start(), m.end()) for m in _CAPWORD_RE.finditer(text, name_start, name_end)]
     aliases = gz.province_aliases()
     for n in range(len(words), 0, -1):
@@ -292,12 +306,22 @@ def find_places(text: str, day: str | None = None) -> list[dict[str, Any]]:
         unit = _ASCII_UNIT_BEFORE_RE.search(text, max(0, start - 12), start)
         if unit:
             start = unit.start()
-        taken.add(found, _province_record(start, end, folded[fold_diacritics(gz.normalized_place_key(match.group()))], day, None))
+        taken.add(
+            found,
+            _province_record(start, end, folded[fold_diacritics(gz.normalized_place_key(match.group()))], day, None),
+        )
     _bare_repeats(text, found, taken)
     found.sort(key=lambda f: (f.start, -f.end))
     _resolve_by_neighbours(text, found, day)
     return [
-        {"label": f.label, "start": f.start, "end": f.end, "text": text[f.start : f.end], "norm": f.norm, "attrs": f.attrs}
+        {
+            "label": f.label,
+            "start": f.start,
+            "end": f.end,
+            "text": text[f.start : f.end],
+            "norm": f.norm,
+            "attrs": f.attrs,
+        }
         for f in found
     ]
 
@@ -330,7 +354,7 @@ _NEIGHBOUR_GAP_RE = re.compile(r"\s*[,(-]?\s*$")
 
 
 def _resolve_by_neighbours(text: str, found: list[_Found], day: str | None) -> None:
-    """"huyện Châu Thành, tỉnh Sóc Trăng": a place right after an ambiguous one settles it."""
+    """ "huyện Châu Thành, tỉnh Sóc Trăng": a place right after an ambiguous one settles it."""
     for i, f in enumerate(found):
         candidates = f.attrs.get("candidates")
         if not candidates:
@@ -360,7 +384,9 @@ def resolve_ambiguous_places(doc: Doc, province_name: str | None) -> None:
     for record in doc._.entities or []:
         candidates = record["attrs"].get("candidates")
         if record["label"] in ("DISTRICT", "COMMUNE") and candidates:
-            mentioned = [c for c in candidates if gz.resolve_province(c, day).name == province_name or c == province_name]
+            mentioned = [
+                c for c in candidates if gz.resolve_province(c, day).name == province_name or c == province_name
+            ]
             if len(mentioned) == 1:
                 settle(record["attrs"], mentioned[0], day)
                 record["attrs"]["province_source"] = "article"
