@@ -173,14 +173,16 @@ def main() -> None:
     print()
     ner_rate = 1 / ner_per_article
     print(
-        f"reference: bare underthesea.ner {ner_per_article:.3f} s/article ({ner_rate:.1f} articles/s), {args.ner_sample} articles timed"
+        f"reference: bare underthesea.ner {ner_per_article:.3f} s/article ({ner_rate:.1f} articles/s), "
+        f"{args.ner_sample} articles timed"
     )
     print("| N | processes | seconds | articles/s | x bare ner | speed-up | ms/article | peak RSS main / worker MB |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for row in rows:
         single = next(r for r in rows if r["n"] == row["n"] and r["jobs"] == jobs_list[0])
         print(
-            f"| {row['n']:,} | {row['jobs']} | {row['seconds']:.1f} | {row['rate']:.1f} | {row['rate'] / ner_rate:.1f} | "
+            f"| {row['n']:,} | {row['jobs']} | {row['seconds']:.1f} | {row['rate']:.1f} | "
+            f"{row['rate'] / ner_rate:.1f} | "
             f"{row['rate'] / single['rate']:.2f} | {1000 / row['rate']:.1f} | {row['rss_main']} / {row['rss_worker']} |"
         )
     one = [r for r in rows if r["jobs"] == 1]
@@ -189,10 +191,11 @@ def main() -> None:
     if one:
         best = max(r["rate"] for r in one)
         print(
-            f"one process: {best:.1f} articles/s (target >= 15), {best / ner_rate:.1f}x bare underthesea.ner (target >= 5)"
+            f"one process: {best:.1f} articles/s (target >= 15), {best / ner_rate:.1f}x bare underthesea.ner (target "
+            ">= 5)"
         )
     if one and two:
-        speedups = [t["rate"] / o["rate"] for o, t in zip(one, two)]
+        speedups = [t["rate"] / o["rate"] for o, t in zip(one, two, strict=False)]
         print(f"two processes: speed-up {min(speedups):.2f}-{max(speedups):.2f} (target >= 1.7)")
     if baseline > 0.5:
         print(
@@ -204,7 +207,8 @@ def main() -> None:
     if len(one) > 1:
         per_article = [1 / r["rate"] for r in one]
         print(
-            f"time per article across N={', '.join(str(r['n']) for r in one)}: {', '.join(f'{1000 * p:.1f} ms' for p in per_article)} "
+            f"time per article across N={', '.join(str(r['n']) for r in one)}: "
+            f"{', '.join(f'{1000 * p:.1f} ms' for p in per_article)} "
             f"(max/min {max(per_article) / min(per_article):.2f}; linear when close to 1)"
         )
 

@@ -148,7 +148,8 @@ def summary_line(name: str, rows: list[dict]) -> str:
     r = statistics.mean(r["recall"] for r in rows)
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     return (
-        f"{name:<20} title {share('title'):>6}  day {share('day'):>6}  datetime {share('datetime'):>6}  author {share('author'):>6}  "
+        f"{name:<20} title {share('title'):>6}  day {share('day'):>6}  datetime {share('datetime'):>6}  author "
+        f"{share('author'):>6}  "
         f"exact body {share('exact_text'):>6}  char P {p:.3f}  R {r:.3f}  F1 {f1:.3f}"
     )
 
@@ -163,11 +164,12 @@ def main() -> None:
     theirs = score(pages, trafilatura_alone)["rows"]
     print(f"{len(pages)} fixture article pages, 4 CMS styles (tests/fixtures/sites)\n")
     print(f"{'page':<58} {'extractor':<22} title day  time auth  P     R     | trafilatura: title day auth P     R")
-    for a, b in zip(mine, theirs):
+    for a, b in zip(mine, theirs, strict=True):
         flags = " ".join("y   " if a[k] else "n   " for k in ("title", "day", "datetime", "author"))
         other = " ".join("y   " if b[k] else "n   " for k in ("title", "day", "author"))
         print(
-            f"{a['page']:<58} {a['extractor']:<22} {flags}{a['precision']:.3f} {a['recall']:.3f} |              {other}{b['precision']:.3f} {b['recall']:.3f}"
+            f"{a['page']:<58} {a['extractor']:<22} {flags}{a['precision']:.3f} {a['recall']:.3f} |              "
+            f"{other}{b['precision']:.3f} {b['recall']:.3f}"
         )
     print()
     print(summary_line("cchc_nlp.page", mine))

@@ -16,6 +16,7 @@ article by article, so load on the machine affects all of them alike.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import time
 from pathlib import Path
@@ -79,28 +80,28 @@ def main() -> None:
 
     t_core = t_tag = t_full = t_ner = 0.0
     per_stage = {name: 0.0 for name in stages}
+
+    def tag_only(text: str, timings: dict[str, float], spent: list[float]) -> None:
+        doc = core(text)
+        start = time.perf_counter()
+        for name, proc in stages.items():
+            began = time.perf_counter()
+            proc(doc)
+            timings[name] = min(timings.get(name, 1e9), time.perf_counter() - began)
+        spent.append(time.perf_counter() - start)
+
     for text in texts:
-        t_core += best(args.repeat, lambda: core(text))
-
-        def tag_only() -> None:
-            doc = core(text)
-            start = time.perf_counter()
-            for name, proc in stages.items():
-                began = time.perf_counter()
-                proc(doc)
-                timings[name] = min(timings.get(name, 1e9), time.perf_counter() - began)
-            spent.append(time.perf_counter() - start)
-
+        t_core += best(args.repeat, functools.partial(core, text))
         timings: dict[str, float] = {}
         spent: list[float] = []
         for _ in range(args.repeat):
-            tag_only()
+            tag_only(text, timings, spent)
         t_tag += min(spent)
         for name, value in timings.items():
             per_stage[name] += value
-        t_full += best(args.repeat, lambda: full(text))
+        t_full += best(args.repeat, functools.partial(full, text))
         if not args.no_ner:
-            t_ner += best(max(1, args.repeat // 2), lambda: underthesea_ner(text))
+            t_ner += best(max(1, args.repeat // 2), functools.partial(underthesea_ner, text))
 
     n = len(texts)
     chars = sum(len(t) for t in texts) / n

@@ -21,7 +21,7 @@ import os
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -138,14 +138,14 @@ class WarcWriter:
     def _open(self) -> None:
         self.folder = Path(self.folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         while True:
             self._sequence += 1
             path = self.folder / f"{self.prefix}-{stamp}-{os.getpid()}-{self._sequence:03d}.warc.gz"
             if not path.exists():
                 break
         self.path = path
-        self._handle = open(path, "ab")
+        self._handle = open(path, "ab")  # noqa: SIM115 - open for the writer's lifetime, closed by close()
         self._writer = WARCWriter(self._handle, gzip=True)
         info = {"software": self.software, "format": "WARC File Format 1.1"}
         if self.description:
@@ -193,7 +193,7 @@ class WarcWriter:
         responses: list[dict],
         info: dict,
         *,
-        before_write: "Callable[[bytes], None] | None" = None,
+        before_write: Callable[[bytes], None] | None = None,
     ) -> tuple[list[ArchivedRecord], ArchivedRecord]:
         """Append the responses of one fetch plus a closing `metadata` record, in one write.
 
@@ -253,7 +253,7 @@ class WarcWriter:
             self._handle = None
             self._writer = None
 
-    def __enter__(self) -> "WarcWriter":
+    def __enter__(self) -> WarcWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -32,11 +32,10 @@ import json
 import os
 import platform
 import re
-import sys
 import sysconfig
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -348,7 +347,7 @@ class MetricClassifier:
     threshold: float = DEFAULT_THRESHOLD
     sha256: str | None = None
     classes: tuple[str, ...] = field(init=False)
-    _scorer: "_DirectScorer | None" = field(init=False, repr=False, compare=False)
+    _scorer: _DirectScorer | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.classes = tuple(str(label) for label in self.pipeline.classes_)
@@ -379,7 +378,7 @@ class MetricClassifier:
         found = [i for i, (_, start, end) in enumerate(spans) if end > start]
         decided = self.decide([mention_context(*spans[i]) for i in found])
         decisions: list[tuple[str, float] | None] = [None] * len(spans)
-        for i, decision in zip(found, decided):
+        for i, decision in zip(found, decided, strict=True):
             decisions[i] = decision
         return decisions
 
@@ -415,7 +414,7 @@ class _DirectScorer:
         self.intercept = intercept
 
     @classmethod
-    def of(cls, pipeline: Any) -> "_DirectScorer | None":
+    def of(cls, pipeline: Any) -> _DirectScorer | None:
         steps = getattr(pipeline, "named_steps", {})
         features, model = steps.get("features"), steps.get("model")
         if features is None or model is None or getattr(features, "remainder", None) != "drop":
@@ -522,7 +521,8 @@ def _card(path: Path) -> dict[str, Any]:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise DataError(
-            f"model card {path} is not valid JSON (line {exc.lineno}); regenerate it with `cchc-nlp train metric-classifier`"
+            f"model card {path} is not valid JSON (line {exc.lineno}); regenerate it with `cchc-nlp train "
+            "metric-classifier`"
         ) from None
 
 
@@ -565,9 +565,9 @@ def evaluate_mentions(classifier: MetricClassifier, gold_path: str | Path) -> di
     for label in sorted(set(labels) | set(predicted)):
         if label == NONE:
             continue
-        tp = sum(1 for g, p in zip(labels, predicted) if g == label and p == label)
-        fp = sum(1 for g, p in zip(labels, predicted) if g != label and p == label)
-        fn = sum(1 for g, p in zip(labels, predicted) if g == label and p != label)
+        tp = sum(1 for g, p in zip(labels, predicted, strict=True) if g == label and p == label)
+        fp = sum(1 for g, p in zip(labels, predicted, strict=True) if g != label and p == label)
+        fn = sum(1 for g, p in zip(labels, predicted, strict=True) if g == label and p != label)
         totals.update(tp=tp, fp=fp, fn=fn)
         per_class[label] = {**_prf(tp, fp, fn), "support": tp + fn}
     return {
@@ -667,17 +667,25 @@ def build_card(
             "near": f"its last {NEAR_CHARS} chars",
             "right": f"clause text after the number, up to {RIGHT_CHARS} chars",
             "shape": "the mention with digits as 0",
-            "encoding": "lowercased, digits -> 0; character n-gram TF-IDF (char_wb 2-4 seen in >= 2 mentions; shape 1-3; sublinear tf)",
+            "encoding": (
+                "lowercased, digits -> 0; character n-gram TF-IDF (char_wb 2-4 seen in >= 2 mentions; "
+                "shape 1-3; sublinear tf)"
+            ),
         },
         "estimator": "LogisticRegression(C=10, class_weight='balanced', lbfgs, max_iter=5000)",
         "seed": seed,
         "threshold": threshold,
-        "threshold_note": "a decision needs probability >= threshold; 0.5 was fixed before any held-out evaluation "
-        "(dev cross-validation cannot choose it: the rules were tuned on dev and leave almost nothing unlabelled there)",
+        "threshold_note": (
+            "a decision needs probability >= threshold; 0.5 was fixed before any held-out evaluation "
+            "(dev cross-validation cannot choose it: the rules were tuned on dev and leave almost nothing "
+            "unlabelled there)"
+        ),
         "classes": list(classifier.classes),
         "training_data": {"file": _relative(gold_path), "sha256": _sha256_file(gold_path), **stats},
         "versions": _versions(),
-        "serialization": "skops, canonical (object ids renumbered, fixed zip timestamps); loaded with a fixed type allow-list",
+        "serialization": (
+            "skops, canonical (object ids renumbered, fixed zip timestamps); loaded with a fixed type allow-list"
+        ),
         "reproduce": "cchc-nlp train metric-classifier",
     }
     if heldout_path is not None and heldout_path.is_file():

@@ -34,9 +34,8 @@ import re
 import signal
 import sqlite3
 import sys
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -118,7 +117,7 @@ _FINISHED = ("done", "duplicate", "old", "skipped", "refused", "failed", "redire
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --------------------------------------------------------------------------- state
@@ -170,7 +169,8 @@ class CrawlState:
         """Insert a URL if unseen; True when it was new."""
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM urls").fetchone()[0]
         cursor = self.db.execute(
-            "INSERT OR IGNORE INTO urls (url, seq, kind, priority, status, found_on, hint_date, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO urls (url, seq, kind, priority, status, found_on, hint_date, reason) VALUES (?, "
+            "?, ?, ?, ?, ?, ?, ?)",
             (url, seq, kind, _PRIORITY.get(kind, 2), status, found_on, hint_date, reason),
         )
         return cursor.rowcount == 1
@@ -187,7 +187,8 @@ class CrawlState:
 
     def first_with_hash(self, content_hash: str, other_than: str) -> str | None:
         row = self.db.execute(
-            "SELECT url FROM urls WHERE content_hash = ? AND url != ? AND status IN ('done', 'old') ORDER BY seq LIMIT 1",
+            "SELECT url FROM urls WHERE content_hash = ? AND url != ? AND status IN ('done', 'old') ORDER BY seq "
+            "LIMIT 1",
             (content_hash, other_than),
         ).fetchone()
         return row["url"] if row else None
@@ -212,7 +213,8 @@ class CrawlState:
 
     def set_applied_bytes(self, name: str, size: int) -> None:
         self.db.execute(
-            "INSERT INTO warc_files (name, applied_bytes) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET applied_bytes = excluded.applied_bytes",
+            "INSERT INTO warc_files (name, applied_bytes) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET "
+            "applied_bytes = excluded.applied_bytes",
             (name, size),
         )
 
@@ -862,7 +864,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--profile",
-        help="site profile: a bundled name (nukeviet, sharepoint, liferay, newspaper, generic) or a .json file; default: chosen per page",
+        help=(
+            "site profile: a bundled name (nukeviet, sharepoint, liferay, newspaper, generic) or a .json file; "
+            "default: chosen per page"
+        ),
     )
     parser.add_argument("--max-pages", type=int, help="stop after this many fetches (this crawl generation)")
     parser.add_argument("--since", type=_since, help="skip articles published before this date (YYYY-MM-DD)")
@@ -870,7 +875,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         "--delay",
         type=float,
         default=1.0,
-        help="seconds between two requests to a host (default 1; robots.txt Crawl-delay wins when longer; 0 for local mirrors)",
+        help=(
+            "seconds between two requests to a host (default 1; robots.txt Crawl-delay wins when longer; 0 for local "
+            "mirrors)"
+        ),
     )
     parser.add_argument(
         "--allow-host",
@@ -928,6 +936,7 @@ def run(args: argparse.Namespace) -> int:
     summary = crawl(options)
     counts = ", ".join(f"{k} {v}" for k, v in summary.counts.items())
     print(
-        f"crawl: {summary.fetched} fetched this run; URLs: {counts}; {summary.articles} articles in {summary.out / 'articles.jsonl'}"
+        f"crawl: {summary.fetched} fetched this run; URLs: {counts}; {summary.articles} articles in "
+        f"{summary.out / 'articles.jsonl'}"
     )
     return 1 if summary.counts.get("failed") else 0

@@ -71,7 +71,7 @@ class Dataset:
     # --- loading and saving ---------------------------------------------------------
 
     @classmethod
-    def load(cls, directory: str | os.PathLike) -> "Dataset":
+    def load(cls, directory: str | os.PathLike) -> Dataset:
         """Read the tables an extraction wrote to `directory` (any of the three formats).
 
         >>> ds = Dataset.load("out/")      # doctest: +SKIP
@@ -362,7 +362,8 @@ def run(args: argparse.Namespace) -> int:
     except RunInterrupted as stop:
         print(stop.report.summary())
         print(
-            "cchc-nlp extract: interrupted; the tables hold the documents done so far; run the same command again to finish",
+            "cchc-nlp extract: interrupted; the tables hold the documents done so far; run the same command again to "
+            "finish",
             file=sys.stderr,
         )
         return 130

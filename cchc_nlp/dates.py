@@ -35,7 +35,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cache
 
 from cchc_nlp.resources import read_csv
 
@@ -154,7 +154,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # --------------------------------------------------------------------------- regexes
 
 
-@lru_cache(maxsize=None)
+@cache
 def _time_words() -> dict[str, tuple[str, ...]]:
     roles: dict[str, list[str]] = {}
     for row in read_csv("time_words.csv"):

@@ -34,7 +34,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
@@ -194,7 +194,7 @@ class FetchResult:
     def not_modified(self) -> bool:
         return self.error is None and self.status == 304
 
-    def raise_for_error(self) -> "FetchResult":
+    def raise_for_error(self) -> FetchResult:
         """Raise FetchError when nothing usable was fetched."""
         if self.error:
             raise FetchError(f"cannot fetch {self.url}: {self.error}")
@@ -214,8 +214,8 @@ def _retry_after_seconds(value: str | None, now: datetime | None = None) -> floa
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class Fetcher:
@@ -276,7 +276,10 @@ class Fetcher:
                     or ip.is_multicast
                     or ip.is_unspecified
                 ):
-                    reason = f"{hostname} resolves to the private or local address {ip}; pass --allow-private for a local mirror"
+                    reason = (
+                        f"{hostname} resolves to the private or local address {ip}; pass --allow-private for a local "
+                        "mirror"
+                    )
                     break
             self._address_ok[hostname] = reason
         return self._address_ok[hostname]
@@ -421,7 +424,10 @@ class Fetcher:
             wait = _retry_after_seconds(response.header("Retry-After")) if response.status in (429, 503) else None
             if wait is not None and wait > policy.max_retry_after:
                 self._done(url, wait)
-                result.error = f"HTTP {response.status}: the server asks to retry after {wait:.0f} s (over the {policy.max_retry_after:.0f} s limit)"
+                result.error = (
+                    f"HTTP {response.status}: the server asks to retry after {wait:.0f} s (over the "
+                    f"{policy.max_retry_after:.0f} s limit)"
+                )
                 return None
             backoff = min(policy.backoff_cap, policy.backoff_base * 2**attempt)
             self._done(url, wait if wait is not None else backoff)

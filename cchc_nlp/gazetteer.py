@@ -25,7 +25,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from cchc_nlp.errors import DataError
@@ -160,7 +160,7 @@ def _iso(day: object) -> str | None:
     return str(day)[:10]
 
 
-@lru_cache(maxsize=None)
+@cache
 def province_units() -> tuple[ProvinceUnit, ...]:
     """Every row of provinces.csv (63-era, 34-era, and Thừa Thiên Huế before 2025)."""
     units = tuple(ProvinceUnit(**row) for row in read_csv("provinces.csv"))
@@ -169,7 +169,7 @@ def province_units() -> tuple[ProvinceUnit, ...]:
     return units
 
 
-@lru_cache(maxsize=None)
+@cache
 def _units_by_name() -> dict[str, tuple[ProvinceUnit, ...]]:
     found: dict[str, list[ProvinceUnit]] = defaultdict(list)
     for unit in province_units():
@@ -185,7 +185,7 @@ def provinces_at(day: object = None) -> list[ProvinceUnit]:
     return [u for u in province_units() if u.valid_on(iso)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def province_aliases() -> dict[str, tuple[str, bool]]:
     """place_key(alias) -> (canonical province name, needs a unit word before it).
 
@@ -203,7 +203,7 @@ def province_aliases() -> dict[str, tuple[str, bool]]:
     return aliases
 
 
-@lru_cache(maxsize=None)
+@cache
 def folded_province_aliases() -> dict[str, str]:
     """Diacritic-free spellings that name exactly one province ("Vinh Long" -> "Vĩnh Long").
 
@@ -285,7 +285,7 @@ def _resolve_province(name: str, iso: str | None) -> ProvinceRef:
     return ProvinceRef(mentioned.name, mentioned.code, mentioned.name, mentioned.successor, mentioned.successor_code)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _districts() -> tuple[District, ...]:
     return tuple(
         District(
@@ -301,7 +301,7 @@ def _districts() -> tuple[District, ...]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _districts_by_key() -> dict[str, tuple[District, ...]]:
     found: dict[str, list[District]] = defaultdict(list)
     for district in _districts():
@@ -322,7 +322,7 @@ def district_names() -> frozenset[str]:
     return frozenset(_districts_by_key())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _communes_by_key() -> dict[str, tuple[Commune, ...]]:
     found: dict[str, list[Commune]] = defaultdict(list)
     for row in read_csv("communes.csv"):
@@ -341,7 +341,7 @@ def commune_names() -> frozenset[str]:
     return frozenset(_communes_by_key())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _domains() -> dict[str, str]:
     return {row["domain"].lower(): normalize_text(row["province"]) for row in read_csv("domains.csv")}
 
@@ -380,7 +380,7 @@ def province_for_url(url: str | None) -> str | None:
     return province_for_domain(host) if host else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def source_tags() -> dict[str, str]:
     """Dateline tag ("STO", "BDK.VN") -> province name."""
     return {row["tag"]: normalize_text(row["province"]) for row in read_csv("source_tags.csv")}
@@ -402,13 +402,13 @@ def read_phrase_list(name: str) -> tuple[str, ...]:
         raise DataError(f"bundled data file {name} is missing; reinstall cchc-nlp") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def place_stoplist_phrases() -> tuple[str, ...]:
     """Phrases that contain a province name but are not a province (data/place_stoplist.txt)."""
     return read_phrase_list("place_stoplist.txt")
 
 
-@lru_cache(maxsize=None)
+@cache
 def surnames() -> frozenset[str]:
     """Vietnamese family names (data/surnames.txt)."""
     return frozenset(read_phrase_list("surnames.txt"))

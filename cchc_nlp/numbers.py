@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 
 from cchc_nlp.resources import read_csv
 
@@ -113,7 +113,7 @@ def _first_chars(phrases) -> str:
     return "".join(re.escape(c) for c in sorted(chars))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _number_words() -> dict[str, tuple[int, str, bool]]:
     return {
         row["word"]: (int(row["value"]), row["kind"], row["standalone"] == "true")
@@ -121,12 +121,12 @@ def _number_words() -> dict[str, tuple[int, str, bool]]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _qualifiers() -> dict[str, str]:
     return {" ".join(row["phrase"].split()): row["qualifier"] for row in read_csv("qualifiers.csv")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _contexts() -> dict[str, tuple[str, ...]]:
     roles: dict[str, list[str]] = {}
     for row in read_csv("number_contexts.csv"):
@@ -213,7 +213,8 @@ _BLOCK_PATTERNS = [
     rf"(?<!\w)(?:{_ctx('label')})\s+(?:(?i:số|thứ)\s+)?\d++(?:[.,/-]\d+)*+(?!\s?%)",  # Phường 2
     rf"(?<!\w)(?:{_ctx('level')})\s+{_LEVEL}(?:\s*(?:,|và|hoặc|-|–|đến)\s*{_LEVEL})*(?!\s?%)",  # mức độ 3,4
     r"(?<!\w)(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?",  # time zone
-    rf"(?<![\w.,])\d{{1,2}}\s+(?:{_ctx('period_tail')})(?:\s*[/-]?\s*{_YEAR}(?!\d))?",  # "6 tháng đầu năm": a period, not a count
+    # "6 tháng đầu năm": a period, not a count
+    rf"(?<![\w.,])\d{{1,2}}\s+(?:{_ctx('period_tail')})(?:\s*[/-]?\s*{_YEAR}(?!\d))?",
 ]
 _BLOCK_RE = re.compile(
     # Every shape starts at a word start with one of these characters: failing fast

@@ -378,7 +378,7 @@ class SiteProfile:
     listing_items: tuple[str, ...] = ()
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], where: str) -> "SiteProfile":
+    def from_dict(cls, data: dict[str, Any], where: str) -> SiteProfile:
         """Build a profile from its JSON object; DataError names the file and the key."""
         if not isinstance(data, dict) or not isinstance(data.get("name"), str):
             raise DataError(f'{where}: a site profile must be a JSON object with a "name"; see data/README.md')
@@ -543,8 +543,45 @@ def decode_html(data: bytes | str, encoding: str | None = None) -> str:
 # --------------------------------------------------------------------------- HTML -> blocks
 
 _BLOCK_TAGS = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd table thead tbody tfoot tr td th caption blockquote "
-    "figure figcaption section article aside header footer main pre hr center address details summary".split()
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "main",
+        "pre",
+        "hr",
+        "center",
+        "address",
+        "details",
+        "summary",
+    ]
 )
 
 

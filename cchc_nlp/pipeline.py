@@ -16,9 +16,9 @@ import importlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from spacy.language import BaseDefaults, Language
 from spacy.lang.vi.lex_attrs import LEX_ATTRS
 from spacy.lang.vi.stop_words import STOP_WORDS
+from spacy.language import BaseDefaults, Language
 from spacy.tokens import Doc
 from spacy.util import load_config_from_str, registry
 from spacy.vocab import Vocab
@@ -123,13 +123,13 @@ class VietnameseTokenizer:
     def to_bytes(self, **kwargs: Any) -> bytes:
         return b""
 
-    def from_bytes(self, data: bytes, **kwargs: Any) -> "VietnameseTokenizer":
+    def from_bytes(self, data: bytes, **kwargs: Any) -> VietnameseTokenizer:
         return self
 
     def to_disk(self, path: Any, **kwargs: Any) -> None:
         return None
 
-    def from_disk(self, path: Any, **kwargs: Any) -> "VietnameseTokenizer":
+    def from_disk(self, path: Any, **kwargs: Any) -> VietnameseTokenizer:
         return self
 
 

@@ -403,7 +403,7 @@ def rank_chart(
         years = [period.year for period in group["period"]]
         (line,) = ax.plot(years, group["value"], marker="o", label=province)
         denominators = group["denominator"] if "denominator" in group.columns else [None] * len(group)
-        for year, rank, denominator in zip(years, group["value"], denominators):
+        for year, rank, denominator in zip(years, group["value"], denominators, strict=True):
             text = _short_number(rank) + (f"/{_short_number(denominator)}" if _is_number(denominator) else "")
             ax.annotate(
                 text,
@@ -449,7 +449,7 @@ def warnings_distribution(data: Any, *, by: str = "code", ax: Axes | None = None
     ax.set_title("Cảnh báo nhất quán của số liệu")
     counts: Counter[str] = Counter()
     if "warnings" in metrics.columns:
-        for metric, warnings in zip(metrics.get("metric", [""] * len(metrics)), metrics["warnings"]):
+        for metric, warnings in zip(metrics.get("metric", [""] * len(metrics)), metrics["warnings"], strict=True):
             codes = warning_codes(warnings)
             if by == "metric":
                 counts.update([metric] if codes else [])
@@ -457,7 +457,7 @@ def warnings_distribution(data: Any, *, by: str = "code", ax: Axes | None = None
                 counts.update(set(codes))
     if not counts:
         return _no_data(ax, "không có cảnh báo")
-    labels, sizes = zip(*sorted(counts.items(), key=lambda item: (item[1], item[0])))
+    labels, sizes = zip(*sorted(counts.items(), key=lambda item: (item[1], item[0])), strict=True)
     ax.barh(labels, sizes, color="tab:orange")
     for y, size in enumerate(sizes):
         ax.text(size, y, f" {size}", va="center", fontsize="small")

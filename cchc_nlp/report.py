@@ -20,7 +20,7 @@ import base64
 import datetime as dt
 import html
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 

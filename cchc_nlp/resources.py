@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -18,7 +18,7 @@ def data_path(name: str):
     return resources.files("cchc_nlp").joinpath("data").joinpath(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_csv(name: str) -> tuple[dict[str, str], ...]:
     """Rows of a bundled CSV file as dicts (cached; treat as read-only)."""
     path = data_path(name)
@@ -29,7 +29,7 @@ def read_csv(name: str) -> tuple[dict[str, str], ...]:
         raise DataError(f"bundled data file {name} is missing; reinstall cchc-nlp") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_json(name: str) -> Any:
     """A bundled JSON file (cached; treat as read-only)."""
     path = data_path(name)
@@ -42,13 +42,13 @@ def read_json(name: str) -> Any:
         raise DataError(f"bundled data file {name} is not valid JSON (line {exc.lineno}): {exc.msg}") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def abbreviations() -> dict[str, str]:
     """Abbreviation -> expansion, from data/abbreviations.csv."""
     return {row["abbr"]: row["expansion"] for row in read_csv("abbreviations.csv")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def dotted_abbreviations() -> frozenset[str]:
     """Abbreviations written with a dot that never ends a sentence ("TP.", "TS.")."""
     return frozenset(row["abbr"] for row in read_csv("abbreviations.csv") if row["no_sentence_end"] == "true")

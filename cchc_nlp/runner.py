@@ -30,6 +30,7 @@ import bisect
 import collections
 import contextlib
 import datetime as dt
+import functools
 import gc
 import hashlib
 import importlib
@@ -93,7 +94,8 @@ def _pipeline():
             raise
         except Exception as exc:  # a broken component stops the run with one clear line
             raise CchcError(
-                f"the pipeline cannot be loaded ({type(exc).__name__}: {exc}); check the components in cchc_nlp.pipeline.DEFAULT_COMPONENTS"
+                f"the pipeline cannot be loaded ({type(exc).__name__}: {exc}); check the components in "
+                "cchc_nlp.pipeline.DEFAULT_COMPONENTS"
             ) from exc
     return _NLP
 
@@ -112,21 +114,13 @@ def process_items(items: list[RawItem]) -> dict[str, Any]:
     skipped: dict[str, int] = defaultdict(int)
     for item in items:
         where = {"_input": item.input, "_key": item.key, "_item": item.index}
-
-        def fail(stage: str, exc: BaseException, doc_id: str | None = None) -> None:
-            kind = (
-                item.error[1] if item.error else "InputError" if isinstance(exc, DocumentError) else type(exc).__name__
-            )
-            message = str(exc) if isinstance(exc, CchcError) else f"{type(exc).__name__}: {exc}"
-            rows["errors"].append({**error_row(item.label, item.input_path, stage, kind, message, doc_id), **where})
-
         try:
             article = to_article(item)
         except DocumentError as exc:
-            fail(exc.stage, exc)
+            rows["errors"].append(_failure(item, exc.stage, exc))
             continue
         except Exception as exc:  # a page the extractor chokes on is one failed document, not a failed run
-            fail("record" if item.kind == "jsonl" else "page", exc)
+            rows["errors"].append(_failure(item, "record" if item.kind == "jsonl" else "page", exc))
             continue
         if article is None:
             skipped[item.input] += 1
@@ -142,7 +136,7 @@ def process_items(items: list[RawItem]) -> dict[str, Any]:
                 article, doc, len(entity_records), len(metric_records), from_input=item.kind == "jsonl"
             )
         except Exception as exc:  # a document the pipeline fails on is recorded, the others go on
-            fail("nlp", exc, article.doc_id)
+            rows["errors"].append(_failure(item, "nlp", exc, article.doc_id))
             continue
         rows["articles"].append({**article_record, **where})
         rows["entities"].extend({**r, **where} for r in entity_records)
@@ -154,6 +148,14 @@ def process_items(items: list[RawItem]) -> dict[str, Any]:
         "peak_rss_mb": peak_rss_mb(),
         "cpu_seconds": cpu_seconds(),
     }
+
+
+def _failure(item: RawItem, stage: str, exc: BaseException, doc_id: str | None = None) -> dict[str, Any]:
+    """The errors row of a document that failed at `stage`."""
+    kind = item.error[1] if item.error else "InputError" if isinstance(exc, DocumentError) else type(exc).__name__
+    message = str(exc) if isinstance(exc, CchcError) else f"{type(exc).__name__}: {exc}"
+    where = {"_input": item.input, "_key": item.key, "_item": item.index}
+    return {**error_row(item.label, item.input_path, stage, kind, message, doc_id), **where}
 
 
 def cpu_seconds() -> float:
@@ -283,7 +285,7 @@ class PartStore:
             import fcntl
         except ImportError:  # Windows: no advisory lock, one run at a time is up to the user
             return
-        handle = open(self.out / ".lock", "w")
+        handle = open(self.out / ".lock", "w")  # noqa: SIM115 - held (locked) until close()
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -373,7 +375,7 @@ class _StopRequest:
         self.requested = False
         self._previous: dict[int, Any] = {}
 
-    def __enter__(self) -> "_StopRequest":
+    def __enter__(self) -> _StopRequest:
         if threading.current_thread() is threading.main_thread():  # signals only reach the main thread
             for number in (signal.SIGINT, signal.SIGTERM):
                 self._previous[number] = signal.signal(number, self._handle)
@@ -501,7 +503,6 @@ def _pool_context():
 def _run_pool(
     tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None], jobs: int, stop: _StopRequest
 ) -> None:
-    import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     # When a worker dies, the tasks in flight are retried one document at a time, one task at
@@ -517,7 +518,7 @@ def _run_pool(
             _drive(
                 _drain(suspects) if isolating else source,
                 done,
-                lambda items: executor.submit(process_items, items),
+                functools.partial(executor.submit, process_items),
                 lambda futures: wait(futures, timeout=0.5, return_when=FIRST_COMPLETED).done,
                 1 if isolating else 2 * jobs,
                 stop,
@@ -541,7 +542,7 @@ def _run_pool(
             return
 
 
-def _drain(queue: "collections.deque[Task]") -> Iterator[Task]:
+def _drain(queue: collections.deque[Task]) -> Iterator[Task]:
     while queue:
         yield queue.popleft()
 
@@ -635,7 +636,7 @@ def consolidate(store: PartStore, current: dict[str, InputFile], fmt: str) -> di
         if table == "articles":
             keep = []
             for doc_id, source, index in zip(
-                rows["doc_id"].to_pylist(), rows["_input"].to_pylist(), rows["_item"].to_pylist()
+                rows["doc_id"].to_pylist(), rows["_input"].to_pylist(), rows["_item"].to_pylist(), strict=True
             ):
                 first = doc_id not in seen
                 keep.append(first)
@@ -646,7 +647,7 @@ def consolidate(store: PartStore, current: dict[str, InputFile], fmt: str) -> di
                     dropped.add((source, index))
             rows = rows.filter(pa.array(keep, pa.bool_()))
         elif dropped and table != "errors":
-            pairs = zip(rows["_input"].to_pylist(), rows["_item"].to_pylist())
+            pairs = zip(rows["_input"].to_pylist(), rows["_item"].to_pylist(), strict=True)
             rows = rows.filter(pa.array([pair not in dropped for pair in pairs], pa.bool_()))
         if table == "metrics":
             totals["warnings"] += pc.sum(pc.list_value_length(rows["warnings"])).as_py() or 0
@@ -744,7 +745,7 @@ def _input_counts(tasks: list[tuple[Path, dict[str, Any]]], live: dict[str, str]
 
 
 def _mtime(ns: int) -> str:
-    return dt.datetime.fromtimestamp(ns / 1e9, dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.fromtimestamp(ns / 1e9, dt.UTC).isoformat(timespec="seconds")
 
 
 # --- versions -----------------------------------------------------------------------------

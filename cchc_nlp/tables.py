@@ -64,7 +64,8 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         ),
         "path": (
             STRING,
-            'where the document came from: a file, "file.jsonl:12" (line 12), "crawl.warc.gz@10234" (record at byte offset 10234)',
+            'where the document came from: a file, "file.jsonl:12" (line 12), "crawl.warc.gz@10234" (record at byte '
+            "offset 10234)",
         ),
         "url": (STRING, "URL of the article, when known"),
         "canonical_url": (STRING, "the page's canonical URL, when it declares one"),
@@ -75,7 +76,8 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "title": (STRING, "headline"),
         "published": (
             STRING,
-            'publication time, ISO 8601 in Vietnam time ("2018-07-04T21:47:04+07:00", or a date "2018-07-04" when only the day is known); null when unknown',
+            'publication time, ISO 8601 in Vietnam time ("2018-07-04T21:47:04+07:00", or a date "2018-07-04" when '
+            "only the day is known); null when unknown",
         ),
         "published_date": (pa.date32(), "calendar date of `published`"),
         "published_source": (
@@ -84,7 +86,8 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         ),
         "province": (
             STRING,
-            "province the article is about: the input record's, else the publishing site's (page extractor), else the one the text is about (entity tagger)",
+            "province the article is about: the input record's, else the publishing site's (page extractor), else "
+            "the one the text is about (entity tagger)",
         ),
         "province_source": (STRING, "input, page or text: which of the three gave `province`"),
         "text_province": (
@@ -94,7 +97,8 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "author": (STRING, "byline"),
         "extractor": (
             STRING,
-            "how the text was extracted (page extractor's name and version; jsonl for JSON Lines records that do not say)",
+            "how the text was extracted (page extractor's name and version; jsonl for JSON Lines records that do not "
+            "say)",
         ),
         "n_chars": (pa.int64(), "length of `text`"),
         "n_entities": (pa.int64(), "number of rows of this article in the entities table"),
@@ -109,7 +113,8 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "end": (pa.int64(), "end offset (exclusive)"),
         "norm": (
             STRING,
-            'normalized value: full name, canonical place name, "YYYY-MM-DD" date, "YYYY-MM-DD..YYYY-MM-DD" period, document number',
+            'normalized value: full name, canonical place name, "YYYY-MM-DD" date, "YYYY-MM-DD..YYYY-MM-DD" period, '
+            "document number",
         ),
         "name": (STRING, "OFFICIAL/PERSON: the person's name; PROVINCE: the canonical province name"),
         "titles": (LIST_OF_STRINGS, 'OFFICIAL: the titles as written ("Phó Chủ tịch UBND tỉnh")'),
@@ -477,7 +482,7 @@ class TableWriter:
         elif fmt == "csv":
             self._writer = pacsv.CSVWriter(self._tmp, _text_columns(schema.empty_table()).schema)
         else:
-            self._writer = open(self._tmp, "w", encoding="utf-8")
+            self._writer = open(self._tmp, "w", encoding="utf-8")  # noqa: SIM115 - closed by close()
 
     def write(self, data: pa.Table) -> None:
         if data.num_rows == 0:
@@ -513,7 +518,7 @@ class TableWriter:
             self._writer.close()
         self._tmp.unlink(missing_ok=True)
 
-    def __enter__(self) -> "TableWriter":
+    def __enter__(self) -> TableWriter:
         return self
 
     def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:

@@ -71,7 +71,7 @@ class FixtureServer:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _counters: dict[str, int] = field(default_factory=dict)
 
-    def start(self) -> "FixtureServer":
+    def start(self) -> FixtureServer:
         self.root = Path(self.root).resolve()
         routes_file = self.root / "routes.json"
         self.routes: dict[str, dict] = (
@@ -110,7 +110,7 @@ class FixtureServer:
             self._counters[key] = n + 1
         return sequence[min(n, len(sequence) - 1)]
 
-    def __enter__(self) -> "FixtureServer":
+    def __enter__(self) -> FixtureServer:
         return self.start() if self._server is None else self
 
     def __exit__(self, *exc: object) -> None:
@@ -146,7 +146,9 @@ class _Handler(BaseHTTPRequestHandler):
         content_type = spec.get("content_type")
         if "generate_bytes" in spec:
             size = int(spec["generate_bytes"])
-            chunk = "<p>Nội dung thử nghiệm cho trang có dung lượng rất lớn, dùng để kiểm tra giới hạn kích thước.</p>\n".encode()
+            chunk = (
+                "<p>Nội dung thử nghiệm cho trang có dung lượng rất lớn, dùng để kiểm tra giới hạn kích thước.</p>\n"
+            ).encode()
             body = b"<html><body>" + chunk * (size // len(chunk) + 1) + b"</body></html>"
             content_type = content_type or "text/html; charset=utf-8"
         elif "body" in spec:

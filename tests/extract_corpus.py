@@ -74,7 +74,8 @@ class Sample:
         return [
             f"Sáng ngày {self.day}/{self.month}, UBND huyện {self.district} tổ chức hội nghị sơ kết công tác cải cách "
             f"hành chính (CCHC) quý {1 + self.i % 4} năm {self.year}. {honorific} {person} - {title} chủ trì hội nghị.",
-            f"Theo báo cáo, Bộ phận một cửa huyện đã tiếp nhận {_vn(received)} hồ sơ, đã giải quyết {_vn(resolved)} hồ sơ, "
+            f"Theo báo cáo, Bộ phận một cửa huyện đã tiếp nhận {_vn(received)} hồ sơ, đã giải quyết {_vn(resolved)} "
+            "hồ sơ, "
             f"trong đó giải quyết đúng và trước hạn đạt {share:.1f}%.".replace(
                 f"{share:.1f}", f"{share:.1f}".replace(".", ",")
             ),

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,7 @@ def test_nukeviet_crawl_follows_pagination_and_dedupes(nukeviet, tmp_path):
     ]
     # Crawl-delay: 0.05 in robots.txt is honoured although --delay is 0
     times = [r.time for r in nukeviet.requests]
-    assert all(b - a >= 0.045 for a, b in zip(times[1:], times[2:]))
+    assert all(b - a >= 0.045 for a, b in pairwise(times[1:]))
 
 
 def test_finished_crawl_rerun_fetches_nothing_and_refresh_is_conditional(nukeviet, tmp_path):
@@ -204,7 +205,10 @@ def test_feed_and_sitemap_parsing():
     assert parse_feed(sitemap, "http://a.vn/sitemap.xml") == ([("http://a.vn/b.html", "2023-04-12")], [])
     index = b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>/s1.xml</loc></sitemap></sitemapindex>'
     assert parse_feed(index, "http://a.vn/sitemap.xml") == ([], ["http://a.vn/s1.xml"])
-    rss = b"<rss><channel><item><link>http://a.vn/c.html</link><pubDate>Tue, 12 Jan 2021 08:00:00 +0700</pubDate></item></channel></rss>"
+    rss = (
+        b"<rss><channel><item><link>http://a.vn/c.html</link><pubDate>Tue, 12 Jan 2021 08:00:00 "
+        b"+0700</pubDate></item></channel></rss>"
+    )
     assert parse_feed(rss, "http://a.vn/rss") == ([("http://a.vn/c.html", "2021-01-12")], [])
 
 

@@ -6,11 +6,11 @@ import sys
 
 import pandas as pd
 import pytest
+from extract_corpus import build_corpus, fake_pipeline
 
 from cchc_nlp import runner
 from cchc_nlp.dataset import Dataset, extract
 from cchc_nlp.errors import InputError
-from extract_corpus import build_corpus, fake_pipeline
 
 distributed = pytest.importorskip("distributed")
 

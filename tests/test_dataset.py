@@ -9,6 +9,7 @@ import shutil
 import pandas as pd
 import pyarrow as pa
 import pytest
+from extract_corpus import Sample, build_corpus, fake_pipeline
 
 from cchc_nlp import runner
 from cchc_nlp.dataset import Dataset, extract
@@ -16,7 +17,6 @@ from cchc_nlp.errors import DataError, InputError
 from cchc_nlp.records import METRIC_COLUMNS
 from cchc_nlp.runner import run_extract
 from cchc_nlp.tables import DATA_DICTIONARY, SCHEMAS, data_dictionary_markdown, entity_rows, iso_published, metric_rows
-from extract_corpus import Sample, build_corpus, fake_pipeline
 
 TABLES = ("articles", "entities", "metrics", "errors")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -184,7 +185,7 @@ def test_overlap_rule_no_two_expressions_overlap():
         "từ ngày 16/12/2020 đến ngày 15/3/2021",
         "6 tháng đầu năm 2021",
     ]
-    for a, b in zip(found, found[1:]):
+    for a, b in pairwise(found):
         assert a.end <= b.start
 
 
@@ -259,7 +260,7 @@ def test_find_time_expressions_never_raises(text, published):
     found = find_time_expressions(text, published)
     for expr in found:
         assert text[expr.start : expr.end] == expr.text
-    for a, b in zip(found, found[1:]):
+    for a, b in pairwise(found):
         assert a.end <= b.start
 
 

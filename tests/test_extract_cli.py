@@ -6,10 +6,10 @@ import json
 
 import pandas as pd
 import pytest
+from extract_corpus import Sample, build_corpus
 
 from cchc_nlp.cli import main
 from cchc_nlp.dataset import Dataset
-from extract_corpus import Sample, build_corpus
 
 
 @pytest.fixture(scope="module")

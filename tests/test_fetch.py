@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -196,9 +197,9 @@ def test_retry_after_beyond_the_limit_gives_up(tmp_path):
 
 
 def test_retry_after_http_date():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    now = datetime(2023, 5, 1, 0, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2023, 5, 1, 0, 0, 0, tzinfo=UTC)
     assert _retry_after_seconds("Mon, 01 May 2023 00:00:30 GMT", now) == 30
     assert _retry_after_seconds("120") == 120
     assert _retry_after_seconds("soon") is None

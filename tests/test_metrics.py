@@ -4,6 +4,8 @@ consistency warnings, periods, targets, subjects, the classifier hook and the co
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cchc_nlp.metrics import MentionContext, extract_metrics, number_mentions, unlabelled_mentions
 from cchc_nlp.records import METRIC_COLUMNS
@@ -199,7 +201,8 @@ def test_period_from_sentence_paragraph_and_article():
         "Kết quả giải quyết hồ sơ quý III/2021\n\n"
         "Trung tâm đã tiếp nhận 3.200 hồ sơ.\n\n"
         "Tháng 9/2021, Trung tâm tiếp nhận 1.150 hồ sơ. Trung tâm đã giải quyết 1.090 hồ sơ.\n\n"
-        "Từ ngày 1/1 - 15/8/2021, Công an tỉnh tiếp nhận 820 hồ sơ; Bưu điện tỉnh tiếp nhận 64 hồ sơ (từ ngày 5/6 - 15/8)."
+        "Từ ngày 1/1 - 15/8/2021, Công an tỉnh tiếp nhận 820 hồ sơ; Bưu điện tỉnh tiếp nhận 64 hồ sơ (từ ngày 5/6 - "
+        "15/8)."
     )
     periods = [(r["value"], r["period_start"], r["period_end"]) for r in extract_metrics(text, "2021-10-04")]
     assert periods == [
@@ -237,7 +240,8 @@ def test_identity_and_share_sum_warnings():
 
 def test_breakdown_inherits_the_parent_metric():
     rows = extract_metrics(
-        "Quý I/2021, toàn tỉnh tiếp nhận 9.000 hồ sơ. Trong đó, cấp tỉnh 2.000 hồ sơ, cấp huyện 3.000 hồ sơ và cấp xã 4.000 hồ sơ."
+        "Quý I/2021, toàn tỉnh tiếp nhận 9.000 hồ sơ. Trong đó, cấp tỉnh 2.000 hồ sơ, cấp huyện 3.000 hồ sơ và cấp "
+        "xã 4.000 hồ sơ."
     )
     assert [(r["metric"], r["scope_level"]) for r in rows] == [
         ("dossier.received", None),
@@ -302,8 +306,6 @@ def test_empty_and_numberless_texts():
     assert extract_metrics("Hội nghị diễn ra sáng nay.") == []
     assert unlabelled_mentions("") == []
 
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 _PIECES = [
     "tiếp nhận",

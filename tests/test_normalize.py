@@ -62,7 +62,7 @@ def test_offsets_map_back_to_original():
 
 
 def test_bytes_input():
-    assert normalize_text("Hoà".encode("utf-8")) == "Hòa"
+    assert normalize_text("Hoà".encode()) == "Hòa"
     with pytest.raises(InputError, match="not UTF-8"):
         normalize(b"\xff\xfe\x00binary\x80")
 

@@ -150,7 +150,7 @@ def test_word_joined_across_sentences_is_split():
 def test_line_chunks_cover_text_on_line_boundaries():
     from cchc_nlp.pipeline import _line_chunks
 
-    text = "\n".join(["dòng số %d có vài chữ" % i for i in range(200)])
+    text = "\n".join([f"dòng số {i} có vài chữ" for i in range(200)])
     chunks = list(_line_chunks(text, 100))
     assert "\n".join(text[s:e] for s, e in chunks) == text
     assert all(e - s <= 100 for s, e in chunks)

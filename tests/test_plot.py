@@ -50,7 +50,7 @@ def make_metrics() -> pd.DataFrame:
     rows = []
     ranks = {"Thừa Thiên Huế": [12, 8, 5], "Đắk Lắk": [40, 44, 31], "Bà Rịa - Vũng Tàu": [20, 27, 19]}
     for province, series in ranks.items():
-        for year, rank in zip((2018, 2019, 2020), series):
+        for year, rank in zip((2018, 2019, 2020), series, strict=True):
             rows.append(
                 metric_row(
                     "index.par.rank",
@@ -290,7 +290,7 @@ def test_heatmap_writes_each_cell():
 
 def test_warnings_distribution_counts_rows_per_code():
     ax = plot.warnings_distribution(make_metrics())
-    bars = {label.get_text(): patch.get_width() for label, patch in zip(ax.get_yticklabels(), ax.patches)}
+    bars = {label.get_text(): patch.get_width() for label, patch in zip(ax.get_yticklabels(), ax.patches, strict=True)}
     assert bars == {"share_mismatch": 3, "identity": 1}
     ax = plot.warnings_distribution(make_metrics(), by="metric")
     assert {label.get_text() for label in ax.get_yticklabels()} == {
@@ -369,8 +369,8 @@ def test_units_are_never_mixed_and_the_latest_report_wins():
 
 
 def test_render_entities_colours_each_label():
+
     import cchc_nlp as cc
-    from spacy.tokens import Span
 
     nlp = cc.load(components=[])
     doc = nlp.parse("Ông Trần Văn Bình, Giám đốc Sở Nội vụ tỉnh Đắk Lắk phát biểu.")

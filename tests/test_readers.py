@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from extract_corpus import Sample, listing_html, write_warc
 
 from cchc_nlp.article import make_doc_id
 from cchc_nlp.errors import InputError
 from cchc_nlp.readers import MAX_DOCUMENT_BYTES, DocumentError, find_inputs, iter_items, to_article
-from extract_corpus import Sample, listing_html, write_warc
 
 
 def _one(path):

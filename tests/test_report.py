@@ -48,7 +48,7 @@ def metric_row(metric, value, province, year, **fields):
 def make_dataset() -> SimpleNamespace:
     metrics = []
     for province, ranks in {"Thừa Thiên Huế": [12, 8], "Đắk Lắk": [40, 31], "Bà Rịa - Vũng Tàu": [20, 19]}.items():
-        for year, rank in zip((2019, 2020), ranks):
+        for year, rank in zip((2019, 2020), ranks, strict=True):
             metrics.append(metric_row("index.par.rank", rank, province, year, unit="rank", denominator=63.0))
             metrics.append(metric_row("dossier.on_time_or_early", 900 + rank, province, year, share=99 - rank / 10))
     metrics.append(

@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -53,7 +55,7 @@ def test_spans_are_trimmed_and_ordered():
     text = normalize_text("  Câu một.   Câu hai.  \n  Câu ba  ")
     spans = split_sentences(text)
     assert [text[s:e] for s, e in spans] == ["Câu một.", "Câu hai.", "Câu ba"]
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert all(a[1] <= b[0] for a, b in pairwise(spans))
 
 
 def test_words_have_exact_offsets():

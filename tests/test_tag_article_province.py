@@ -1,6 +1,7 @@
 """Article province, province back-filling and the spaCy integration of the taggers."""
 
 import json
+from itertools import pairwise
 
 import pytest
 from spacy import displacy
@@ -98,7 +99,7 @@ def test_spans_ents_and_serialization(nlp):
     assert {"OFFICIAL", "ORG", "PROVINCE", "LEGAL_DOC", "DATE"} <= labels
     assert len(doc.spans["entities"]) == len(doc._.entities)
     ents = list(doc.ents)
-    assert all(a.end <= b.start for a, b in zip(ents, ents[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(ents))
     assert {e.label_ for e in ents} >= {"OFFICIAL", "ORG", "LEGAL_DOC", "DATE"}
     json.dumps(doc._.entities)
     json.dumps(doc._.province)

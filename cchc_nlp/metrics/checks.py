@@ -19,7 +19,7 @@ Sources are sometimes wrong (DOMAIN.md §1.2: "1132/1937 thủ tục (đạt 57,
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from cchc_nlp.resources import read_csv
@@ -27,7 +27,7 @@ from cchc_nlp.resources import read_csv
 __all__ = ["check_records", "partitions"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def partitions() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(total metric, part metrics) from data/metric_partitions.csv."""
     return tuple((row["total"], tuple(row["parts"].split("|"))) for row in read_csv("metric_partitions.csv"))

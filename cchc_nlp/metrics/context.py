@@ -24,7 +24,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from cchc_nlp.metrics.extract import Mention, Sentence
@@ -121,7 +122,7 @@ def find_times(text: str, published: str | None) -> list[dict[str, Any]]:
     ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _reference_patterns() -> tuple[re.Pattern, re.Pattern]:
     """(a comparison shortly before a time expression, an as-of word right before it)."""
     lex = lexicon()
@@ -188,18 +189,15 @@ def _apply_aliases(text: str, periods: list[Period]) -> list[Period]:
     """ "quý I năm 2020 (tính từ 1/12/2019 đến 29/2/2020)": later mentions of the same
     reporting period ("quý I") take the explicit range (shifted reporting periods)."""
     aliases: dict[tuple[str | None, str | None], tuple[str | None, str | None]] = {}
-    for a, b in zip(periods, periods[1:]):
+    for a, b in pairwise(periods):
         if (
             a.label == "PERIOD"
             and b.kind == "range"
             and re.fullmatch(r"\s*\(\s*(?:tính\s+)?", text[a.end : b.start], re.I)
+            and (a.period_start, a.period_end) != (b.period_start, b.period_end)
+            and a.kind in ("month", "quarter", "half_year")
         ):
-            if (a.period_start, a.period_end) != (b.period_start, b.period_end) and a.kind in (
-                "month",
-                "quarter",
-                "half_year",
-            ):
-                aliases[(a.period_start, a.period_end)] = (b.period_start, b.period_end)
+            aliases[(a.period_start, a.period_end)] = (b.period_start, b.period_end)
     if not aliases:
         return periods
     out = []
@@ -330,7 +328,7 @@ def target_spans(
 # --------------------------------------------------------------------------- holders
 
 
-@lru_cache(maxsize=None)
+@cache
 def _holder_patterns() -> tuple[PhraseMatcher, dict[str, tuple[str, str | None]], re.Pattern]:
     """(named holders, phrase -> (kind, scope), unit words)."""
     rows = lexicon().holders

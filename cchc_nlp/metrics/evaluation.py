@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc_nlp.scoring import precision_recall_f1
 from cchc_nlp.errors import DataError, InputError
+from cchc_nlp.scoring import precision_recall_f1
 
 __all__ = ["configure_parser", "run", "evaluate", "load_gold", "Scores", "GOLD_DIR"]
 
@@ -229,7 +229,8 @@ def evaluate(
                     scores.attribute_correct[key] += agrees
                     if keep_errors and not agrees:
                         scores.errors.append(
-                            f"{doc.get('id')}: ATTR {g['metric']}={g['value']}: {key} gold {g.get(key)!r} got {p.get(key)!r}"
+                            f"{doc.get('id')}: ATTR {g['metric']}={g['value']}: {key} gold {g.get(key)!r} got "
+                            f"{p.get(key)!r}"
                         )
             if keep_errors and not full:
                 diffs = [
@@ -243,7 +244,8 @@ def evaluate(
             for pi, p in enumerate(pred):
                 if pi not in matched_pred:
                     scores.errors.append(
-                        f"{doc.get('id')}: FALSE {p['metric']}={p['value']} (confidence {p['confidence']}) in: {p['sentence'][:120]}"
+                        f"{doc.get('id')}: FALSE {p['metric']}={p['value']} (confidence {p['confidence']}) in: "
+                        f"{p['sentence'][:120]}"
                     )
     return scores
 
@@ -346,7 +348,8 @@ def run(args: argparse.Namespace) -> int:
         for s in results:
             if s.unscored_rows:
                 print(
-                    f"{s.split}: {s.unscored_rows} predicted rows with metric keys outside the scored vocabulary (not counted)"
+                    f"{s.split}: {s.unscored_rows} predicted rows with metric keys outside the scored vocabulary "
+                    "(not counted)"
                 )
             attrs = s.as_dict()["attributes"]
             if attrs:

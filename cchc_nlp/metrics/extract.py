@@ -33,6 +33,7 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from cchc_nlp.metrics.lexicon import NO_METRIC, Cue, Lexicon, lexicon
@@ -127,7 +128,7 @@ class MentionContext(str):
     start: int
     end: int
 
-    def __new__(cls, clause: str, text: str, start: int, end: int) -> "MentionContext":
+    def __new__(cls, clause: str, text: str, start: int, end: int) -> MentionContext:
         obj = super().__new__(cls, clause)
         obj.text, obj.start, obj.end = text, start, end
         return obj
@@ -353,7 +354,7 @@ def _segment(
         return start, end
 
     cuts = [sentence.start]
-    for prev, cur in zip(mentions, mentions[1:]):
+    for prev, cur in pairwise(mentions):
         lo, hi = prev.end, cur.number.start
         # punctuation first: in "2.171, lũy kế đã và đang giải quyết … 6.302" the "và"
         # joins two verbs, the comma separates the figures
@@ -647,9 +648,12 @@ def _inherit(
     parent_family = _family_of_metric(parent.metric)
     if family not in ("none",) and family != parent_family and not (family == "tthc" and parent_family == "dvctt"):
         return
-    if mention.unit != parent.unit and not (mention.unit == "count" and parent.unit == "count"):
-        if not (mention.unit == "percent" and parent.unit == "percent"):
-            return
+    if (
+        mention.unit != parent.unit
+        and not (mention.unit == "count" and parent.unit == "count")
+        and not (mention.unit == "percent" and parent.unit == "percent")
+    ):
+        return
     mention.metric = parent.metric
     mention.cue = parent.cue
     mention.cue_span = parent.cue_span
@@ -706,7 +710,7 @@ def _classify(lex: Lexicon, text: str, mentions: list[Mention], classifier: Clas
     contexts = [MentionContext(text[m.clause[0] : m.clause[1]], text, m.start, m.end) for m in candidates]
     batch = getattr(classifier, "classify_batch", None)
     decisions = batch(contexts) if batch is not None else [classifier(context) for context in contexts]
-    for mention, decision in zip(candidates, decisions):
+    for mention, decision in zip(candidates, decisions, strict=True):
         if not decision:
             continue
         metric, probability = decision

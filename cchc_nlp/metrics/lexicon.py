@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from cchc_nlp.errors import DataError
 from cchc_nlp.resources import read_csv
@@ -187,7 +187,7 @@ class Lexicon:
     markers: dict[str, tuple[str, ...]]
     marker_re: dict[str, re.Pattern]
     marker_tail_re: dict[str, re.Pattern]  # a marker ending a text (spaces after it only)
-    marker_matcher: dict[str, "PhraseMatcher"]  # the same phrases, matched by words
+    marker_matcher: dict[str, PhraseMatcher]  # the same phrases, matched by words
     marker_last_words: dict[str, frozenset[str]]  # last words of each kind's phrases (a quick pre-check)
     holders: list[dict[str, str]]
 
@@ -208,7 +208,7 @@ def _marker_pattern(phrases: tuple[str, ...]) -> re.Pattern:
     return re.compile(_alternation(phrases), re.IGNORECASE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def lexicon() -> Lexicon:
     """The compiled lexicon (cached)."""
     keys = {}

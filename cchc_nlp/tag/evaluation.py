@@ -90,7 +90,7 @@ class Counts:
     norm_total: int = 0
     norm_ok: int = 0
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         for name in ("gold", "pred", "overlap", "strict", "norm_total", "norm_ok"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -332,7 +332,7 @@ def _fmt(value: float | None) -> str:
 def format_report(report: Report, baseline: bool = True) -> str:
     header = f"{'type':<10} {'gold':>5} {'pred':>5}  {'P':>5} {'R':>5} {'F1':>5}  {'F1str':>5} {'norm':>5}"
     if baseline:
-        header += f"   | uts P  uts R  uts F1 uts F1str   ΔF1"
+        header += "   | uts P  uts R  uts F1 uts F1str   ΔF1"
     lines = [f"== {report.name}: {report.docs} documents", header]
     total, base_total = Counts(), Counts()
     for label in ENTITY_LABELS:
@@ -341,7 +341,10 @@ def format_report(report: Report, baseline: bool = True) -> str:
             continue
         total.add(c)
         p, r, f = c.prf()
-        line = f"{label:<10} {c.gold:>5} {c.pred:>5}  {p:5.3f} {r:5.3f} {f:5.3f}  {c.prf(True)[2]:5.3f} {_fmt(c.norm_accuracy())}"
+        line = (
+            f"{label:<10} {c.gold:>5} {c.pred:>5}  {p:5.3f} {r:5.3f} {f:5.3f}  {c.prf(True)[2]:5.3f} "
+            f"{_fmt(c.norm_accuracy())}"
+        )
         if baseline:
             b = report.baseline[label]
             base_total.add(b)
@@ -349,7 +352,10 @@ def format_report(report: Report, baseline: bool = True) -> str:
             line += f"   | {bp:5.3f}  {br:5.3f}  {bf:5.3f}  {b.prf(True)[2]:5.3f}    {f - bf:+5.3f}"
         lines.append(line)
     p, r, f = total.prf()
-    line = f"{'ALL':<10} {total.gold:>5} {total.pred:>5}  {p:5.3f} {r:5.3f} {f:5.3f}  {total.prf(True)[2]:5.3f} {_fmt(total.norm_accuracy())}"
+    line = (
+        f"{'ALL':<10} {total.gold:>5} {total.pred:>5}  {p:5.3f} {r:5.3f} {f:5.3f}  {total.prf(True)[2]:5.3f} "
+        f"{_fmt(total.norm_accuracy())}"
+    )
     if baseline:
         bp, br, bf = base_total.prf()
         line += f"   | {bp:5.3f}  {br:5.3f}  {bf:5.3f}  {base_total.prf(True)[2]:5.3f}    {f - bf:+5.3f}"

@@ -19,7 +19,7 @@ Record::
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from spacy.language import Language
@@ -39,17 +39,17 @@ _NOT_A_DOC_AFTER = re.compile(
 _YEAR_RE = re.compile(r"^(19[4-9]\d|20\d\d)$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _types() -> dict[str, dict[str, str]]:
     return {row["word"].lower(): row for row in read_csv("legal_doc_types.csv")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _codes() -> frozenset[str]:
     return frozenset(row["code"] for row in read_csv("legal_doc_types.csv") if row["code"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _type_re() -> re.Pattern:
     return phrase_regex([row["word"] for row in read_csv("legal_doc_types.csv")], ignore_case=True, cap_first=False)
 
@@ -113,9 +113,12 @@ def find_legal_docs(text: str, dates: list[dict[str, Any]] | None = None) -> lis
         end = number.start("num") + len(num)
         coded = bool(re.search(r"[/-]", num))
         has_so = number.group("so") is not None
-        if not has_so and not coded:
-            if row["bare_number"] != "true" or _YEAR_RE.match(num) or _NOT_A_DOC_AFTER.match(text, end):
-                continue
+        if (
+            not has_so
+            and not coded
+            and (row["bare_number"] != "true" or _YEAR_RE.match(num) or _NOT_A_DOC_AFTER.match(text, end))
+        ):
+            continue
         if match.group()[0].islower() and not (has_so or coded):
             continue
         attrs: dict[str, Any] = {"doc_type": row["doc_type"], "number": num, **parse_doc_number(num)}

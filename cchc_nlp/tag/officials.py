@@ -46,7 +46,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from spacy.language import Language
@@ -69,7 +69,8 @@ _BARE_UNIT_RE = re.compile(r"(?i:tỉnh|huyện|thị xã|thành phố|quận|x�
 _INITIALS = rf"(?:[{UPPER}]\.\s?)+[{UPPER}][{LETTER}]*"
 _BYLINE_NAME = rf"(?:{_INITIALS}|{_CAPWORD}(?: {_CAPWORD}){{1,3}})"
 _PREFIXED_BYLINE_RE = re.compile(
-    rf"(?:^|(?<=[\s.(]))(?P<prefix>(?:Bài|Tin)(?:,| và) ảnh|Bài|Tin|Ảnh|Nguồn ảnh|Thực hiện)\s*:?\s*(?P<name>{_BYLINE_NAME})\s*\)?\s*$",
+    rf"(?:^|(?<=[\s.(]))(?P<prefix>(?:Bài|Tin)(?:,| và) ảnh|Bài|Tin|Ảnh|Nguồn ảnh|Thực "
+    rf"hiện)\s*:?\s*(?P<name>{_BYLINE_NAME})\s*\)?\s*$",
 )
 _BARE_BYLINE_RE = re.compile(rf"^\s*[-–]?\s*(?P<name>{_BYLINE_NAME})\s*$")
 _DATELINE_BYLINE_RE = re.compile(rf"^(?P<name>[{UPPER}]+(?: [{UPPER}]+){{1,3}})\s+\d{{1,2}}:\d{{2}}")
@@ -95,12 +96,12 @@ class _Chain:
     titles: list[Title] = field(default_factory=list)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _title_rows() -> tuple[dict[str, str], ...]:
     return read_csv("titles.csv")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _title_re() -> re.Pattern:
     rows = _title_rows()
     heads = [r["title"] for r in rows if r["kind"] in ("party", "position")]
@@ -112,17 +113,17 @@ def _title_re() -> re.Pattern:
     return re.compile(rf"(?<![\w/])(?:{mod}\s+){{0,2}}(?P<head>{head})(?:\s+{suffix})?(?!\w)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _needs_org() -> frozenset[str]:
     return frozenset(r["title"].lower() for r in _title_rows() if r["needs_org"] == "true")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _honorifics() -> dict[str, str]:
     return {row["honorific"].lower(): row["kind"] for row in read_csv("honorifics.csv")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _honorific_before_re() -> re.Pattern:
     alternation = phrase_alternation(
         [row["honorific"] for row in read_csv("honorifics.csv")], ignore_case=True, cap_first=False
@@ -130,7 +131,7 @@ def _honorific_before_re() -> re.Pattern:
     return re.compile(rf"(?:^|(?<=[\s(“\"'‘:,;-]))(?P<h>{alternation})\s+$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _byline_stoplist() -> frozenset[str]:
     return frozenset(line.lower() for line in gz.read_phrase_list("byline_stoplist.txt"))
 
@@ -359,7 +360,7 @@ def find_people(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]
                 person["orgs"].append(title.org["norm"])
         person["province"] = person["province"] or _title_province(cand.titles)
     given = {}
-    for key, person in people.items():
+    for person in people.values():
         given.setdefault(person["name"].split(" ")[-1].lower(), []).append(person)
     out: list[dict[str, Any]] = []
     seen_ids: set[str] = set()

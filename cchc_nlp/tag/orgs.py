@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from spacy.language import Language
@@ -70,7 +70,7 @@ _UNIT_LEVEL = {
 _PLACE_LEVEL = {"PROVINCE": "tỉnh", "DISTRICT": "huyện", "COMMUNE": "xã"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def org_heads() -> dict[str, OrgHead]:
     """Lowercased head phrase -> OrgHead, from data/org_heads.csv."""
     heads = {}
@@ -81,7 +81,7 @@ def org_heads() -> dict[str, OrgHead]:
     return heads
 
 
-@lru_cache(maxsize=None)
+@cache
 def _head_re() -> re.Pattern:
     phrases = []
     for row in read_csv("org_heads.csv"):

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from spacy.language import Language
@@ -86,7 +86,7 @@ class _Found:
     attrs: dict[str, Any]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bare_province_re() -> re.Pattern:
     """Canonical names and aliases usable without a unit word, as written and in capitals."""
     written = {u.name for u in gz.province_units()}
@@ -98,7 +98,7 @@ def _bare_province_re() -> re.Pattern:
     return phrase_regex(sorted(written))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _folded_province_re() -> re.Pattern:
     written = set()
     for folded in gz.folded_province_aliases():
@@ -107,7 +107,7 @@ def _folded_province_re() -> re.Pattern:
     return phrase_regex(sorted(written))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stoplist_re() -> re.Pattern | None:
     phrases = gz.place_stoplist_phrases()
     return phrase_regex(phrases) if phrases else None
@@ -344,7 +344,7 @@ def _bare_repeats(text: str, found: list[_Found], taken: _Taken) -> None:
             continue  # part of a longer capitalized name
         if re.match(rf" {CAPWORD}", text[end : end + 30]) and not re.match(r" [A-ZĐ]{2,}", text[end : end + 30]):
             continue
-        source = introduced[_title_case(match.group())] if _title_case(match.group()) in introduced else None
+        source = introduced.get(_title_case(match.group()))
         if source is None:
             continue
         taken.add(found, _Found(source.label, start, end, source.norm, {**source.attrs, "unit": None, "repeat": True}))
