@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: run test venv dev bench clean
+.PHONY: run test test-fast lint format venv dev bench clean
 
 # The stamp files re-run pip only when the package metadata changes.
 $(BIN)/python:
@@ -25,8 +25,24 @@ dev: $(VENV)/.installed-dev
 run: $(VENV)/.installed
 	$(BIN)/cchc-nlp extract corpus/samples --out $(OUT)
 
-test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -q -p no:cacheprovider --nbmake tests $(wildcard notebooks/*.ipynb)
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The whole suite: lint, unit and CLI tests, the package's doctests, the notebooks.
+test: lint
+	$(PYTEST) --nbmake tests cchc_nlp $(wildcard notebooks/*.ipynb)
+
+# The quick loop while editing: no tests marked slow, no notebooks.
+test-fast: $(VENV)/.installed-dev
+	$(PYTEST) -m "not slow" tests cchc_nlp
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Rewrites files: the formatter, then the linter's safe fixes.
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 # Speed and quality figures (README "Performance"); each prints its reference too.
 bench: $(VENV)/.installed-dev
