@@ -22,22 +22,67 @@ Stages, one module each, data flowing one way: fetch/crawl (polite HTTP, WARC ar
 -> page (HTML or text dump -> Article) -> normalize -> segment -> pipeline (spaCy Doc)
 -> tag (entities) -> metrics -> dataset (tables). Charts: `from cchc_nlp import plot`;
 HTML report: `cchc_nlp.report`; metric classifier: `cchc_nlp.classifier`.
+
+The names below are imported on first use (module `__getattr__`), so `import cchc_nlp`
+and `cchc-nlp --version` load none of the heavy dependencies (spaCy, pandas, pyarrow...).
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from cchc_nlp.archive import TruncatedArchiveError, iter_archived_pages
-from cchc_nlp.article import Article
-from cchc_nlp.dataset import Dataset, extract
-from cchc_nlp.dates import TimeExpression, find_datelines, find_time_expressions, parse_dateline
-from cchc_nlp.errors import CchcError, DataError, FetchError, InputError
-from cchc_nlp.gazetteer import province, province_for_url
-from cchc_nlp.metrics import extract_metrics, number_mentions, unlabelled_mentions
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from cchc_nlp._version import __version__
+
+# Imported at once (light: the standard library only): the module cchc_nlp.normalize
+# shares its name with the function, and importing the module would otherwise replace
+# the lazy attribute with the module.
 from cchc_nlp.normalize import NormalizedText, fold_diacritics, normalize, normalize_text
-from cchc_nlp.numbers import NumberMention, ParsedNumber, find_numbers, format_number, parse_number
-from cchc_nlp.page import article_from_html, article_from_text, is_article_page
-from cchc_nlp.pipeline import CchcVietnamese, load
-from cchc_nlp.segment import split_sentences, tokenize
+
+if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
+    from cchc_nlp.archive import TruncatedArchiveError, iter_archived_pages
+    from cchc_nlp.article import Article
+    from cchc_nlp.dataset import Dataset, extract
+    from cchc_nlp.dates import TimeExpression, find_datelines, find_time_expressions, parse_dateline
+    from cchc_nlp.errors import CchcError, DataError, FetchError, InputError
+    from cchc_nlp.gazetteer import province, province_for_url
+    from cchc_nlp.metrics import extract_metrics, number_mentions, unlabelled_mentions
+    from cchc_nlp.numbers import NumberMention, ParsedNumber, find_numbers, format_number, parse_number
+    from cchc_nlp.page import article_from_html, article_from_text, is_article_page
+    from cchc_nlp.pipeline import CchcVietnamese, load
+    from cchc_nlp.segment import split_sentences, tokenize
+
+# public name -> the module that defines it
+_EXPORTS: dict[str, str] = {
+    **dict.fromkeys(("TruncatedArchiveError", "iter_archived_pages"), "cchc_nlp.archive"),
+    "Article": "cchc_nlp.article",
+    **dict.fromkeys(("Dataset", "extract"), "cchc_nlp.dataset"),
+    **dict.fromkeys(("TimeExpression", "find_datelines", "find_time_expressions", "parse_dateline"), "cchc_nlp.dates"),
+    **dict.fromkeys(("CchcError", "DataError", "FetchError", "InputError"), "cchc_nlp.errors"),
+    **dict.fromkeys(("province", "province_for_url"), "cchc_nlp.gazetteer"),
+    **dict.fromkeys(("extract_metrics", "number_mentions", "unlabelled_mentions"), "cchc_nlp.metrics"),
+    **dict.fromkeys(
+        ("NumberMention", "ParsedNumber", "find_numbers", "format_number", "parse_number"), "cchc_nlp.numbers"
+    ),
+    **dict.fromkeys(("article_from_html", "article_from_text", "is_article_page"), "cchc_nlp.page"),
+    **dict.fromkeys(("CchcVietnamese", "load"), "cchc_nlp.pipeline"),
+    **dict.fromkeys(("split_sentences", "tokenize"), "cchc_nlp.segment"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first access (PEP 562) and keep the value."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cchc_nlp' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "__version__",

@@ -28,7 +28,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from cchc_nlp import __version__
+from cchc_nlp._version import __version__
 from cchc_nlp.errors import DataError
 from cchc_nlp.fetch import ResponseHeaders
 

@@ -15,7 +15,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from cchc_nlp import __version__
+from cchc_nlp._version import __version__
 from cchc_nlp.errors import CchcError, InputError
 
 __all__ = ["main", "COMMANDS"]

@@ -41,7 +41,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from cchc_nlp import __version__
+from cchc_nlp._version import __version__
 from cchc_nlp.archive import TruncatedArchiveError, WarcWriter, scan_warc, warc_files
 from cchc_nlp.errors import CchcError, InputError
 from cchc_nlp.fetch import (

@@ -40,7 +40,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import requests
 from protego import Protego
 
-from cchc_nlp import __version__
+from cchc_nlp._version import __version__
 from cchc_nlp.errors import FetchError
 
 __all__ = [

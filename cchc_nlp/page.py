@@ -32,7 +32,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from cchc_nlp import __version__
+from cchc_nlp._version import __version__
 from cchc_nlp.article import Article
 from cchc_nlp.errors import DataError, InputError
 from cchc_nlp.fetch import canonicalize_url

@@ -6,11 +6,16 @@ import csv
 import json
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from cchc_nlp.errors import DataError
 
-__all__ = ["data_path", "read_csv", "read_json", "abbreviations", "dotted_abbreviations"]
+__all__ = ["PACKAGE_DIR", "data_path", "read_csv", "read_json", "abbreviations", "dotted_abbreviations"]
+
+
+# The folder of the installed (or checked-out) package.
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def data_path(name: str):

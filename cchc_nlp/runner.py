@@ -52,8 +52,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from cchc_nlp._version import __version__
 from cchc_nlp.errors import CchcError, InputError
 from cchc_nlp.readers import DocumentError, InputFile, RawItem, find_inputs, iter_items, to_article
+from cchc_nlp.resources import PACKAGE_DIR
 from cchc_nlp.tables import (
     FORMATS,
     PART_SCHEMAS,
@@ -755,10 +757,9 @@ def environment() -> dict[str, Any]:
     """Versions of the package, its main dependencies and the models, for the manifest."""
     from importlib import metadata
 
-    import cchc_nlp
     from cchc_nlp.pipeline import DEFAULT_COMPONENTS
 
-    versions = {"cchc_nlp": cchc_nlp.__version__, "python": sys.version.split()[0]}
+    versions = {"cchc_nlp": __version__, "python": sys.version.split()[0]}
     for package in ("underthesea", "spacy", "pyarrow", "pandas"):
         try:
             versions[package] = metadata.version(package)
@@ -768,7 +769,7 @@ def environment() -> dict[str, Any]:
         "versions": versions,
         "models": _models(),
         "pipeline": [name for name, _ in DEFAULT_COMPONENTS],
-        "data_sha256": _tree_digest(Path(cchc_nlp.__file__).parent / "data"),
+        "data_sha256": _tree_digest(PACKAGE_DIR / "data"),
     }
 
 
@@ -777,15 +778,13 @@ def _models() -> dict[str, str]:
     cchc_nlp (in the package or the repository's models/ folder) with their SHA-256."""
     import importlib.util
 
-    import cchc_nlp
-
     models: dict[str, str] = {}
     spec = importlib.util.find_spec("underthesea")
     if spec and spec.origin:
         folder = Path(spec.origin).parent / "pipeline" / "word_tokenize" / "models"
         if folder.is_dir():
             models["underthesea.word_tokenize"] = ",".join(sorted(p.name for p in folder.iterdir() if p.is_dir()))
-    package = Path(cchc_nlp.__file__).parent
+    package = PACKAGE_DIR
     for root in (package, package.parent / "models"):
         if not root.is_dir():
             continue
