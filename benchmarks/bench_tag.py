@@ -65,7 +65,7 @@ def main() -> None:
 
     from cchc_nlp import load
     from cchc_nlp.pipeline import DEFAULT_COMPONENTS
-    from cchc_nlp.tag.evaluation import TAG_COMPONENTS
+    from cchc_nlp.research.entities_eval import TAG_COMPONENTS
 
     texts, where = load_texts(args.corpus)
     core = load(components=[])

@@ -21,7 +21,7 @@ One article's figures::
 Stages, one module each, data flowing one way: fetch/crawl (polite HTTP, WARC archive)
 -> page (HTML or text dump -> Article) -> normalize -> segment -> pipeline (spaCy Doc)
 -> tag (entities) -> metrics -> dataset (tables). Charts: `from cchc_nlp import plot`;
-HTML report: `cchc_nlp.report`; metric classifier: `cchc_nlp.classifier`.
+HTML report: `cchc_nlp.report`; metric classifier: `cchc_nlp.metrics.model` (training: `cchc_nlp.research.training`).
 
 The names below are imported on first use (module `__getattr__`), so `import cchc_nlp`
 and `cchc-nlp --version` load none of the heavy dependencies (spaCy, pandas, pyarrow...).

@@ -27,7 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("cchc_nlp.dataset", "extract articles, entities and metrics from a corpus into tables"),
     "report": ("cchc_nlp.report", "write a self-contained HTML report of an extracted dataset"),
     "crawl": ("cchc_nlp.crawl", "crawl provincial portal articles politely into a WARC archive"),
-    "train": ("cchc_nlp.classifier", "train the metric classifier (models/metric_classifier.skops) on the dev gold"),
+    "train": (
+        "cchc_nlp.research.training",
+        "train the metric classifier (models/metric_classifier.skops) on the dev gold",
+    ),
     "analyze": ("cchc_nlp.metrics.analyze", "print the entities and metrics of one article"),
 }
 

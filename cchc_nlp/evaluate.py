@@ -9,8 +9,8 @@ __all__ = ["configure_parser", "run"]
 
 # task -> module providing configure_parser(parser) and run(args) for that evaluation
 TASKS = {
-    "entities": "cchc_nlp.tag.evaluation",
-    "metrics": "cchc_nlp.metrics.evaluation",
+    "entities": "cchc_nlp.research.entities_eval",
+    "metrics": "cchc_nlp.research.metrics_eval",
 }
 
 

@@ -1,9 +1,11 @@
-"""Loading the bundled language data files (cchc_nlp/data/) once per process."""
+"""Where the package's files are, and loading the bundled language data (cchc_nlp/data/) once per process."""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import sysconfig
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -11,11 +13,35 @@ from typing import Any
 
 from cchc_nlp.errors import DataError
 
-__all__ = ["PACKAGE_DIR", "data_path", "read_csv", "read_json", "abbreviations", "dotted_abbreviations"]
+__all__ = [
+    "PACKAGE_DIR",
+    "CHECKOUT_DIR",
+    "shipped_dir",
+    "data_path",
+    "read_csv",
+    "read_json",
+    "abbreviations",
+    "dotted_abbreviations",
+]
 
 
 # The folder of the installed (or checked-out) package.
 PACKAGE_DIR = Path(__file__).resolve().parent
+# In a source checkout, the repository root (models/, tests/ beside the package).
+CHECKOUT_DIR = PACKAGE_DIR.parent
+
+
+def shipped_dir(name: str, *, env: str, checkout: str) -> Path:
+    """A folder shipped beside the package rather than inside it: `$env` when set, else
+    <checkout>/ of a source checkout, else <prefix>/share/cchc-nlp/<name>, where
+    setup.cfg's data_files installs it."""
+    override = os.environ.get(env)
+    if override:
+        return Path(override)
+    local = CHECKOUT_DIR / checkout
+    if local.is_dir():
+        return local
+    return Path(sysconfig.get_path("data")) / "share" / "cchc-nlp" / name
 
 
 def data_path(name: str):

@@ -12,22 +12,24 @@ from types import SimpleNamespace
 
 import pytest
 
-from cchc_nlp import classifier, cli
+from cchc_nlp import cli
 from cchc_nlp.errors import DataError, InputError
+from cchc_nlp.metrics import model
+from cchc_nlp.research import training
 
-CARD = json.loads(classifier.CARD_PATH.read_text(encoding="utf-8"))
+CARD = json.loads(model.CARD_PATH.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def trained():
     """The model trained from the repository's dev gold, and its canonical bytes."""
-    pipeline, stats = classifier.train(classifier.DEV_GOLD)
-    return pipeline, stats, classifier.model_bytes(pipeline)
+    pipeline, stats = training.train(training.DEV_GOLD)
+    return pipeline, stats, training.model_bytes(pipeline)
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    return classifier.load_model(classifier.MODEL_PATH)
+    return model.load_model(model.MODEL_PATH)
 
 
 # --------------------------------------------------------------------------- features
@@ -58,19 +60,19 @@ def shipped():
 )
 def test_mention_context(text, number, expected):
     start = text.index(number)
-    context = classifier.mention_context(text, start, start + len(number))
+    context = model.mention_context(text, start, start + len(number))
     assert {key: context[key] for key in expected} == expected
-    assert context["near"] == context["left"][-classifier.NEAR_CHARS :]
+    assert context["near"] == context["left"][-model.NEAR_CHARS :]
 
 
 def test_mention_context_window_is_bounded():
     text = "Trong giai đoạn vừa qua, " * 10 + "tiếp nhận 500 hồ sơ " + "và nhiều nội dung khác " * 5
     start = text.index("500")
-    context = classifier.mention_context(text, start, start + 3)
-    assert len(context["left"]) <= classifier.LEFT_CHARS and context["left"].endswith("tiếp nhận ")
-    assert len(context["right"]) <= classifier.RIGHT_CHARS
+    context = model.mention_context(text, start, start + 3)
+    assert len(context["left"]) <= model.LEFT_CHARS and context["left"].endswith("tiếp nhận ")
+    assert len(context["right"]) <= model.RIGHT_CHARS
     with pytest.raises(InputError, match="outside a text"):
-        classifier.mention_context("abc", 2, 10)
+        model.mention_context("abc", 2, 10)
 
 
 # --------------------------------------------------------------------------- training set
@@ -88,7 +90,7 @@ def test_label_mentions_rows_shares_and_traps():
             {"metric": "staff.cut", "value": 999, "unit": "count"},  # not in the text
         ],
     }
-    pairs, unlocated = classifier.label_mentions(document)
+    pairs, unlocated = training.label_mentions(document)
     assert [(mention.raw, label) for mention, label in pairs] == [
         ("5.120", "dossier.received"),
         ("4.998", "dossier.on_time_or_early"),
@@ -106,16 +108,16 @@ def test_training_set_of_the_dev_gold(trained):
     assert stats["documents"] >= 50 and stats["examples"] >= 200
     per_class = stats["examples_per_class"]
     assert per_class["none"] >= 30 and per_class["dossier.received"] >= 10
-    assert all(count >= classifier.MIN_EXAMPLES_PER_CLASS for count in per_class.values())
+    assert all(count >= training.MIN_EXAMPLES_PER_CLASS for count in per_class.values())
     assert stats["gold_rows_unlocated"] <= 0.05 * stats["mentions"]
 
 
 def test_held_out_gold_is_never_training_data(tmp_path):
     with pytest.raises(InputError, match="held-out gold is for evaluation only"):
-        classifier.training_examples(classifier.HELDOUT_GOLD)
+        training.training_examples(training.HELDOUT_GOLD)
     assert (
         cli.main(
-            ["train", "metric-classifier", "--gold", str(classifier.HELDOUT_GOLD), "--out", str(tmp_path / "m.skops")]
+            ["train", "metric-classifier", "--gold", str(training.HELDOUT_GOLD), "--out", str(tmp_path / "m.skops")]
         )
         == 2
     )
@@ -127,15 +129,13 @@ def test_held_out_gold_is_never_training_data(tmp_path):
 
 def test_training_is_reproducible_and_matches_the_shipped_file(trained):
     _, _, first = trained  # trained in this process; the shipped file in another one
-    gold_sha = hashlib.sha256(classifier.DEV_GOLD.read_bytes()).hexdigest()
+    gold_sha = hashlib.sha256(training.DEV_GOLD.read_bytes()).hexdigest()
     assert gold_sha == CARD["training_data"]["sha256"], (
         "tests/gold/metrics_dev.jsonl changed since the model was trained; "
         "run `cchc-nlp train metric-classifier` and commit models/"
     )
     assert (
-        hashlib.sha256(first).hexdigest()
-        == CARD["sha256"]
-        == hashlib.sha256(classifier.MODEL_PATH.read_bytes()).hexdigest()
+        hashlib.sha256(first).hexdigest() == CARD["sha256"] == hashlib.sha256(model.MODEL_PATH.read_bytes()).hexdigest()
     ), (
         "the shipped model differs from a fresh training run (library versions or cchc_nlp.numbers changed?); "
         "run `cchc-nlp train metric-classifier` and commit models/"
@@ -171,7 +171,7 @@ def test_loading_refuses_untrusted_types(tmp_path):
     path = tmp_path / "evil.skops"
     sio.dump(FunctionTransformer(func=os.system), path)
     with pytest.raises(DataError) as raised:
-        classifier.load_model(path)
+        model.load_model(path)
     message = str(raised.value)
     assert "posix.system" in message or "nt.system" in message
     assert "refusing to load" in message and "\n" not in message
@@ -179,20 +179,20 @@ def test_loading_refuses_untrusted_types(tmp_path):
 
 def test_loading_reports_missing_and_broken_files(tmp_path):
     with pytest.raises(DataError, match="not found"):
-        classifier.load_model(tmp_path / "none.skops")
+        model.load_model(tmp_path / "none.skops")
     broken = tmp_path / "broken.skops"
     broken.write_bytes(b"not a zip file")
     with pytest.raises(DataError, match="not a skops file"):
-        classifier.load_model(broken)
+        model.load_model(broken)
 
 
 def test_shipped_model_loads_with_the_card(shipped):
     assert shipped.sha256 == CARD["sha256"]
     assert shipped.threshold == CARD["threshold"]
     assert list(shipped.classes) == CARD["classes"] and "none" in shipped.classes
-    default = classifier.default_classifier()
+    default = model.default_classifier()
     assert default is not None and default.sha256 == CARD["sha256"]
-    assert classifier.enabled_by_default() is CARD["enabled_by_default"]
+    assert model.enabled_by_default() is CARD["enabled_by_default"]
 
 
 # --------------------------------------------------------------------------- the hook
@@ -232,7 +232,7 @@ def test_hook_accepts_the_extractor_context_and_plain_forms(shipped):
 
 
 def test_probabilities_are_a_distribution(shipped):
-    context = classifier.mention_context("Đã giải quyết 6.827 hồ sơ.", 14, 19)
+    context = model.mention_context("Đã giải quyết 6.827 hồ sơ.", 14, 19)
     probabilities = shipped.probabilities([context, context])
     assert probabilities.shape == (2, len(shipped.classes))
     assert probabilities.sum(axis=1) == pytest.approx([1.0, 1.0])
@@ -243,9 +243,9 @@ def test_direct_scoring_equals_the_pipeline(shipped):
     import numpy as np
     import pandas as pd
 
-    frame, _, _ = classifier.training_examples()
+    frame, _, _ = training.training_examples()
     contexts = frame.to_dict("records") + [{"left": "", "near": "", "right": "", "shape": ""}]
-    expected = shipped.pipeline.predict_proba(pd.DataFrame(contexts, columns=list(classifier.FEATURE_COLUMNS)))
+    expected = shipped.pipeline.predict_proba(pd.DataFrame(contexts, columns=list(model.FEATURE_COLUMNS)))
     assert shipped._scorer is not None
     assert np.abs(shipped.probabilities(contexts) - expected).max() < 1e-9
 
@@ -271,11 +271,11 @@ def test_card_describes_data_versions_and_held_out_scores():
 
 @pytest.mark.slow
 def test_held_out_effect_still_supports_the_cards_decision(shipped):
-    extraction = classifier.evaluate_extraction(shipped, classifier.HELDOUT_GOLD)
-    enabled, decision = classifier.decide_default(extraction)
+    extraction = training.evaluate_extraction(shipped, training.HELDOUT_GOLD)
+    enabled, decision = training.decide_default(extraction)
     assert enabled is CARD["enabled_by_default"], (
         f"the held-out effect changed ({decision}); regenerate the card with `cchc-nlp train metric-classifier`"
     )
     if enabled:
         delta = extraction["delta_metric_value"]
-        assert delta["recall"] > 0 and delta["precision"] >= -classifier.MAX_PRECISION_DROP
+        assert delta["recall"] > 0 and delta["precision"] >= -training.MAX_PRECISION_DROP

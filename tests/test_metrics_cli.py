@@ -9,7 +9,7 @@ import pytest
 
 from cchc_nlp.cli import main
 from cchc_nlp.errors import DataError
-from cchc_nlp.metrics.evaluation import evaluate, full_row_match, load_gold, match_rows, split_of
+from cchc_nlp.research.metrics_eval import evaluate, full_row_match, load_gold, match_rows, split_of
 
 GOLD_DEV = Path(__file__).parent / "gold" / "metrics_dev.jsonl"
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +44,86 @@ def test_public_names_resolve_lazily():
     assert set(cchc_nlp.__all__) <= set(dir(cchc_nlp))
     with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
         cchc_nlp.nothing_here  # noqa: B018
+
+
+# --------------------------------------------------------------------------- import graph
+
+PACKAGE = Path(cchc_nlp.__file__).resolve().parent
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _under_type_checking(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            return True
+    return False
+
+
+def import_graph() -> tuple[dict[str, set[str]], dict[str, int]]:
+    """Every module of the package -> the package modules it imports (at module level or
+    inside functions; not under TYPE_CHECKING), and the number of imports inside functions."""
+    files = {_module_name(p): p for p in PACKAGE.rglob("*.py") if "data" not in p.relative_to(PACKAGE).parts}
+    graph: dict[str, set[str]] = {name: set() for name in files}
+    in_functions: dict[str, int] = {}
+    for name, path in files.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Import | ast.ImportFrom) or _under_type_checking(node, parents):
+                continue
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                base = node.module or ""
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in files else base for a in node.names]
+            targets = [t for t in targets if t in files and t != name]
+            if not targets:
+                continue
+            scope = node
+            while scope in parents and not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+                scope = parents[scope]
+            if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+                in_functions[f"{name}:{node.lineno}"] = len(targets)
+            for target in targets:
+                graph[name].add(target)
+                # importing a.b.c runs the __init__ of a.b first (unless the importer is inside it)
+                parts = target.split(".")
+                for i in range(2, len(parts)):
+                    ancestor = ".".join(parts[:i])
+                    if not (name == ancestor or name.startswith(ancestor + ".")) and ancestor in files:
+                        graph[name].add(ancestor)
+    return graph, in_functions
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == 1:
+                return stack[stack.index(target) :] + [target]
+            if target not in state and (found := visit(target)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_no_import_cycle_between_modules():
+    graph, _ = import_graph()
+    assert len(graph) > 30
+    assert _cycle(graph) is None, " -> ".join(_cycle(graph) or [])
+

@@ -6,7 +6,7 @@ import pytest
 
 from cchc_nlp.cli import main
 from cchc_nlp.errors import InputError
-from cchc_nlp.tag.evaluation import Entity, default_gold_files, load_gold, score
+from cchc_nlp.research.entities_eval import Entity, default_gold_files, load_gold, score
 
 
 def test_overlap_and_strict_matching_is_one_to_one():

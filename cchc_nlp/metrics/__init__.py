@@ -30,6 +30,7 @@ from cchc_nlp.errors import InputError
 from cchc_nlp.metrics.checks import check_records
 from cchc_nlp.metrics.context import assign_holder, assign_period, find_holders, find_times, target_spans, time_periods
 from cchc_nlp.metrics.extract import Classifier, Mention, MentionContext, analyze_text
+from cchc_nlp.metrics.model import default_classifier, enabled_by_default
 from cchc_nlp.normalize import normalize_text
 from cchc_nlp.records import METRIC_COLUMNS
 
@@ -195,7 +196,7 @@ def unlabelled_mentions(text_or_doc: str | Doc, published: str | None = None) ->
 class MetricExtractor:
     """spaCy component: fills doc._.metrics with metric records.
 
-    The shipped classifier (cchc_nlp.classifier) labels the mentions the rules leave
+    The shipped classifier (cchc_nlp.metrics.model) labels the mentions the rules leave
     unlabelled. Config use_classifier: true or false forces it on or off; null (the
     default) follows the model card, which enables it only when it raised held-out
     recall without costing more than 0.02 precision.
@@ -205,12 +206,8 @@ class MetricExtractor:
         self.name = name
         self.classifier: Classifier | None = None
         if use_classifier is None:
-            from cchc_nlp.classifier import enabled_by_default
-
             use_classifier = enabled_by_default()
         if use_classifier:
-            from cchc_nlp.classifier import default_classifier
-
             self.classifier = default_classifier()
 
     def __call__(self, doc: Doc) -> Doc:

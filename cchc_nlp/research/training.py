@@ -1,26 +1,14 @@
-"""A trained fallback for metric extraction: which metric a number mention reports.
-
-The rules of `cchc_nlp.metrics` label most figures; some number mentions stay unlabelled
-or ambiguous. `MetricClassifier` assigns such a mention a metric key from the clause
-around it (character n-gram TF-IDF of the left context, the words just before the number,
-the right context and the number's shape, then a LogisticRegression), or "none" for
-numbers that are not metrics (change amounts, counts of meetings, ...). Its probability
-goes to the metric record's `confidence`.
+"""Training the metric classifier (`cchc_nlp.metrics.model`), its model card and its evaluations.
 
 Training data: the dev metric gold (tests/gold/metrics_dev.jsonl). Each gold row is
-located among the number mentions of its text (`cchc_nlp.numbers.find_numbers`); the
+located among the number mentions of its text (`cchc_nlp.text.numbers.find_numbers`); the
 other mentions of the same texts, the traps, are the "none" class, and so is the stated
 percent of a row whose value is a count ("635.593 hồ sơ, chiếm 98,81%"): it belongs to
 that row and must not become a second one. The held-out gold is for evaluation only.
 
-The model is stored with skops (never pickle: loading a pickle runs arbitrary code) in
-a canonical form (sequential object ids, fixed zip timestamps), so `cchc-nlp train
-metric-classifier` reproduces models/metric_classifier.skops byte for byte with the same
-library versions. Loading refuses any type outside `TRUSTED_TYPES`.
-
->>> context = mention_context("Toàn tỉnh đã tiếp nhận 7.182 hồ sơ; đã giải quyết 6.827 hồ sơ.", 23, 28)
->>> context["left"], context["right"], context["shape"]
-('toàn tỉnh đã tiếp nhận ', ' hồ sơ', '0.0')
+The model is stored with skops in a canonical form (sequential object ids, fixed zip
+timestamps), so `cchc-nlp train metric-classifier` reproduces
+models/metric_classifier.skops byte for byte with the same library versions.
 """
 
 from __future__ import annotations
@@ -29,117 +17,71 @@ import argparse
 import hashlib
 import io
 import json
-import os
 import platform
-import re
-import sysconfig
 import zipfile
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy
+import sklearn
+import skops
+import skops.io as sio
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
 
 from cchc_nlp.errors import DataError, InputError
+from cchc_nlp.metrics import extract_metrics
+from cchc_nlp.metrics.lexicon import lexicon
+from cchc_nlp.metrics.model import (
+    CARD_PATH,
+    DEFAULT_THRESHOLD,
+    FEATURE_COLUMNS,
+    LEFT_CHARS,
+    MODEL_PATH,
+    NEAR_CHARS,
+    NONE,
+    RIGHT_CHARS,
+    MetricClassifier,
+    load_model,
+    mention_context,
+)
+from cchc_nlp.numbers import find_numbers
+from cchc_nlp.research.gold import gold_path, relative_to_checkout, split_of
+from cchc_nlp.research.metrics_eval import evaluate, load_gold
+from cchc_nlp.research.scoring import precision_recall_f1
 
 __all__ = [
     "MODEL_PATH",
     "CARD_PATH",
     "DEV_GOLD",
     "HELDOUT_GOLD",
-    "NONE",
     "SEED",
-    "TRUSTED_TYPES",
-    "MetricClassifier",
-    "mention_context",
+    "label_mentions",
     "training_examples",
     "build_pipeline",
     "train",
     "model_bytes",
     "save_model",
-    "load_model",
-    "default_classifier",
-    "enabled_by_default",
-    "evaluate_extraction",
-    "build_card",
     "evaluate_mentions",
+    "evaluate_extraction",
+    "decide_default",
+    "build_card",
     "configure_parser",
     "run",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+DEV_GOLD = gold_path("metrics_dev.jsonl")
+HELDOUT_GOLD = gold_path("metrics_heldout.jsonl")
 
-
-def _models_dir() -> Path:
-    """models/ of a source checkout, else the copy setup.cfg's data_files installs
-    (<prefix>/share/cchc-nlp/models); CCHC_NLP_MODELS overrides both."""
-    override = os.environ.get("CCHC_NLP_MODELS")
-    if override:
-        return Path(override)
-    checkout = REPO_ROOT / "models"
-    if checkout.is_dir():
-        return checkout
-    return Path(sysconfig.get_path("data")) / "share" / "cchc-nlp" / "models"
-
-
-MODEL_PATH = _models_dir() / "metric_classifier.skops"
-CARD_PATH = _models_dir() / "metric_classifier.card.json"
-DEV_GOLD = REPO_ROOT / "tests" / "gold" / "metrics_dev.jsonl"
-HELDOUT_GOLD = REPO_ROOT / "tests" / "gold" / "metrics_heldout.jsonl"
-
-NONE = "none"  # the class of number mentions that are not (new) metrics
 SEED = 0
-DEFAULT_THRESHOLD = 0.5
 MIN_EXAMPLES_PER_CLASS = 2  # rarer metric keys are left to the rules
 MAX_PRECISION_DROP = 0.02  # the classifier is on by default only within this precision cost
-
-# Types a model file may contain beyond skops' defaults (sklearn estimators, numpy
-# arrays and builtins are trusted by skops itself). Anything else is refused on load.
-TRUSTED_TYPES: frozenset[str] = frozenset()
-
-# Context windows, in characters, cut at clause boundaries.
-LEFT_CHARS = 60
-NEAR_CHARS = 24
-RIGHT_CHARS = 30
-_LEFT_BOUNDARY = re.compile(r"[\n;!?]|\.(?=\s)|\.$")
-_RIGHT_BOUNDARY = re.compile(r"[\n;!?]|\.(?=\s|$)")
-_DIGITS = re.compile(r"\d+")
-_SPACES = re.compile(r"\s+")
-
-FEATURE_COLUMNS = ("left", "near", "right", "shape")
-
-
-# --------------------------------------------------------------------------- features
-
-
-def _clean(text: str) -> str:
-    return _DIGITS.sub("0", _SPACES.sub(" ", text.lower()))
-
-
-def mention_context(text: str, start: int, end: int) -> dict[str, str]:
-    """The features of the number at text[start:end]: its clause's left part (up to
-    60 characters), the last 24 of those, the right part (up to 30) and its shape.
-
-    Text is lowercased and digits become "0" so that the model learns phrasings, not
-    figures. The clause stops at a sentence end, a semicolon or a line break.
-    """
-    if not 0 <= start <= end <= len(text):
-        raise InputError(f"mention offsets {start}:{end} are outside a text of {len(text)} characters")
-    window_start = max(0, start - LEFT_CHARS)
-    left = text[window_start:start]
-    boundaries = list(_LEFT_BOUNDARY.finditer(left))
-    if boundaries:
-        left = left[boundaries[-1].end() :]
-    right = text[end : end + RIGHT_CHARS]
-    boundary = _RIGHT_BOUNDARY.search(right)
-    if boundary:
-        right = right[: boundary.start()]
-    left, right = _clean(left.lstrip()), _clean(right)
-    return {"left": left, "near": left[-NEAR_CHARS:], "right": right, "shape": _clean(text[start:end])}
 
 
 # --------------------------------------------------------------------------- training data
@@ -147,8 +89,6 @@ def mention_context(text: str, start: int, end: int) -> dict[str, str]:
 
 def _read_gold(path: str | Path) -> list[dict[str, Any]]:
     """The validated gold documents, sorted by id so training does not depend on file order."""
-    from cchc_nlp.metrics.evaluation import load_gold
-
     return sorted(load_gold(path), key=lambda doc: str(doc.get("id", "")))
 
 
@@ -164,8 +104,6 @@ def label_mentions(document: Mapping[str, Any]) -> tuple[list[tuple[Any, str]], 
     then the first free percent mention after it equal to its stated share is "none"
     (it belongs to that row); every other mention is "none".
     """
-    from cchc_nlp.numbers import find_numbers
-
     text = document["text"]
     mentions = find_numbers(text)
     labels: dict[int, str] = {}
@@ -246,10 +184,6 @@ def _examples(gold_path: str | Path) -> tuple[list[dict[str, str]], list[str], i
 
 def build_pipeline(seed: int = SEED):
     """The untrained scikit-learn pipeline (ColumnTransformer of TF-IDF + LogisticRegression)."""
-    from sklearn.compose import ColumnTransformer
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
 
     def chars(low: int, high: int, min_df: int) -> TfidfVectorizer:
         return TfidfVectorizer(
@@ -288,8 +222,6 @@ def train(gold_path: str | Path = DEV_GOLD, seed: int = SEED):
 def model_bytes(pipeline: Any) -> bytes:
     """The skops serialization of `pipeline` in canonical form: object ids renumbered in
     order of appearance, zip entries sorted with a fixed timestamp. Same model, same bytes."""
-    import skops.io as sio
-
     raw = sio.dumps(pipeline)
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         schema = json.loads(archive.read("schema.json"))
@@ -334,223 +266,6 @@ def save_model(pipeline: Any, path: str | Path = MODEL_PATH) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass
-class MetricClassifier:
-    """A trained metric classifier for number mentions.
-
-    `classify(text, start, end)` -> (metric, probability) or None when the most likely
-    class is "none" or below `threshold`. Calling the object is the hook of
-    `cchc_nlp.metrics` (see `__call__`).
-    """
-
-    pipeline: Any
-    threshold: float = DEFAULT_THRESHOLD
-    sha256: str | None = None
-    classes: tuple[str, ...] = field(init=False)
-    _scorer: _DirectScorer | None = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self.classes = tuple(str(label) for label in self.pipeline.classes_)
-        self._scorer = _DirectScorer.of(self.pipeline)
-
-    def probabilities(self, contexts: Sequence[Mapping[str, str]]) -> np.ndarray:
-        """Class probabilities (rows: contexts, columns: `classes`)."""
-        if not contexts:
-            return np.zeros((0, len(self.classes)))
-        scorer = self._scorer
-        if scorer is None:
-            return self.pipeline.predict_proba(pd.DataFrame(list(contexts), columns=list(FEATURE_COLUMNS)))
-        return scorer(contexts)
-
-    def decide(self, contexts: Sequence[Mapping[str, str]]) -> list[tuple[str, float] | None]:
-        """For each context: (metric, probability), or None for "none" / low confidence."""
-        decisions: list[tuple[str, float] | None] = []
-        for row in self.probabilities(contexts):
-            best = int(np.argmax(row))
-            label, probability = self.classes[best], float(row[best])
-            decisions.append(None if label == NONE or probability < self.threshold else (label, round(probability, 4)))
-        return decisions
-
-    def classify_batch(self, contexts: Sequence[Any]) -> list[tuple[str, float] | None]:
-        """Decisions for many hook contexts (see `__call__`) in one model call; None for a
-        context without a number."""
-        spans = [_text_start_end(context) for context in contexts]
-        found = [i for i, (_, start, end) in enumerate(spans) if end > start]
-        decided = self.decide([mention_context(*spans[i]) for i in found])
-        decisions: list[tuple[str, float] | None] = [None] * len(spans)
-        for i, decision in zip(found, decided, strict=True):
-            decisions[i] = decision
-        return decisions
-
-    def classify(self, text: str, start: int, end: int) -> tuple[str, float] | None:
-        """The metric of the number at text[start:end], with its probability, or None."""
-        return self.decide([mention_context(text, start, end)])[0]
-
-    def __call__(self, context: Any) -> tuple[str, float] | None:
-        """The hook of `cchc_nlp.metrics.extract_metrics(classifier=...)`.
-
-        `context` is a `MentionContext` (a str with .text, .start, .end: the number's
-        offsets in the full text), a mapping with those keys, a (text, start, end) tuple,
-        or a plain string, whose first number mention is classified.
-        """
-        return self.classify_batch([context])[0]
-
-
-class _DirectScorer:
-    """The fitted pipeline's predict_proba computed directly with NumPy.
-
-    For one article's few mentions, scikit-learn's per-call input validation costs more
-    than the model itself (about 1.3 ms against 0.1 ms). This applies the same fitted
-    parameters (vocabularies, idf weights, sublinear tf, l2 norm, coefficients, softmax);
-    a test checks it agrees with `pipeline.predict_proba`. `of()` returns None for any
-    pipeline shape it does not reproduce exactly, and the pipeline is used instead.
-    """
-
-    def __init__(
-        self, blocks: list[tuple[str, Any, dict[str, int], np.ndarray]], coef: np.ndarray, intercept: np.ndarray
-    ):
-        self.blocks = blocks  # (column, analyzer, vocabulary, idf) per vectorizer
-        self.coef = coef
-        self.intercept = intercept
-
-    @classmethod
-    def of(cls, pipeline: Any) -> _DirectScorer | None:
-        steps = getattr(pipeline, "named_steps", {})
-        features, model = steps.get("features"), steps.get("model")
-        if features is None or model is None or getattr(features, "remainder", None) != "drop":
-            return None
-        if type(model).__name__ != "LogisticRegression" or len(model.classes_) < 3:
-            return None
-        blocks = []
-        for _, vectorizer, column in features.transformers_:
-            exact = (
-                type(vectorizer).__name__ == "TfidfVectorizer"
-                and isinstance(column, str)
-                and vectorizer.norm == "l2"
-                and vectorizer.use_idf
-                and vectorizer.sublinear_tf
-                and not vectorizer.binary
-            )
-            if not exact:
-                return None
-            blocks.append((column, vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_))
-        return cls(blocks, model.coef_, model.intercept_)
-
-    def __call__(self, contexts: Sequence[Mapping[str, str]]) -> np.ndarray:
-        scores = np.tile(self.intercept, (len(contexts), 1))
-        offset = 0
-        for column, analyzer, vocabulary, idf in self.blocks:
-            for row, context in enumerate(contexts):
-                counts = Counter(i for i in map(vocabulary.get, analyzer(context[column])) if i is not None)
-                if not counts:
-                    continue
-                index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-                weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[index]
-                weights /= np.sqrt(np.dot(weights, weights))
-                scores[row] += self.coef[:, offset + index] @ weights
-            offset += len(idf)
-        scores -= scores.max(axis=1, keepdims=True)
-        np.exp(scores, out=scores)
-        scores /= scores.sum(axis=1, keepdims=True)
-        return scores
-
-
-def _text_start_end(context: Any) -> tuple[str, int, int]:
-    """(text, start, end) of a hook context: a MentionContext (a str with .text, .start,
-    .end), a mapping with those keys, a (text, start, end) tuple, or a plain string, whose
-    first number mention is meant."""
-    if isinstance(context, tuple) and len(context) == 3:
-        text, start, end = context
-    elif isinstance(context, Mapping):
-        text, start, end = context["text"], context["start"], context["end"]
-    elif all(hasattr(context, name) for name in ("text", "start", "end")):
-        text, start, end = context.text, context.start, context.end
-    elif isinstance(context, str):
-        from cchc_nlp.numbers import find_numbers
-
-        mentions = find_numbers(context)
-        if not mentions:
-            return context, 0, 0
-        text, start, end = context, mentions[0].start, mentions[0].end
-    else:
-        raise InputError(f"the metric classifier needs a mention context, got {type(context).__name__}")
-    return text, int(start), int(end)
-
-
-def _check_types(data: bytes, where: str) -> list[str]:
-    import skops.io as sio
-
-    untrusted = sio.get_untrusted_types(data=data)
-    refused = sorted(set(untrusted) - TRUSTED_TYPES)
-    if refused:
-        raise DataError(
-            f"model file {where} contains types outside the allow-list ({', '.join(refused)}); "
-            "refusing to load it; retrain with `cchc-nlp train metric-classifier`"
-        )
-    return list(untrusted)
-
-
-def load_model(path: str | Path = MODEL_PATH, threshold: float | None = None) -> MetricClassifier:
-    """Load a skops model file after checking its types against `TRUSTED_TYPES`.
-
-    threshold: minimum probability of a metric decision; default the card's, else 0.5.
-    """
-    import skops.io as sio
-
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"model file {path} not found; run `cchc-nlp train metric-classifier`") from None
-    try:
-        trusted = _check_types(data, str(path))
-        pipeline = sio.loads(data, trusted=trusted)
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
-        raise DataError(
-            f"model file {path} is not a skops file ({exc}); retrain with `cchc-nlp train metric-classifier`"
-        ) from None
-    if threshold is None:
-        threshold = _card(path.with_name(path.name.replace(".skops", ".card.json"))).get("threshold", DEFAULT_THRESHOLD)
-    return MetricClassifier(pipeline, threshold=float(threshold), sha256=hashlib.sha256(data).hexdigest())
-
-
-def _card(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DataError(
-            f"model card {path} is not valid JSON (line {exc.lineno}); regenerate it with `cchc-nlp train "
-            "metric-classifier`"
-        ) from None
-
-
-@lru_cache(maxsize=1)
-def default_classifier() -> MetricClassifier | None:
-    """The shipped classifier (models/metric_classifier.skops), or None when it is absent.
-
-    Checked against the SHA-256 of its model card. Whether the pipeline uses it without
-    being asked is `enabled_by_default()`; asking for it (`use_classifier=True`,
-    `cchc-nlp evaluate metrics --classifier`) always loads it.
-    """
-    if not MODEL_PATH.is_file():
-        return None
-    card = _card(CARD_PATH)
-    classifier = load_model(MODEL_PATH, threshold=card.get("threshold"))
-    if card.get("sha256") and card["sha256"] != classifier.sha256:
-        raise DataError(
-            f"{MODEL_PATH} does not match the SHA-256 in {CARD_PATH}; retrain with `cchc-nlp train metric-classifier`"
-        )
-    return classifier
-
-
-def enabled_by_default() -> bool:
-    """What the model card decided: does the classifier raise held-out recall without
-    lowering precision by more than 0.02 (see the card's "decision")?"""
-    return bool(_card(CARD_PATH).get("enabled_by_default")) and MODEL_PATH.is_file()
-
-
 # --------------------------------------------------------------------------- evaluation
 
 
@@ -580,19 +295,13 @@ def evaluate_mentions(classifier: MetricClassifier, gold_path: str | Path) -> di
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = precision_recall_f1(tp, tp + fp, tp + fn)
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
 def evaluate_extraction(classifier: MetricClassifier, gold_path: str | Path) -> dict[str, Any]:
-    """Metric extraction scored on a gold file (cchc_nlp.metrics.evaluation), with the
+    """Metric extraction scored on a gold file (cchc_nlp.research.metrics_eval), with the
     rules alone and with the classifier hook, and the difference."""
-    from cchc_nlp.metrics import extract_metrics
-    from cchc_nlp.metrics.evaluation import evaluate, load_gold, split_of
-    from cchc_nlp.metrics.lexicon import lexicon
-
     documents = load_gold(gold_path)
     vocabulary = frozenset(
         set(lexicon().core_keys) | {row["metric"] for doc in documents for row in doc.get("metrics", [])}
@@ -628,18 +337,7 @@ def _sha256_file(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
-def _relative(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(REPO_ROOT).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def _versions() -> dict[str, str]:
-    import scipy
-    import sklearn
-    import skops
-
     return {
         "python": platform.python_version(),
         "scikit-learn": sklearn.__version__,
@@ -681,7 +379,7 @@ def build_card(
             "unlabelled there)"
         ),
         "classes": list(classifier.classes),
-        "training_data": {"file": _relative(gold_path), "sha256": _sha256_file(gold_path), **stats},
+        "training_data": {"file": relative_to_checkout(gold_path), "sha256": _sha256_file(gold_path), **stats},
         "versions": _versions(),
         "serialization": (
             "skops, canonical (object ids renumbered, fixed zip timestamps); loaded with a fixed type allow-list"
@@ -693,7 +391,7 @@ def build_card(
         extraction = evaluate_extraction(classifier, heldout_path)
         enabled, decision = decide_default(extraction)
         card["heldout"] = {
-            "file": _relative(heldout_path),
+            "file": relative_to_checkout(heldout_path),
             "sha256": _sha256_file(heldout_path),
             "note": "evaluation only; never trained or tuned on",
             "extraction": extraction,

@@ -1,9 +1,8 @@
 """`cchc-nlp evaluate entities`: score the entity taggers against the gold sets.
 
 Gold files (format in tests/gold/README.md): tests/gold/entities_dev.jsonl (written by the rule
-authors) and tests/gold/entities_heldout.jsonl (written by someone else), found under the
-repository root (the working directory or one of its parents, else next to the installed
-package); `--gold FILE ...` scores other files.
+authors) and tests/gold/entities_heldout.jsonl (written by someone else), found where
+`cchc_nlp.research.gold` looks for them; `--gold FILE ...` scores other files.
 
 Scoring, per entity type and per file:
 * overlap P/R/F1 (primary): one-to-one matching of gold and predicted entities with the
@@ -35,8 +34,12 @@ from pathlib import Path
 from typing import Any
 
 from cchc_nlp.errors import InputError
+from cchc_nlp.normalize import normalize
+from cchc_nlp.pipeline import load
 from cchc_nlp.records import ENTITY_LABELS
-from cchc_nlp.scoring import precision_recall_f1
+from cchc_nlp.research.gold import gold_files
+from cchc_nlp.research.scoring import precision_recall_f1
+from cchc_nlp.segment import split_sentences
 
 __all__ = [
     "configure_parser",
@@ -165,22 +168,12 @@ def load_gold(path: str | Path) -> list[GoldDoc]:
 
 
 def default_gold_files() -> list[Path]:
-    """The entity gold files under tests/gold of the repository (cwd upwards, then the package's)."""
-    import cchc_nlp
-
-    roots = [Path.cwd(), *Path.cwd().parents, Path(cchc_nlp.__file__).resolve().parents[1]]
-    for root in roots:
-        folder = root / "tests" / "gold"
-        found = [folder / name for name in GOLD_NAMES if (folder / name).is_file()]
-        if found:
-            return found
-    return []
+    """The entity gold files found by `cchc_nlp.research.gold`."""
+    return gold_files(GOLD_NAMES)
 
 
 def predict(nlp, doc: GoldDoc) -> tuple[list[Entity], str | None]:
     """Our entities in the gold text's offsets, and the article province."""
-    from cchc_nlp.normalize import normalize
-
     normalized = normalize(doc.text)
     parsed = nlp.parse(doc.text, published=doc.published, url=doc.source)
     out = []
@@ -193,10 +186,7 @@ def predict(nlp, doc: GoldDoc) -> tuple[list[Entity], str | None]:
 
 def underthesea_predict(doc: GoldDoc) -> list[Entity]:
     """underthesea.ner spans (PER/LOC/ORG) in gold offsets, mapped with the oracle of the module docstring."""
-    from underthesea import ner
-
-    from cchc_nlp.normalize import normalize
-    from cchc_nlp.segment import split_sentences
+    from underthesea import ner  # loads underthesea's NER model: only for the baseline (not with --no-baseline)
 
     normalized = normalize(doc.text)
     text = normalized.text
@@ -415,8 +405,6 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cchc_nlp.pipeline import load
-
     files = list(args.gold) if args.gold else default_gold_files()
     if not files:
         raise InputError("no entity gold files found under tests/gold; run from the repository or pass --gold FILE")

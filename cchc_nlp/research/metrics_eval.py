@@ -35,23 +35,18 @@ from pathlib import Path
 from typing import Any
 
 from cchc_nlp.errors import DataError, InputError
-from cchc_nlp.scoring import precision_recall_f1
+from cchc_nlp.metrics import extract_metrics
+from cchc_nlp.metrics.lexicon import lexicon
+from cchc_nlp.metrics.model import default_classifier
+from cchc_nlp.pipeline import load
+from cchc_nlp.research.gold import gold_dir, split_of
+from cchc_nlp.research.scoring import precision_recall_f1
 
-__all__ = ["configure_parser", "run", "evaluate", "load_gold", "Scores", "GOLD_DIR"]
+__all__ = ["configure_parser", "run", "evaluate", "load_gold", "Scores", "split_of"]
 
-GOLD_DIR = Path(__file__).resolve().parents[2] / "tests" / "gold"
 SPLIT_FILES = {"dev": "metrics_dev.jsonl", "heldout": "metrics_heldout.jsonl"}
 FULL_ROW_KEYS = ("unit", "denominator", "share", "is_target", "period_start", "period_end")
 ATTRIBUTE_KEYS = ("qualifier", "subject", "scope_level")
-
-
-def split_of(path: Path) -> str:
-    name = path.name
-    if name.endswith("_dev.jsonl"):
-        return "dev"
-    if name.endswith("_heldout.jsonl"):
-        return "heldout"
-    return "custom"
 
 
 def load_gold(path: str | Path) -> list[dict[str, Any]]:
@@ -195,7 +190,7 @@ def evaluate(
 ) -> Scores:
     """Score an extractor (default: cchc_nlp.metrics.extract_metrics) on gold documents."""
     if extractor is None:
-        from cchc_nlp.metrics import extract_metrics as extractor
+        extractor = extract_metrics
     scores = Scores(split)
     for doc in documents:
         gold = [g for g in doc.get("metrics", []) if g["metric"] in vocabulary]
@@ -295,9 +290,10 @@ def _files(args: argparse.Namespace) -> list[tuple[str, Path]]:
     if args.gold:
         files = [(split_of(Path(f)), Path(f)) for f in args.gold]
     else:
-        files = [(split, GOLD_DIR / name) for split, name in SPLIT_FILES.items() if (GOLD_DIR / name).is_file()]
+        folder = gold_dir()
+        files = [(split, folder / name) for split, name in SPLIT_FILES.items() if folder and (folder / name).is_file()]
         if not files:
-            raise InputError(f"no gold files in {GOLD_DIR}; pass --gold FILE")
+            raise InputError(f"no metric gold files in {folder or 'tests/gold'}; pass --gold FILE")
     if args.split != "all":
         files = [(split, path) for split, path in files if split == args.split]
         if not files:
@@ -306,23 +302,16 @@ def _files(args: argparse.Namespace) -> list[tuple[str, Path]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cchc_nlp.metrics.lexicon import lexicon
-
     files = _files(args)
     loaded = [(split, path, load_gold(path)) for split, path in files]
     extractor = None
     if args.pipeline:
-        from cchc_nlp.pipeline import load
-
         nlp = load()
 
         def extractor(text, published=None):
             return nlp.parse(text, published=published)._.metrics
 
     if args.classifier:
-        from cchc_nlp.classifier import default_classifier
-        from cchc_nlp.metrics import extract_metrics
-
         hook = default_classifier()
         if hook is None:
             raise InputError("no trained metric classifier found; train one with `cchc-nlp train metric-classifier`")
