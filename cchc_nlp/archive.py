@@ -31,6 +31,7 @@ from warcio.warcwriter import WARCWriter
 from cchc_nlp._version import __version__
 from cchc_nlp.errors import DataError
 from cchc_nlp.fetch import ResponseHeaders
+from cchc_nlp.ingest.urls import charset_from_content_type
 
 __all__ = [
     "ArchivedPage",
@@ -80,8 +81,6 @@ class ArchivedPage(ResponseHeaders):
 
     @property
     def charset(self) -> str | None:
-        from cchc_nlp.page import charset_from_content_type
-
         return charset_from_content_type(self.header("Content-Type"))
 
     @property

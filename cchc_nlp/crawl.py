@@ -52,13 +52,11 @@ from cchc_nlp.fetch import (
     FetchPolicy,
     FetchResult,
     RawResponse,
-    canonicalize_url,
-    host_of,
 )
+from cchc_nlp.ingest.urls import canonicalize_url, charset_from_content_type, host_of
 from cchc_nlp.page import (
     SiteProfile,
     article_from_html,
-    charset_from_content_type,
     choose_profile,
     chrome_rules,
     decode_html,

@@ -38,6 +38,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import cache
 
 from cchc_nlp.resources import read_csv
+from cchc_nlp.timeutil import VN_TZ, to_date
 
 __all__ = [
     "TimeExpression",
@@ -49,14 +50,11 @@ __all__ = [
     "resolve_quarter",
     "month_bounds",
     "quarter_bounds",
-    "iso_date",
     "FUTURE_MARGIN_DAYS",
 ]
 
 # How far after the publication date an inferred date may fall (plans, next events).
 FUTURE_MARGIN_DAYS = 62
-
-VIETNAM_TZ = timezone(timedelta(hours=7))
 
 
 @dataclass(frozen=True)
@@ -431,7 +429,7 @@ def find_time_expressions(text: str, published: date | None = None) -> list[Time
     """
     if not isinstance(text, str) or not text:
         return []
-    anchor = _as_date(published)
+    anchor = to_date(published, strict=False)
     chosen: list[_Candidate] = []
     for cand in sorted(_candidates(text, anchor), key=lambda c: (c.start - c.end, c.start)):
         if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
@@ -440,21 +438,6 @@ def find_time_expressions(text: str, published: date | None = None) -> list[Time
     return [
         TimeExpression(c.start, c.end, c.label, c.kind, text[c.start : c.end], c.start_date, c.end_date) for c in chosen
     ]
-
-
-def _as_date(value) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
 
 
 # --------------------------------------------------------------------------- datelines
@@ -504,7 +487,7 @@ def find_datelines(text: str) -> list[tuple[int, int, datetime]]:
                 if tz == "Z"
                 else timedelta(hours=int(tz[1:3]), minutes=int(tz[-2:])) * (1 if tz[0] == "+" else -1)
             )
-            stamp = (stamp.replace(tzinfo=timezone(offset))).astimezone(VIETNAM_TZ).replace(tzinfo=None)
+            stamp = (stamp.replace(tzinfo=timezone(offset))).astimezone(VN_TZ).replace(tzinfo=None)
         found.append((m.start(), m.end(), stamp))
     iso_spans = [(s, e) for s, e, _ in found]
     for m in _DATELINE_RE.finditer(text):
@@ -529,23 +512,3 @@ def parse_dateline(text: str) -> datetime | None:
     there is none. Never raises."""
     found = find_datelines(text)
     return found[0][2] if found else None
-
-
-def iso_date(value: object) -> str | None:
-    """A date, datetime or ISO string as "YYYY-MM-DD" (None for None or "").
-
-    Raises InputError for anything else: publication dates must be unambiguous.
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value).strip()
-    try:
-        return date.fromisoformat(text[:10]).isoformat()
-    except ValueError:
-        from cchc_nlp.errors import InputError
-
-        raise InputError(f"publication date {text!r} is not an ISO date; give it as YYYY-MM-DD") from None

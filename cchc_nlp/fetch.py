@@ -29,24 +29,21 @@ from __future__ import annotations
 
 import email.utils
 import ipaddress
-import re
 import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 from protego import Protego
 
 from cchc_nlp._version import __version__
 from cchc_nlp.errors import FetchError
+from cchc_nlp.ingest.urls import host_of
 
 __all__ = [
-    "canonicalize_url",
-    "host_of",
-    "TRACKING_PARAMETERS",
     "DEFAULT_USER_AGENT",
     "HTML_TYPES",
     "FEED_TYPES",
@@ -56,11 +53,6 @@ __all__ = [
     "Fetcher",
 ]
 
-# Query parameters that only track a visit; dropped from canonical URLs.
-TRACKING_PARAMETERS = re.compile(
-    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|zarsrc|zalo_\w+|_ga|_gl|mc_cid|mc_eid|igshid|ref_src|cmpid|__cf_\w+)$",
-    re.IGNORECASE,
-)
 
 DEFAULT_USER_AGENT = (
     f"cchc-nlp/{__version__} (research crawler of public administrative-reform news; "
@@ -72,34 +64,6 @@ FEED_TYPES = frozenset(
 )
 _REDIRECTS = {301, 302, 303, 307, 308}
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
-
-
-def canonicalize_url(url: str) -> str:
-    """The form of a URL used for de-duplication.
-
-    Lowercase scheme and host, default port and fragment dropped, tracking parameters
-    (utm_*, fbclid, zarsrc, ...) dropped, an empty path made "/". Path case and the
-    order of the remaining query parameters are kept (some portals depend on them).
-    """
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMETERS.match(k)]
-    path = parts.path or "/"
-    return urlunsplit((scheme, host_of(url), path, urlencode(query, doseq=True), ""))
-
-
-def host_of(url: str) -> str:
-    """The host of a URL as the crawler compares hosts: lowercase, ":port" unless default."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    scheme = parts.scheme.lower()
-    if port and not (scheme == "http" and port == 80 or scheme == "https" and port == 443):
-        host = f"{host}:{port}"
-    return host
 
 
 @dataclass(frozen=True)

@@ -24,13 +24,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 from functools import cache, lru_cache
-from urllib.parse import urlsplit
 
 from cchc_nlp.errors import DataError
+from cchc_nlp.ingest.urls import site_host
 from cchc_nlp.normalize import fold_diacritics, normalize_text
 from cchc_nlp.resources import data_path, read_csv
+from cchc_nlp.timeutil import iso_date
 
 __all__ = [
     "ProvinceUnit",
@@ -50,7 +50,6 @@ __all__ = [
     "district_names",
     "commune_names",
     "province_for_url",
-    "host_of",
     "province_for_domain",
     "province_for_tag",
     "source_tags",
@@ -152,14 +151,6 @@ class Commune:
     era: str
 
 
-def _iso(day: object) -> str | None:
-    if day is None or day == "":
-        return None
-    if isinstance(day, date):
-        return day.isoformat()[:10]
-    return str(day)[:10]
-
-
 @cache
 def province_units() -> tuple[ProvinceUnit, ...]:
     """Every row of provinces.csv (63-era, 34-era, and Thừa Thiên Huế before 2025)."""
@@ -179,7 +170,7 @@ def _units_by_name() -> dict[str, tuple[ProvinceUnit, ...]]:
 
 def provinces_at(day: object = None) -> list[ProvinceUnit]:
     """The province-level units valid at a date (63 before 2025-07-01, 34 after)."""
-    iso = _iso(day)
+    iso = iso_date(day, strict=False)
     if iso is None:
         return [u for u in province_units() if u.era == "63" and u.name != "Huế"]
     return [u for u in province_units() if u.valid_on(iso)]
@@ -245,7 +236,7 @@ def province(text: str, day: object = None) -> ProvinceRef | None:
 
 def resolve_province(name: str, day: object = None) -> ProvinceRef:
     """The canonical name of a mentioned province, as valid at `day`."""
-    return _resolve_province(name, _iso(day))
+    return _resolve_province(name, iso_date(day, strict=False))
 
 
 @lru_cache(maxsize=4096)
@@ -360,15 +351,6 @@ def province_for_domain(host: str) -> str | None:
     return None
 
 
-def host_of(url: str) -> str | None:
-    """Host name of a URL or bare host, lowercase, without "www."."""
-    text = url.strip()
-    host = urlsplit(text if "//" in text else "//" + text).hostname
-    if host and host.startswith("www."):
-        host = host[4:]
-    return host
-
-
 def province_for_url(url: str | None) -> str | None:
     """Canonical province name of a source URL's domain (data/domains.csv), or None.
 
@@ -376,7 +358,7 @@ def province_for_url(url: str | None) -> str | None:
     """
     if not url:
         return None
-    host = host_of(url)
+    host = site_host(url)
     return province_for_domain(host) if host else None
 
 

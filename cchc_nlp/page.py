@@ -24,7 +24,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,8 +34,9 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from cchc_nlp._version import __version__
 from cchc_nlp.article import Article
 from cchc_nlp.errors import DataError, InputError
-from cchc_nlp.fetch import canonicalize_url
+from cchc_nlp.ingest.urls import canonicalize_url, site_host
 from cchc_nlp.resources import data_path, read_json
+from cchc_nlp.timeutil import iso_datetime
 
 __all__ = [
     "SiteProfile",
@@ -52,7 +52,6 @@ __all__ = [
     "CleanedParagraphs",
 ]
 
-VN_TZ = timezone(timedelta(hours=7))
 _HEAD_SCAN_CHARS = 200_000  # markers and meta tags are looked for in the first part of a page
 
 # --------------------------------------------------------------------------- text helpers
@@ -277,26 +276,18 @@ def _dates_module():
     return dates
 
 
-def _iso(moment: datetime, has_time: bool) -> str:
-    """ISO 8601 in Vietnam time: "2018-07-04T21:47:04+07:00", or "2018-07-04" without a time."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(VN_TZ)
-        has_time = True
-    if not has_time:
-        return moment.date().isoformat()
-    return moment.replace(tzinfo=VN_TZ).isoformat(timespec="seconds")
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 
 
 def _parse_iso(value: str) -> str | None:
+    """An ISO 8601 date or time as `iso_datetime` writes it; None for anything else."""
     value = value.strip()
-    match = re.match(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$", value)
-    if not match:
+    if not _ISO_RE.match(value):
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return iso_datetime(value)
     except ValueError:
         return None
-    return _iso(moment, has_time=len(value) > 10)
 
 
 def _parse_dateline(text: str) -> str | None:
@@ -310,7 +301,7 @@ def _parse_dateline(text: str) -> str | None:
     moment = _dates_module().parse_dateline(text)
     if moment is None:
         return None
-    return _iso(moment, has_time=bool(_TIME_RE.search(text)))
+    return iso_datetime(moment if _TIME_RE.search(text) else moment.date())
 
 
 _DATELINE_MAX_CHARS = 70
@@ -503,14 +494,6 @@ def _codec(name: str | None) -> str | None:
         return codecs.lookup(name.strip().strip("\"'").lower()).name
     except LookupError:
         return None
-
-
-def charset_from_content_type(content_type: str | None) -> str | None:
-    """The charset parameter of a Content-Type header value, if any."""
-    if not content_type:
-        return None
-    match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.IGNORECASE)
-    return match.group(1) if match else None
 
 
 def decode_html(data: bytes | str, encoding: str | None = None) -> str:
@@ -808,13 +791,6 @@ def _strip_site_suffix(title: str, site_name: str | None) -> str:
     return title
 
 
-def _host_name(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host or None
-
-
 _DOMAIN_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org)$", re.IGNORECASE)
 
 
@@ -953,7 +929,7 @@ def article_from_html(
             canonical = canonicalize_url(absolute)
     if canonical is None and url:
         canonical = canonicalize_url(url)
-    source = chosen.source_name or meta.site_name or _host_name(url) or cleaned.source
+    source = chosen.source_name or meta.site_name or site_host(url) or cleaned.source
     return _make_article(
         title=title,
         paragraphs=cleaned.paragraphs,
@@ -1098,7 +1074,7 @@ def article_from_text(text: str | bytes, *, path: str | Path | None = None, url:
         else:
             break
     cleaned = clean_paragraphs(lines[start:], title=title)
-    source = cleaned.source or source or _host_name(url)
+    source = cleaned.source or source or site_host(url)
     return _make_article(
         title=title,
         paragraphs=cleaned.paragraphs,

@@ -23,10 +23,10 @@ from spacy.tokens import Doc
 from spacy.util import load_config_from_str, registry
 from spacy.vocab import Vocab
 
-from cchc_nlp.dates import iso_date
 from cchc_nlp.errors import InputError
 from cchc_nlp.normalize import normalize
 from cchc_nlp.segment import Token, segment_words, split_sentences
+from cchc_nlp.timeutil import iso_date
 
 __all__ = ["CchcVietnamese", "VietnameseTokenizer", "load", "DEFAULT_COMPONENTS", "MAX_TEXT_CHARS"]
 

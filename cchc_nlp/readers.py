@@ -29,7 +29,7 @@ from typing import Any, BinaryIO
 
 from cchc_nlp.article import Article, make_doc_id
 from cchc_nlp.errors import InputError
-from cchc_nlp.tables import iso_published
+from cchc_nlp.timeutil import iso_datetime
 
 __all__ = [
     "INPUT_KINDS",
@@ -348,7 +348,7 @@ def to_article(item: RawItem) -> Article | None:
             "page", f"article text of {len(article.text):,} characters is over the limit of {MAX_ARTICLE_CHARS:,}"
         )
     try:
-        article.published = iso_published(article.published)
+        article.published = iso_datetime(article.published)
     except ValueError:
         article.published = None
     if article.published is None:
@@ -414,7 +414,7 @@ def _published(value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        return iso_published(value)
+        return iso_datetime(value)
     except ValueError:
         pass
     from cchc_nlp.dates import parse_dateline
@@ -424,4 +424,4 @@ def _published(value: str | None) -> str | None:
         raise DocumentError(
             "record", f'"published" {value!r} is not a date; use ISO 8601 (2018-07-04 or 2018-07-04T21:47:04+07:00)'
         )
-    return iso_published(moment if ":" in value else moment.date())  # no time written: a date, not midnight
+    return iso_datetime(moment if ":" in value else moment.date())  # no time written: a date, not midnight

@@ -9,14 +9,18 @@ Entity record::
      "norm": "Lê Quang Trung", "attrs": {"titles": [...], ...}}
 
 Metric record: the keys of METRIC_COLUMNS (doc_id is filled by the dataset stage).
+
+doc._.province, the province an article is about, is a dict with a "name" (the
+cchc_article_province component) or a plain name; `province_name_of` reads either.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # only annotations: this module must not load spaCy (the dataset tables use it)
+    from spacy.tokens import Doc
 
 __all__ = [
     "ENTITY_LABELS",
@@ -25,6 +29,7 @@ __all__ = [
     "add_entity",
     "entities",
     "metrics",
+    "province_name_of",
 ]
 
 ENTITY_LABELS = (
@@ -105,3 +110,18 @@ def entities(doc: Doc, label: str | None = None) -> list[dict[str, Any]]:
 def metrics(doc: Doc) -> list[dict[str, Any]]:
     """The metric records of a Doc, in text order."""
     return sorted(doc._.metrics or [], key=lambda r: (r["start"], r["end"]))
+
+
+def province_name_of(value: Any) -> str | None:
+    """The province name of a doc._.province value: a dict's "name" (else "norm",
+    "province", "text"), a plain name, or None.
+
+    >>> province_name_of({"name": "Sóc Trăng", "code": "94"}), province_name_of("Huế"), province_name_of(None)
+    ('Sóc Trăng', 'Huế', None)
+    """
+    if isinstance(value, Mapping):
+        for key in ("name", "norm", "province", "text"):
+            if value.get(key):
+                return str(value[key])
+        return None
+    return str(value) if value else None

@@ -13,7 +13,6 @@ when the tables are consolidated (`public_table`).
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import math
 import os
@@ -24,7 +23,8 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 
-from cchc_nlp.records import METRIC_COLUMNS
+from cchc_nlp.records import METRIC_COLUMNS, province_name_of
+from cchc_nlp.timeutil import iso_datetime, to_date
 
 __all__ = [
     "TABLES",
@@ -33,14 +33,12 @@ __all__ = [
     "DATA_DICTIONARY",
     "ENTITY_ATTR_COLUMNS",
     "INTERNAL_COLUMNS",
-    "VIETNAM",
     "article_row",
     "entity_rows",
     "metric_rows",
     "error_row",
     "to_table",
     "public_table",
-    "iso_published",
     "write_table",
     "TableWriter",
     "read_table",
@@ -50,7 +48,6 @@ __all__ = [
 
 TABLES = ("articles", "entities", "metrics", "errors")
 FORMATS = ("parquet", "csv", "jsonl")
-VIETNAM = dt.timezone(dt.timedelta(hours=7), "+07:00")
 
 STRING = pa.string()
 LIST_OF_STRINGS = pa.list_(pa.string())
@@ -210,45 +207,6 @@ assert tuple(DATA_DICTIONARY["metrics"]) == METRIC_COLUMNS, "metrics table must 
 # --- values -------------------------------------------------------------------------
 
 
-def iso_published(value: Any) -> str | None:
-    """A publication time as ISO 8601 in Vietnam time, or a bare ISO date.
-
-    Naive times are taken as Vietnam time; other offsets are converted. Raises ValueError
-    when the value is not a date.
-
-    >>> iso_published("2018-07-04 21:47:04")
-    '2018-07-04T21:47:04+07:00'
-    >>> iso_published("2018-07-04")
-    '2018-07-04'
-    >>> iso_published("2020-01-01T01:00:00Z")
-    '2020-01-01T08:00:00+07:00'
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        moment = value
-    elif isinstance(value, dt.date):
-        return value.isoformat()
-    else:
-        text = str(value).strip()
-        if len(text) == 10:
-            return dt.date.fromisoformat(text).isoformat()
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-    moment = moment.replace(tzinfo=VIETNAM) if moment.tzinfo is None else moment.astimezone(VIETNAM)
-    return moment.isoformat(timespec="seconds")
-
-
-def _date(value: Any) -> dt.date | None:
-    """An ISO date string (or date) -> date; ValueError otherwise."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def _number(value: Any) -> float | None:
     if value is None:
         return None
@@ -290,7 +248,7 @@ def _boolean(value: Any) -> bool | None:
 
 _CONVERTERS = {
     pa.string(): _string,
-    pa.date32(): _date,
+    pa.date32(): to_date,
     pa.float64(): _number,
     pa.int64(): _integer,
     pa.bool_(): _boolean,
@@ -309,19 +267,11 @@ def _json(value: Any) -> str:
 # --- rows ---------------------------------------------------------------------------
 
 
-def _province_name(value: Any) -> str | None:
-    """doc._.province is a dict with a "name" (TAG), or a plain name."""
-    if isinstance(value, Mapping):
-        name = value.get("name") or value.get("norm")
-        return str(name) if name else None
-    return str(value) if value else None
-
-
 def article_row(article: Any, doc: Any, n_entities: int, n_metrics: int, from_input: bool = False) -> dict[str, Any]:
     """The articles-table row of an Article (cchc_nlp.article) and its processed Doc;
     `from_input`: the Article came from a JSON Lines record, not a page."""
-    published = iso_published(article.published)
-    text_province = _province_name(doc._.province)
+    published = iso_datetime(article.published)
+    text_province = province_name_of(doc._.province)
     if article.province:
         province, province_source = article.province, "input" if from_input else "page"
     elif text_province:
@@ -337,7 +287,7 @@ def article_row(article: Any, doc: Any, n_entities: int, n_metrics: int, from_in
         "source": article.source or (urlsplit(url).hostname if url else None),
         "title": article.title,
         "published": published,
-        "published_date": _date(published),
+        "published_date": to_date(published),
         "published_source": article.published_source if published else None,
         "province": province,
         "province_source": province_source,
@@ -564,7 +514,10 @@ def read_table(path: str | os.PathLike, table: str, fmt: str) -> pa.Table:
                 if line.strip():
                     row = json.loads(line)
                     rows.append(
-                        {f.name: (_date(row.get(f.name)) if f.type == pa.date32() else row.get(f.name)) for f in schema}
+                        {
+                            f.name: (to_date(row.get(f.name)) if f.type == pa.date32() else row.get(f.name))
+                            for f in schema
+                        }
                     )
         return pa.Table.from_pylist(rows, schema=schema)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

@@ -16,7 +16,8 @@ from cchc_nlp.dataset import Dataset, extract
 from cchc_nlp.errors import DataError, InputError
 from cchc_nlp.records import METRIC_COLUMNS
 from cchc_nlp.runner import run_extract
-from cchc_nlp.tables import DATA_DICTIONARY, SCHEMAS, data_dictionary_markdown, entity_rows, iso_published, metric_rows
+from cchc_nlp.tables import DATA_DICTIONARY, SCHEMAS, data_dictionary_markdown, entity_rows, metric_rows
+from cchc_nlp.timeutil import iso_datetime
 
 TABLES = ("articles", "entities", "metrics", "errors")
 
@@ -49,13 +50,13 @@ def _equal(a: Dataset, b: Dataset) -> None:
         ("", None),
     ],
 )
-def test_iso_published(given, expected):
-    assert iso_published(given) == expected
+def test_iso_datetime(given, expected):
+    assert iso_datetime(given) == expected
 
 
 def test_iso_published_rejects_non_dates():
     with pytest.raises(ValueError):
-        iso_published("04/07/2018")
+        iso_datetime("04/07/2018")
 
 
 def test_entity_rows_flatten_attrs_into_typed_columns():

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from cchc_nlp.errors import FetchError
-from cchc_nlp.fetch import Fetcher, FetchPolicy, _retry_after_seconds, canonicalize_url, host_of
+from cchc_nlp.fetch import Fetcher, FetchPolicy, _retry_after_seconds
+from cchc_nlp.ingest.urls import canonicalize_url, host_of
 from cchc_nlp.testing import start_fixture_server
 
 SITES = Path(__file__).parent / "fixtures" / "sites"

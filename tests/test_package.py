@@ -126,4 +126,3 @@ def test_no_import_cycle_between_modules():
     graph, _ = import_graph()
     assert len(graph) > 30
     assert _cycle(graph) is None, " -> ".join(_cycle(graph) or [])
-

@@ -25,14 +25,15 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from cchc_nlp.dates import iso_date
 from cchc_nlp.errors import InputError
 from cchc_nlp.metrics.checks import check_records
-from cchc_nlp.metrics.context import assign_holder, assign_period, find_holders, find_times, target_spans, time_periods
+from cchc_nlp.metrics.context import assign_holder, assign_period, find_holders, target_spans, time_periods
 from cchc_nlp.metrics.extract import Classifier, Mention, MentionContext, analyze_text
 from cchc_nlp.metrics.model import default_classifier, enabled_by_default
 from cchc_nlp.normalize import normalize_text
-from cchc_nlp.records import METRIC_COLUMNS
+from cchc_nlp.records import METRIC_COLUMNS, province_name_of
+from cchc_nlp.tag.timex import find_times
+from cchc_nlp.timeutil import iso_date
 
 TEXT_CACHE_KEY = "cchc_text"  # doc.user_data key of the text cached by the tagging components
 
@@ -59,18 +60,6 @@ def _inputs(text_or_doc: Any, published: str | None) -> tuple[str, str | None, l
     raise InputError(f"extract_metrics needs a str or a spaCy Doc, got {type(text_or_doc).__name__}")
 
 
-def _province_name(province: Any) -> str | None:
-    if province is None:
-        return None
-    if isinstance(province, str):
-        return province
-    if isinstance(province, dict):
-        for key in ("name", "norm", "province", "text"):
-            if province.get(key):
-                return str(province[key])
-    return None
-
-
 def _run(
     text_or_doc: Any, published: Any, classifier: Classifier | None, all_mentions: bool = False
 ) -> tuple[str, list[Mention], list[dict[str, Any]]]:
@@ -95,7 +84,7 @@ def _run(
         if any(cue.metric.startswith("index.") for cue in c.cues)
     ]
     holders_by_sentence: dict[int, list] = {}
-    province_name = _province_name(province)
+    province_name = province_name_of(province)
     rows: list[dict[str, Any]] = []
     paragraphs: list[int] = []
     for mention in analysis.mentions:

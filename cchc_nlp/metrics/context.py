@@ -21,7 +21,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -30,6 +29,7 @@ from typing import Any
 
 from cchc_nlp.metrics.extract import Mention, Sentence
 from cchc_nlp.metrics.lexicon import PhraseMatcher, lexicon, phrase_key
+from cchc_nlp.tag.timex import find_times
 
 __all__ = [
     "Period",
@@ -96,32 +96,6 @@ class Holder:
 # --------------------------------------------------------------------------- periods
 
 
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()[:10]
-    return str(value)[:10]
-
-
-def find_times(text: str, published: str | None) -> list[dict[str, Any]]:
-    """DATE/PERIOD records of a text (the shape the timex tagger puts in doc._.entities)."""
-    from cchc_nlp.dates import find_time_expressions
-
-    anchor = _dt.date.fromisoformat(published) if published else None
-    return [
-        {
-            "label": e.label,
-            "start": e.start,
-            "end": e.end,
-            "text": e.text,
-            "norm": e.norm,
-            "attrs": {"start": _iso(e.start_date), "end": _iso(e.end_date), "kind": e.kind},
-        }
-        for e in find_time_expressions(text, anchor)
-    ]
-
-
 @cache
 def _reference_patterns() -> tuple[re.Pattern, re.Pattern]:
     """(a comparison shortly before a time expression, an as-of word right before it)."""
@@ -134,35 +108,30 @@ def time_periods(text: str, published: str | None, records: list[dict[str, Any]]
     """Usable time expressions of a text, with reference points and event dates removed.
 
     records: DATE/PERIOD entity records (doc._.entities) when a tagger made them; else
-    `cchc_nlp.dates.find_time_expressions` is called here.
+    they are found here (`cchc_nlp.tag.timex.find_times`).
     """
     raw: list[tuple[int, int, str, str | None, str | None, str, str | None]] = []
-    if records:
-        for r in records:
-            if r.get("label") not in ("DATE", "PERIOD"):
-                continue
-            attrs = r.get("attrs") or {}
-            start, end = attrs.get("start"), attrs.get("end")
-            if (start is None or end is None) and r.get("norm"):
-                parts = str(r["norm"]).split("..")
-                start, end = parts[0], parts[-1]
-            raw.append(
-                (
-                    r["start"],
-                    r["end"],
-                    r.get("text") or text[r["start"] : r["end"]],
-                    start,
-                    end,
-                    r["label"],
-                    attrs.get("kind"),
-                )
+    if not records:
+        records = find_times(text, published)
+    for r in records:
+        if r.get("label") not in ("DATE", "PERIOD"):
+            continue
+        attrs = r.get("attrs") or {}
+        start, end = attrs.get("start"), attrs.get("end")
+        if (start is None or end is None) and r.get("norm"):
+            parts = str(r["norm"]).split("..")
+            start, end = parts[0], parts[-1]
+        raw.append(
+            (
+                r["start"],
+                r["end"],
+                r.get("text") or text[r["start"] : r["end"]],
+                start,
+                end,
+                r["label"],
+                attrs.get("kind"),
             )
-    else:
-        from cchc_nlp.dates import find_time_expressions
-
-        anchor = _dt.date.fromisoformat(published) if published else None
-        for e in find_time_expressions(text, anchor):
-            raw.append((e.start, e.end, e.text, _iso(e.start_date), _iso(e.end_date), e.label, e.kind))
+        )
     comparison, asof = _reference_patterns()
     lex = lexicon()
     comparison_words = {p.split()[0].lower() for p in lex.markers.get("comparison", ())}

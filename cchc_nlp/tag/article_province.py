@@ -37,6 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from cchc_nlp import gazetteer as gz
+from cchc_nlp.ingest.urls import site_host
 from cchc_nlp.tag._common import article_date, doc_text, release_caches, sync_spans
 from cchc_nlp.tag.places import find_places, resolve_ambiguous_places
 
@@ -91,7 +92,7 @@ def article_province(doc: Doc) -> dict[str, Any] | None:
         found = gz.province_for_url(value) if " " not in str(value).strip() else None
         if found is None:
             found = next((p["attrs"]["mentioned"] for p in find_places(str(value)) if p["label"] == "PROVINCE"), None)
-        host = gz.host_of(str(value)) if found and " " not in str(value).strip() else None
+        host = site_host(str(value)) if found and " " not in str(value).strip() else None
         add(found, "source", host or str(value), -1)
     text = doc_text(doc)
     for match in _TAG_RE.finditer(text):
