@@ -40,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from cchc_nlp.metrics import extract_metrics
-    from cchc_nlp.pipeline import DEFAULT_COMPONENTS, load
+    from cchc_nlp.text.pipeline import DEFAULT_COMPONENTS, load
 
     texts = load_texts(args.corpus)
     if not texts:

@@ -48,8 +48,8 @@ def best(repeat: int, func) -> float:
 def underthesea_ner(text: str) -> None:
     from underthesea import ner
 
-    from cchc_nlp.normalize import normalize_text
-    from cchc_nlp.segment import split_sentences
+    from cchc_nlp.text.normalize import normalize_text
+    from cchc_nlp.text.segment import split_sentences
 
     normalized = normalize_text(text)
     for start, end in split_sentences(normalized):
@@ -64,8 +64,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from cchc_nlp import load
-    from cchc_nlp.pipeline import DEFAULT_COMPONENTS
     from cchc_nlp.research.entities_eval import TAG_COMPONENTS
+    from cchc_nlp.text.pipeline import DEFAULT_COMPONENTS
 
     texts, where = load_texts(args.corpus)
     core = load(components=[])

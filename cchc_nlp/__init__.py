@@ -18,10 +18,11 @@ One article's figures::
 
     cc.extract_metrics("Năm 2016, tỉnh đã đơn giản hóa 1132/1937 thủ tục (đạt 57,41%).")
 
-Stages, one module each, data flowing one way: fetch/crawl (polite HTTP, WARC archive)
--> page (HTML or text dump -> Article) -> normalize -> segment -> pipeline (spaCy Doc)
--> tag (entities) -> metrics -> dataset (tables). Charts: `from cchc_nlp import plot`;
-HTML report: `cchc_nlp.report`; metric classifier: `cchc_nlp.metrics.model` (training: `cchc_nlp.research.training`).
+Subpackages by stage, data flowing one way: ingest and crawl (URLs, polite HTTP, WARC
+archive) -> page (HTML or text dump -> Article) -> text (normalize, segment, numbers,
+dates; the spaCy pipeline) -> tag (entities) -> metrics -> dataset (tables); research
+(gold sets, evaluations, classifier training, charts, HTML report) and cli on top.
+Charts and report: `from cchc_nlp import plot, report`.
 
 The names below are imported on first use (module `__getattr__`), so `import cchc_nlp`
 and `cchc-nlp --version` load none of the heavy dependencies (spaCy, pandas, pyarrow...).
@@ -34,48 +35,53 @@ from typing import TYPE_CHECKING, Any
 
 from cchc_nlp._version import __version__
 
-# Imported at once (light: the standard library only): the module cchc_nlp.normalize
-# shares its name with the function, and importing the module would otherwise replace
-# the lazy attribute with the module.
-from cchc_nlp.normalize import NormalizedText, fold_diacritics, normalize, normalize_text
-
 if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
-    from cchc_nlp.archive import TruncatedArchiveError, iter_archived_pages
     from cchc_nlp.article import Article
     from cchc_nlp.dataset import Dataset, extract
-    from cchc_nlp.dates import TimeExpression, find_datelines, find_time_expressions, parse_dateline
     from cchc_nlp.errors import CchcError, DataError, FetchError, InputError
-    from cchc_nlp.gazetteer import province, province_for_url
+    from cchc_nlp.ingest.archive import TruncatedArchiveError, iter_archived_pages
     from cchc_nlp.metrics import extract_metrics, number_mentions, unlabelled_mentions
-    from cchc_nlp.numbers import NumberMention, ParsedNumber, find_numbers, format_number, parse_number
     from cchc_nlp.page import article_from_html, article_from_text, is_article_page
-    from cchc_nlp.pipeline import CchcVietnamese, load
-    from cchc_nlp.segment import split_sentences, tokenize
+    from cchc_nlp.tag.gazetteer import province, province_for_url
+    from cchc_nlp.text.dates import TimeExpression, find_datelines, find_time_expressions, parse_dateline
+    from cchc_nlp.text.normalize import NormalizedText, fold_diacritics, normalize, normalize_text
+    from cchc_nlp.text.numbers import NumberMention, ParsedNumber, find_numbers, format_number, parse_number
+    from cchc_nlp.text.pipeline import CchcVietnamese, load
+    from cchc_nlp.text.segment import split_sentences, tokenize
 
 # public name -> the module that defines it
 _EXPORTS: dict[str, str] = {
-    **dict.fromkeys(("TruncatedArchiveError", "iter_archived_pages"), "cchc_nlp.archive"),
+    **dict.fromkeys(("TruncatedArchiveError", "iter_archived_pages"), "cchc_nlp.ingest.archive"),
     "Article": "cchc_nlp.article",
     **dict.fromkeys(("Dataset", "extract"), "cchc_nlp.dataset"),
-    **dict.fromkeys(("TimeExpression", "find_datelines", "find_time_expressions", "parse_dateline"), "cchc_nlp.dates"),
+    **dict.fromkeys(
+        ("TimeExpression", "find_datelines", "find_time_expressions", "parse_dateline"), "cchc_nlp.text.dates"
+    ),
     **dict.fromkeys(("CchcError", "DataError", "FetchError", "InputError"), "cchc_nlp.errors"),
-    **dict.fromkeys(("province", "province_for_url"), "cchc_nlp.gazetteer"),
+    **dict.fromkeys(("province", "province_for_url"), "cchc_nlp.tag.gazetteer"),
     **dict.fromkeys(("extract_metrics", "number_mentions", "unlabelled_mentions"), "cchc_nlp.metrics"),
     **dict.fromkeys(
-        ("NumberMention", "ParsedNumber", "find_numbers", "format_number", "parse_number"), "cchc_nlp.numbers"
+        ("NumberMention", "ParsedNumber", "find_numbers", "format_number", "parse_number"), "cchc_nlp.text.numbers"
     ),
     **dict.fromkeys(("article_from_html", "article_from_text", "is_article_page"), "cchc_nlp.page"),
-    **dict.fromkeys(("CchcVietnamese", "load"), "cchc_nlp.pipeline"),
-    **dict.fromkeys(("split_sentences", "tokenize"), "cchc_nlp.segment"),
+    **dict.fromkeys(("NormalizedText", "fold_diacritics", "normalize", "normalize_text"), "cchc_nlp.text.normalize"),
+    **dict.fromkeys(("CchcVietnamese", "load"), "cchc_nlp.text.pipeline"),
+    **dict.fromkeys(("split_sentences", "tokenize"), "cchc_nlp.text.segment"),
 }
+
+
+# `from cchc_nlp import plot, report` (the charts and the HTML report, in research/)
+_MODULES = {"plot": "cchc_nlp.research.plot", "report": "cchc_nlp.research.report"}
 
 
 def __getattr__(name: str) -> Any:
     """Import a public name's module on first access (PEP 562) and keep the value."""
-    module = _EXPORTS.get(name)
-    if module is None:
+    if name in _MODULES:
+        value = importlib.import_module(_MODULES[name])
+    elif name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    else:
         raise AttributeError(f"module 'cchc_nlp' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 

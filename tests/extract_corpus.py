@@ -243,8 +243,8 @@ def fake_pipeline():
 
     from spacy.language import Language
 
-    from cchc_nlp.pipeline import load
     from cchc_nlp.records import add_entity
+    from cchc_nlp.text.pipeline import load
 
     if _FAKE not in Language.factories:
 

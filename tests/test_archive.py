@@ -1,4 +1,4 @@
-"""cchc_nlp.archive: WARC writing, reading back, truncated tails."""
+"""cchc_nlp.ingest.archive: WARC writing, reading back, truncated tails."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import gzip
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from cchc_nlp.archive import (
+from cchc_nlp.errors import DataError
+from cchc_nlp.ingest.archive import (
     TruncatedArchiveError,
     WarcWriter,
     complete_length,
@@ -16,7 +17,6 @@ from cchc_nlp.archive import (
     scan_warc,
     warc_files,
 )
-from cchc_nlp.errors import DataError
 
 HTML = "<html><body><h1>Tỉnh công bố Chỉ số CCHC năm 2022</h1><p>Đạt 87,61 điểm.</p></body></html>".encode()
 

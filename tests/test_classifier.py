@@ -137,7 +137,7 @@ def test_training_is_reproducible_and_matches_the_shipped_file(trained):
     assert (
         hashlib.sha256(first).hexdigest() == CARD["sha256"] == hashlib.sha256(model.MODEL_PATH.read_bytes()).hexdigest()
     ), (
-        "the shipped model differs from a fresh training run (library versions or cchc_nlp.numbers changed?); "
+        "the shipped model differs from a fresh training run (library versions or cchc_nlp.text.numbers changed?); "
         "run `cchc-nlp train metric-classifier` and commit models/"
     )
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from cchc_nlp.archive import iter_archived_pages
 from cchc_nlp.cli import main as cli_main
 from cchc_nlp.crawl import CrawlOptions, CrawlState, crawl, parse_feed
+from cchc_nlp.ingest.archive import iter_archived_pages
 from cchc_nlp.page import is_article_page
 from cchc_nlp.testing import start_fixture_server
 

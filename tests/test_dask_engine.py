@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from extract_corpus import build_corpus, fake_pipeline
 
-from cchc_nlp import runner
 from cchc_nlp.dataset import Dataset, extract
+from cchc_nlp.dataset import run as runner
 from cchc_nlp.errors import InputError
 
 distributed = pytest.importorskip("distributed")

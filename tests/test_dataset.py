@@ -11,12 +11,12 @@ import pyarrow as pa
 import pytest
 from extract_corpus import Sample, build_corpus, fake_pipeline
 
-from cchc_nlp import runner
 from cchc_nlp.dataset import Dataset, extract
+from cchc_nlp.dataset import run as runner
+from cchc_nlp.dataset.run import run_extract
+from cchc_nlp.dataset.tables import DATA_DICTIONARY, SCHEMAS, data_dictionary_markdown, entity_rows, metric_rows
 from cchc_nlp.errors import DataError, InputError
 from cchc_nlp.records import METRIC_COLUMNS
-from cchc_nlp.runner import run_extract
-from cchc_nlp.tables import DATA_DICTIONARY, SCHEMAS, data_dictionary_markdown, entity_rows, metric_rows
 from cchc_nlp.timeutil import iso_datetime
 
 TABLES = ("articles", "entities", "metrics", "errors")

@@ -1,4 +1,4 @@
-"""cchc_nlp.dates: labelled examples for dates, periods and datelines; property tests."""
+"""cchc_nlp.text.dates: labelled examples for dates, periods and datelines; property tests."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_nlp.dates import (
+from cchc_nlp.text.dates import (
     TimeExpression,
     find_datelines,
     find_time_expressions,

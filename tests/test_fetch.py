@@ -1,4 +1,4 @@
-"""cchc_nlp.fetch: the polite HTTP client against local fixture servers (no internet)."""
+"""cchc_nlp.ingest.fetch: the polite HTTP client against local fixture servers (no internet)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cchc_nlp.errors import FetchError
-from cchc_nlp.fetch import Fetcher, FetchPolicy, _retry_after_seconds
+from cchc_nlp.ingest.fetch import Fetcher, FetchPolicy, _retry_after_seconds
 from cchc_nlp.ingest.urls import canonicalize_url, host_of
 from cchc_nlp.testing import start_fixture_server
 

@@ -4,8 +4,8 @@ import csv
 
 import pytest
 
-from cchc_nlp import gazetteer as gz
 from cchc_nlp.resources import data_path
+from cchc_nlp.tag import gazetteer as gz
 
 
 def test_63_and_34_units():

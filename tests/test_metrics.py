@@ -288,7 +288,7 @@ def test_input_errors():
 
 
 def test_component_fills_doc_metrics():
-    from cchc_nlp.pipeline import load
+    from cchc_nlp.text.pipeline import load
 
     nlp = load(components=["cchc_metrics"])
     doc = nlp.parse(

@@ -1,4 +1,4 @@
-"""cchc_nlp.numbers: labelled examples (price-parser style) and property tests."""
+"""cchc_nlp.text.numbers: labelled examples (price-parser style) and property tests."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_nlp.numbers import NumberMention, ParsedNumber, find_numbers, format_number, parse_number
+from cchc_nlp.text.numbers import NumberMention, ParsedNumber, find_numbers, format_number, parse_number
 
 # (input, expected fields) -- expected None means "not a number".
 PARSE_EXAMPLES: list[tuple[str, dict | None]] = [

@@ -5,7 +5,7 @@ from spacy.language import Language
 
 import cchc_nlp
 from cchc_nlp import InputError, load, normalize_text
-from cchc_nlp.pipeline import MAX_TEXT_CHARS, VietnameseTokenizer
+from cchc_nlp.text.pipeline import MAX_TEXT_CHARS, VietnameseTokenizer
 
 ARTICLE = (
     "Thứ Hai, 26/12/2016 4:49:58 CH\n"
@@ -139,8 +139,8 @@ def test_five_megabyte_text(nlp):
 
 
 def test_word_joined_across_sentences_is_split():
-    from cchc_nlp.pipeline import _split_at
-    from cchc_nlp.segment import Token
+    from cchc_nlp.text.pipeline import _split_at
+    from cchc_nlp.text.segment import Token
 
     text = "hội nghị\nđã xong"
     joined = [Token("hội nghị\nđã", 0, 11), Token("xong", 12, 16)]
@@ -148,7 +148,7 @@ def test_word_joined_across_sentences_is_split():
 
 
 def test_line_chunks_cover_text_on_line_boundaries():
-    from cchc_nlp.pipeline import _line_chunks
+    from cchc_nlp.text.pipeline import _line_chunks
 
     text = "\n".join([f"dòng số {i} có vài chữ" for i in range(200)])
     chunks = list(_line_chunks(text, 100))

@@ -1,4 +1,4 @@
-"""Charts of cchc_nlp.plot on a hand-made dataset in the metric/entity/article schema."""
+"""Charts of cchc_nlp.research.plot on a hand-made dataset in the metric/entity/article schema."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ import pytest
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
-from cchc_nlp import plot
 from cchc_nlp.errors import InputError
 from cchc_nlp.records import METRIC_COLUMNS
+from cchc_nlp.research import plot
 
 PROVINCES = ("Thừa Thiên Huế", "Đắk Lắk", "Bà Rịa - Vũng Tàu")
 

@@ -1,4 +1,4 @@
-"""Inputs -> raw documents -> Articles (cchc_nlp.readers)."""
+"""Inputs -> raw documents -> Articles (cchc_nlp.dataset.readers)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from extract_corpus import Sample, listing_html, write_warc
 
 from cchc_nlp.article import make_doc_id
+from cchc_nlp.dataset.readers import MAX_DOCUMENT_BYTES, DocumentError, find_inputs, iter_items, to_article
 from cchc_nlp.errors import InputError
-from cchc_nlp.readers import MAX_DOCUMENT_BYTES, DocumentError, find_inputs, iter_items, to_article
 
 
 def _one(path):

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from cchc_nlp.cli import COMMANDS
-from cchc_nlp.tables import data_dictionary_markdown
+from cchc_nlp.dataset.tables import data_dictionary_markdown
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

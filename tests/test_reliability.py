@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from extract_corpus import build_corpus, fake_pipeline
 
-from cchc_nlp import runner
 from cchc_nlp.cli import main
 from cchc_nlp.dataset import Dataset
+from cchc_nlp.dataset import run as runner
 
 TABLES = ("articles", "entities", "metrics", "errors")
 
@@ -59,7 +59,7 @@ def _parts(out: Path) -> int:
 
 
 def _start(corpus_root: Path, out: Path, *options: str) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(Path(runner.__file__).parents[1]))
+    env = dict(os.environ, PYTHONPATH=str(Path(runner.__file__).parents[2]))
     return subprocess.Popen(
         [sys.executable, "-m", "cchc_nlp", "extract", str(corpus_root), "--out", str(out), "--quiet", *options],
         stdout=subprocess.DEVNULL,
@@ -126,7 +126,7 @@ def test_a_document_that_kills_its_worker_becomes_an_error(tmp_path, monkeypatch
 
     from extract_corpus import CRASH_MARK, Sample, crashing_pipeline
 
-    from cchc_nlp.runner import run_extract
+    from cchc_nlp.dataset.run import run_extract
 
     # forked workers inherit this process's pipeline, which crashes on one document
     monkeypatch.setattr(runner, "_NLP", crashing_pipeline())

@@ -15,9 +15,10 @@ import pytest
 from bs4 import BeautifulSoup
 from matplotlib import image as mpimg
 
-from cchc_nlp import cli, report
+from cchc_nlp import cli
 from cchc_nlp.errors import InputError
 from cchc_nlp.records import METRIC_COLUMNS
+from cchc_nlp.research import report
 
 HOSTILE = '<script>alert("x")</script>'
 

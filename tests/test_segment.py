@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cchc_nlp import normalize_text, split_sentences
-from cchc_nlp.segment import segment_words
+from cchc_nlp.text.segment import segment_words
 
 
 def sentences(text):

@@ -7,7 +7,7 @@ import pytest
 from spacy import displacy
 from spacy.tokens import Doc
 
-from cchc_nlp.pipeline import load
+from cchc_nlp.text.pipeline import load
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,12 @@
 
 import pytest
 
-from cchc_nlp.normalize import normalize_text
 from cchc_nlp.tag.legal import find_legal_docs
 from cchc_nlp.tag.officials import find_authors, find_people
 from cchc_nlp.tag.orgs import find_orgs
 from cchc_nlp.tag.places import find_places
 from cchc_nlp.tag.timex import find_times
+from cchc_nlp.text.normalize import normalize_text
 
 
 def tag(text, day=None):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from cchc_nlp.normalize import normalize_text
 from cchc_nlp.tag.orgs import find_orgs
 from cchc_nlp.tag.places import find_places
+from cchc_nlp.text.normalize import normalize_text
 
 
 def orgs(text, day=None):

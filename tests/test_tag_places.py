@@ -2,8 +2,8 @@
 
 import pytest
 
-from cchc_nlp.normalize import normalize_text
 from cchc_nlp.tag.places import find_places
+from cchc_nlp.text.normalize import normalize_text
 
 
 def places(text, day=None):

@@ -25,7 +25,7 @@ from pathlib import Path
 import underthesea
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from cchc_nlp.normalize import normalize_text  # noqa: E402
+from cchc_nlp.text.normalize import normalize_text  # noqa: E402
 
 DATA = Path(__file__).resolve().parent
 MAPPING_JSON = Path(underthesea.__file__).parent / "address" / "data" / "mapping.json"

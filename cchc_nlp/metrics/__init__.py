@@ -8,7 +8,7 @@
     ['share_mismatch: 1132/1937 = 58.44%, stated 57.41%']
 
 Records have the keys of `cchc_nlp.records.METRIC_COLUMNS`; offsets refer to the
-normalized text (`cchc_nlp.normalize`). The rules are table-driven (see
+normalized text (`cchc_nlp.text.normalize`). The rules are table-driven (see
 cchc_nlp/metrics/lexicon.py and the metric_* files of cchc_nlp/data/); figures they
 cannot label stay available through `unlabelled_mentions`, and an optional classifier
 hook (`classifier=`) labels those. `extract_metrics` runs the rules alone unless given a
@@ -30,9 +30,9 @@ from cchc_nlp.metrics.checks import check_records
 from cchc_nlp.metrics.context import assign_holder, assign_period, find_holders, target_spans, time_periods
 from cchc_nlp.metrics.extract import Classifier, Mention, MentionContext, analyze_text
 from cchc_nlp.metrics.model import default_classifier, enabled_by_default
-from cchc_nlp.normalize import normalize_text
 from cchc_nlp.records import METRIC_COLUMNS, province_name_of
 from cchc_nlp.tag.timex import find_times
+from cchc_nlp.text.normalize import normalize_text
 from cchc_nlp.timeutil import iso_date
 
 TEXT_CACHE_KEY = "cchc_text"  # doc.user_data key of the text cached by the tagging components

@@ -2,7 +2,7 @@
 
 For each sentence of a normalized text:
 
-1. number mentions come from `cchc_nlp.numbers.find_numbers` (dates, document numbers,
+1. number mentions come from `cchc_nlp.text.numbers.find_numbers` (dates, document numbers,
    ISO versions, phones and "mức độ 3,4" are already skipped there); mentions inside a
    time expression ("6 tháng đầu năm") are dropped;
 2. each mention gets a unit (percent, rank after "xếp thứ", score before "điểm", else
@@ -37,8 +37,8 @@ from itertools import pairwise
 from typing import Any
 
 from cchc_nlp.metrics.lexicon import NO_METRIC, Cue, Lexicon, lexicon
-from cchc_nlp.numbers import NumberMention, find_numbers
-from cchc_nlp.segment import split_sentences
+from cchc_nlp.text.numbers import NumberMention, find_numbers
+from cchc_nlp.text.segment import split_sentences
 
 __all__ = ["Mention", "Sentence", "analyze_text", "MentionContext", "Classifier"]
 

@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 
 from cchc_nlp.errors import DataError, InputError
-from cchc_nlp.numbers import find_numbers
 from cchc_nlp.resources import shipped_dir
+from cchc_nlp.text.numbers import find_numbers
 
 __all__ = [
     "MODEL_PATH",

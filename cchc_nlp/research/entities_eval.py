@@ -34,12 +34,12 @@ from pathlib import Path
 from typing import Any
 
 from cchc_nlp.errors import InputError
-from cchc_nlp.normalize import normalize
-from cchc_nlp.pipeline import load
 from cchc_nlp.records import ENTITY_LABELS
 from cchc_nlp.research.gold import gold_files
 from cchc_nlp.research.scoring import precision_recall_f1
-from cchc_nlp.segment import split_sentences
+from cchc_nlp.text.normalize import normalize
+from cchc_nlp.text.pipeline import load
+from cchc_nlp.text.segment import split_sentences
 
 __all__ = [
     "configure_parser",

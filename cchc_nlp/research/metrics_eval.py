@@ -38,9 +38,9 @@ from cchc_nlp.errors import DataError, InputError
 from cchc_nlp.metrics import extract_metrics
 from cchc_nlp.metrics.lexicon import lexicon
 from cchc_nlp.metrics.model import default_classifier
-from cchc_nlp.pipeline import load
 from cchc_nlp.research.gold import gold_dir, split_of
 from cchc_nlp.research.scoring import precision_recall_f1
+from cchc_nlp.text.pipeline import load
 
 __all__ = ["configure_parser", "run", "evaluate", "load_gold", "Scores", "split_of"]
 

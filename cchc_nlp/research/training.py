@@ -51,10 +51,10 @@ from cchc_nlp.metrics.model import (
     load_model,
     mention_context,
 )
-from cchc_nlp.numbers import find_numbers
 from cchc_nlp.research.gold import gold_path, relative_to_checkout, split_of
 from cchc_nlp.research.metrics_eval import evaluate, load_gold
 from cchc_nlp.research.scoring import precision_recall_f1
+from cchc_nlp.text.numbers import find_numbers
 
 __all__ = [
     "MODEL_PATH",

@@ -8,30 +8,11 @@ docstring documents its records' norm and attrs. Every component leaves
 doc.spans["entities"] (all records, overlapping) and doc.ents (longest non-overlapping)
 in step with doc._.entities.
 
-The plain functions work on a normalized text without spaCy:
-find_places -> find_times -> find_legal_docs -> find_orgs -> find_authors/find_people.
+The plain functions work on a normalized text (no Doc needed):
+places.find_places -> timex.find_times -> legal.find_legal_docs -> orgs.find_orgs ->
+officials.find_authors/find_people. `gazetteer` is the administrative geography (63/34
+provinces, districts, communes, source domains) they and the page reader look names up in.
+
+This __init__ imports nothing, so that `cchc_nlp.tag.gazetteer` can be used without
+loading spaCy and the taggers.
 """
-
-from cchc_nlp.tag.article_province import ArticleProvinceTagger, article_province
-from cchc_nlp.tag.legal import LegalDocTagger, find_legal_docs, parse_doc_number
-from cchc_nlp.tag.officials import OfficialTagger, find_authors, find_people
-from cchc_nlp.tag.orgs import OrgTagger, find_orgs
-from cchc_nlp.tag.places import PlaceTagger, find_places
-from cchc_nlp.tag.timex import TimexTagger, find_times
-
-__all__ = [
-    "PlaceTagger",
-    "TimexTagger",
-    "LegalDocTagger",
-    "OrgTagger",
-    "OfficialTagger",
-    "ArticleProvinceTagger",
-    "find_places",
-    "find_times",
-    "find_legal_docs",
-    "find_orgs",
-    "find_authors",
-    "find_people",
-    "article_province",
-    "parse_doc_number",
-]

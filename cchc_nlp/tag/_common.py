@@ -154,7 +154,7 @@ _BODY_LINE_RE = re.compile(rf"(?m)^[^\n]{{{BODY_LINE_CHARS + 1},}}")
 
 
 def dateline_date(text: str) -> str | None:
-    """Publication date of a page dump from its chrome datelines (cchc_nlp.dates.find_datelines).
+    """Publication date of a page dump from its chrome datelines (cchc_nlp.text.dates.find_datelines).
 
     A dateline counts when it carries a clock time or stands on a short line of its own
     ("Thứ 2 Ngày 26/12/2016"); dates inside body sentences do not. Of those before the
@@ -166,7 +166,7 @@ def dateline_date(text: str) -> str | None:
     >>> dateline_date("Ngày 02/7/2018, Sở Nội vụ tỉnh tổ chức hội nghị sơ kết công tác năm.") is None
     True
     """
-    from cchc_nlp.dates import find_datelines
+    from cchc_nlp.text.dates import find_datelines
 
     chrome: list[tuple[int, str]] = []
     for start, _end, stamp in find_datelines(text):

@@ -36,8 +36,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from cchc_nlp import gazetteer as gz
 from cchc_nlp.ingest.urls import site_host
+from cchc_nlp.tag import gazetteer as gz
 from cchc_nlp.tag._common import article_date, doc_text, release_caches, sync_spans
 from cchc_nlp.tag.places import find_places, resolve_ambiguous_places
 

@@ -52,8 +52,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from cchc_nlp import gazetteer as gz
 from cchc_nlp.resources import abbreviations, read_csv
+from cchc_nlp.tag import gazetteer as gz
 from cchc_nlp.tag._common import LETTER, LOWER, UPPER, doc_text, emit, phrase_alternation, sync_spans
 from cchc_nlp.tag.places import find_places
 

@@ -35,8 +35,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from cchc_nlp import gazetteer as gz
 from cchc_nlp.resources import read_csv
+from cchc_nlp.tag import gazetteer as gz
 from cchc_nlp.tag._common import article_date, doc_text, emit, phrase_regex, sync_spans
 
 __all__ = ["OrgHead", "find_orgs", "OrgTagger", "org_heads", "org_norm"]

@@ -40,10 +40,10 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from cchc_nlp import gazetteer as gz
-from cchc_nlp.normalize import fold_diacritics, normalize_text
 from cchc_nlp.resources import read_csv
+from cchc_nlp.tag import gazetteer as gz
 from cchc_nlp.tag._common import LETTER, UPPER, article_date, doc_text, emit, phrase_regex, sync_spans
+from cchc_nlp.text.normalize import fold_diacritics, normalize_text
 
 __all__ = ["find_places", "PlaceTagger", "resolve_ambiguous_places"]
 

@@ -1,6 +1,6 @@
-"""DATE and PERIOD records (component "cchc_timex"): a wrapper of cchc_nlp.dates.
+"""DATE and PERIOD records (component "cchc_timex"): a wrapper of cchc_nlp.text.dates.
 
-Expressions come from `cchc_nlp.dates.find_time_expressions(doc.text, anchor)`, where
+Expressions come from `cchc_nlp.text.dates.find_time_expressions(doc.text, anchor)`, where
 the anchor is doc._.published, else the page-chrome dateline of the text
 (`_common.article_date`), else None. With no anchor, expressions that need one
 ("ngày 23/12", "tháng 10 vừa qua", "6 tháng đầu năm") are still tagged, with norm and
@@ -12,7 +12,7 @@ Records::
     DATE    norm "YYYY-MM-DD"                attrs: start, end (ISO, equal), kind ("day")
     PERIOD  norm "YYYY-MM-DD..YYYY-MM-DD"    attrs: start, end (ISO or None), kind
             (month, quarter, half_year, months_to_date, months, year, year_range,
-            range, ytd, horizon; see cchc_nlp.dates), anchor (the ISO date relative
+            range, ytd, horizon; see cchc_nlp.text.dates), anchor (the ISO date relative
             expressions were resolved at; absent when there was none)
 """
 
@@ -23,8 +23,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from cchc_nlp.dates import find_time_expressions
 from cchc_nlp.tag._common import article_date, doc_text, emit, sync_spans
+from cchc_nlp.text.dates import find_time_expressions
 
 __all__ = ["find_times", "TimexTagger"]
 

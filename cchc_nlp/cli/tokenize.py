@@ -32,7 +32,7 @@ def _read(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cchc_nlp.pipeline import load
+    from cchc_nlp.text.pipeline import load
 
     nlp = load(pos=args.pos, components=[])
     doc = nlp(_read(args.file))

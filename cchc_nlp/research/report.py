@@ -2,7 +2,7 @@
 
 The report holds the summary tables (articles per province, metrics per key, headline
 metrics by province and year, consistency warnings, officials, failed documents) and the
-charts of `cchc_nlp.plot` as embedded base64 PNG images: one file, no external assets,
+charts of `cchc_nlp.research.plot` as embedded base64 PNG images: one file, no external assets,
 every piece of text HTML-escaped.
 
 >>> from types import SimpleNamespace
@@ -29,8 +29,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from cchc_nlp import plot
 from cchc_nlp.errors import InputError
+from cchc_nlp.research import plot
 
 __all__ = [
     "HEADLINE_METRICS",

@@ -12,7 +12,7 @@ The publication date is never the page's "today" clock: it comes from JSON-LD, t
 article meta tags, then the profile's date element, then the dateline nearest the
 headline (seed 000 shows the visit time "Thứ Ba, 19/02/2019" above the real
 "Ngày 04/07/2018"), and only then from trafilatura's markup-only date search.
-Date shapes are parsed by cchc_nlp.dates (parse_dateline / find_datelines).
+Date shapes are parsed by cchc_nlp.text.dates (parse_dateline / find_datelines).
 """
 
 from __future__ import annotations
@@ -271,7 +271,7 @@ def clean_paragraphs(
 
 
 def _dates_module():
-    from cchc_nlp import dates  # owned by NUM; imported when a date shape must be read
+    from cchc_nlp.text import dates  # owned by NUM; imported when a date shape must be read
 
     return dates
 
@@ -291,7 +291,7 @@ def _parse_iso(value: str) -> str | None:
 
 
 def _parse_dateline(text: str) -> str | None:
-    """A chrome date ("Thứ năm 20/08/2020 16:00") as ISO, via cchc_nlp.dates."""
+    """A chrome date ("Thứ năm 20/08/2020 16:00") as ISO, via cchc_nlp.text.dates."""
     text = _clean(text)
     if not text:
         return None
@@ -797,7 +797,7 @@ _DOMAIN_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org)$", re.IGNOREC
 def _province(url: str | None) -> str | None:
     if not url:
         return None
-    from cchc_nlp.gazetteer import province_for_url  # owned by TAG
+    from cchc_nlp.tag.gazetteer import province_for_url  # owned by TAG
 
     return province_for_url(url)
 

@@ -30,7 +30,7 @@ from warcio.warcwriter import WARCWriter
 
 from cchc_nlp._version import __version__
 from cchc_nlp.errors import DataError
-from cchc_nlp.fetch import ResponseHeaders
+from cchc_nlp.ingest.fetch import ResponseHeaders
 from cchc_nlp.ingest.urls import charset_from_content_type
 
 __all__ = [
@@ -61,7 +61,7 @@ class TruncatedArchiveError(DataError):
         others = f" (and {len(self.problems) - 1} more file(s))" if len(self.problems) > 1 else ""
         super().__init__(
             f"{self.path} ends with an incomplete WARC record at byte {offset}{others}; the records before it were "
-            "read; re-run the crawl to repair it, or cchc_nlp.archive.repair_warc(path)"
+            "read; re-run the crawl to repair it, or cchc_nlp.ingest.archive.repair_warc(path)"
         )
 
 

@@ -264,9 +264,9 @@ def _bounded_lines(handle: BinaryIO) -> Iterator[bytes | int]:
 
 
 def _warc_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, None, int]:
-    """Complete 200 HTML responses of an archive (cchc_nlp.archive); a damaged archive
+    """Complete 200 HTML responses of an archive (cchc_nlp.ingest.archive); a damaged archive
     gives its good records, then one error item where it breaks."""
-    from cchc_nlp.archive import TruncatedArchiveError, iter_archived_pages
+    from cchc_nlp.ingest.archive import TruncatedArchiveError, iter_archived_pages
 
     index = 0
     last_offset = None
@@ -417,7 +417,7 @@ def _published(value: str | None) -> str | None:
         return iso_datetime(value)
     except ValueError:
         pass
-    from cchc_nlp.dates import parse_dateline
+    from cchc_nlp.text.dates import parse_dateline
 
     moment = parse_dateline(value)
     if moment is None:

@@ -13,8 +13,8 @@ From Python::
     ds.metrics_by(province="Vĩnh Long", metric="dossier.*", period="year")
     ds.wide("dossier.on_time_or_early", period="quarter", value="share")
 
-The tables, their columns and types are described in `cchc_nlp.tables` (data dictionary);
-how a run reads, parallelizes, resumes and writes in `cchc_nlp.runner`.
+The tables, their columns and types are described in `cchc_nlp.dataset.tables` (data dictionary);
+how a run reads, parallelizes, resumes and writes in `cchc_nlp.dataset.run`.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from typing import Any
 
 import pandas as pd
 
+from cchc_nlp.dataset.tables import FORMATS, TABLES, read_table, table_file, write_table
 from cchc_nlp.errors import DataError, InputError
-from cchc_nlp.tables import FORMATS, TABLES, read_table, table_file, write_table
 
 __all__ = ["Dataset", "extract", "configure_parser", "run", "PERIODS"]
 
@@ -104,7 +104,7 @@ class Dataset:
         """Write the four tables to `directory` in `fmt` (parquet, csv or jsonl); return the paths."""
         import pyarrow as pa
 
-        from cchc_nlp.tables import SCHEMAS
+        from cchc_nlp.dataset.tables import SCHEMAS
 
         if fmt not in FORMATS:
             raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -290,7 +290,7 @@ def extract(
     >>> ds = cc.extract(["corpus/samples"], jobs=2)        # doctest: +SKIP
     >>> ds.articles[["doc_id", "title", "province"]].head()  # doctest: +SKIP
     """
-    from cchc_nlp.runner import CHUNK_SIZE, run_extract
+    from cchc_nlp.dataset.run import CHUNK_SIZE, run_extract
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -343,7 +343,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cchc_nlp.runner import CHUNK_SIZE, RunInterrupted, run_extract
+    from cchc_nlp.dataset.run import CHUNK_SIZE, RunInterrupted, run_extract
 
     if args.scheduler and args.engine != "dask":
         raise InputError("--scheduler needs --engine dask")

@@ -1,6 +1,6 @@
 """Running the extraction: tasks, workers, engines, part files and consolidation.
 
-A run reads the inputs in the main process (`cchc_nlp.readers`), groups the documents
+A run reads the inputs in the main process (`cchc_nlp.dataset.readers`), groups the documents
 into tasks of `chunk_size` documents, and hands each task to `process_items` (page
 extraction, pipeline, rows) on one of three engines:
 
@@ -53,10 +53,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cchc_nlp._version import __version__
-from cchc_nlp.errors import CchcError, InputError
-from cchc_nlp.readers import DocumentError, InputFile, RawItem, find_inputs, iter_items, to_article
-from cchc_nlp.resources import PACKAGE_DIR
-from cchc_nlp.tables import (
+from cchc_nlp.dataset.readers import DocumentError, InputFile, RawItem, find_inputs, iter_items, to_article
+from cchc_nlp.dataset.tables import (
     FORMATS,
     PART_SCHEMAS,
     SCHEMAS,
@@ -70,6 +68,8 @@ from cchc_nlp.tables import (
     table_file,
     to_table,
 )
+from cchc_nlp.errors import CchcError, InputError
+from cchc_nlp.resources import PACKAGE_DIR
 
 __all__ = ["CHUNK_SIZE", "ENGINES", "RunReport", "RunInterrupted", "run_extract", "process_items"]
 
@@ -88,7 +88,7 @@ def _pipeline():
     """The pipeline of this process, loaded on first use (once per worker)."""
     global _NLP
     if _NLP is None:
-        from cchc_nlp.pipeline import load
+        from cchc_nlp.text.pipeline import load
 
         try:
             _NLP = load()
@@ -97,7 +97,7 @@ def _pipeline():
         except Exception as exc:  # a broken component stops the run with one clear line
             raise CchcError(
                 f"the pipeline cannot be loaded ({type(exc).__name__}: {exc}); check the components in "
-                "cchc_nlp.pipeline.DEFAULT_COMPONENTS"
+                "cchc_nlp.text.pipeline.DEFAULT_COMPONENTS"
             ) from exc
     return _NLP
 
@@ -487,9 +487,14 @@ def _pool_context():
     (a notebook, a threaded program) a fork server, or spawn where there is none."""
     import multiprocessing
 
-    from cchc_nlp.pipeline import DEFAULT_COMPONENTS
+    from cchc_nlp.text.pipeline import DEFAULT_COMPONENTS
 
-    modules = ["cchc_nlp.runner", "cchc_nlp.pipeline", "cchc_nlp.page", *(module for _, module in DEFAULT_COMPONENTS)]
+    modules = [
+        "cchc_nlp.dataset.run",
+        "cchc_nlp.text.pipeline",
+        "cchc_nlp.page",
+        *(module for _, module in DEFAULT_COMPONENTS),
+    ]
     methods = multiprocessing.get_all_start_methods()
     if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
         for module in modules:
@@ -757,7 +762,7 @@ def environment() -> dict[str, Any]:
     """Versions of the package, its main dependencies and the models, for the manifest."""
     from importlib import metadata
 
-    from cchc_nlp.pipeline import DEFAULT_COMPONENTS
+    from cchc_nlp.text.pipeline import DEFAULT_COMPONENTS
 
     versions = {"cchc_nlp": __version__, "python": sys.version.split()[0]}
     for package in ("underthesea", "spacy", "pyarrow", "pandas"):

@@ -11,7 +11,7 @@ linked from pages are read too. Article pages are leaves: their "Các tin khác"
 are not followed.
 
 corpus/NAME/ holds:
-  warc/*.warc.gz   every response (status, headers, body), see cchc_nlp.archive;
+  warc/*.warc.gz   every response (status, headers, body), see cchc_nlp.ingest.archive;
   crawl.sqlite     the crawl state: frontier, seen URLs, per-URL status, ETag;
   articles.jsonl   the extracted Articles (written at the end of each run).
 
@@ -42,9 +42,9 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from cchc_nlp._version import __version__
-from cchc_nlp.archive import TruncatedArchiveError, WarcWriter, scan_warc, warc_files
 from cchc_nlp.errors import CchcError, InputError
-from cchc_nlp.fetch import (
+from cchc_nlp.ingest.archive import TruncatedArchiveError, WarcWriter, scan_warc, warc_files
+from cchc_nlp.ingest.fetch import (
     DEFAULT_USER_AGENT,
     FEED_TYPES,
     HTML_TYPES,
@@ -245,7 +245,7 @@ class Links:
 
 def _item_date(anchor) -> str | None:
     """A date written in the listing item around a link ("02/07/2021"), ISO, or None."""
-    from cchc_nlp.dates import find_datelines
+    from cchc_nlp.text.dates import find_datelines
 
     holder = anchor
     for _ in range(3):

@@ -22,16 +22,16 @@ __all__ = ["main", "COMMANDS"]
 
 # name -> (module, one-line help). The module provides configure_parser() and run().
 COMMANDS: dict[str, tuple[str, str]] = {
-    "tokenize": ("cchc_nlp.commands_text", "print the normalized sentences and words of a text file"),
-    "evaluate": ("cchc_nlp.evaluate", "score entity tagging or metric extraction against the gold sets"),
-    "extract": ("cchc_nlp.dataset", "extract articles, entities and metrics from a corpus into tables"),
-    "report": ("cchc_nlp.report", "write a self-contained HTML report of an extracted dataset"),
-    "crawl": ("cchc_nlp.crawl", "crawl provincial portal articles politely into a WARC archive"),
+    "tokenize": ("cchc_nlp.cli.tokenize", "print the normalized sentences and words of a text file"),
+    "evaluate": ("cchc_nlp.cli.evaluate", "score entity tagging or metric extraction against the gold sets"),
+    "extract": ("cchc_nlp.dataset.dataset", "extract articles, entities and metrics from a corpus into tables"),
+    "report": ("cchc_nlp.research.report", "write a self-contained HTML report of an extracted dataset"),
+    "crawl": ("cchc_nlp.crawl.crawler", "crawl provincial portal articles politely into a WARC archive"),
     "train": (
         "cchc_nlp.research.training",
         "train the metric classifier (models/metric_classifier.skops) on the dev gold",
     ),
-    "analyze": ("cchc_nlp.metrics.analyze", "print the entities and metrics of one article"),
+    "analyze": ("cchc_nlp.cli.analyze", "print the entities and metrics of one article"),
 }
 
 

@@ -1,7 +1,7 @@
 """The spaCy pipeline: a Vietnamese tokenizer built on underthesea, and `load()`.
 
 `load()` returns a `CchcVietnamese` Language whose tokenizer normalizes the text
-(`cchc_nlp.normalize`), splits sentences and words (`cchc_nlp.segment`) and builds a
+(`cchc_nlp.text.normalize`), splits sentences and words (`cchc_nlp.text.segment`) and builds a
 `Doc` whose text *is* the normalized text, so every character offset of every later
 record refers to it. Later stages are ordinary spaCy components registered with
 `@Language.factory` and named in `DEFAULT_COMPONENTS`.
@@ -24,8 +24,8 @@ from spacy.util import load_config_from_str, registry
 from spacy.vocab import Vocab
 
 from cchc_nlp.errors import InputError
-from cchc_nlp.normalize import normalize
-from cchc_nlp.segment import Token, segment_words, split_sentences
+from cchc_nlp.text.normalize import normalize
+from cchc_nlp.text.segment import Token, segment_words, split_sentences
 from cchc_nlp.timeutil import iso_date
 
 __all__ = ["CchcVietnamese", "VietnameseTokenizer", "load", "DEFAULT_COMPONENTS", "MAX_TEXT_CHARS"]

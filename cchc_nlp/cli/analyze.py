@@ -53,7 +53,7 @@ def _read(path: Path) -> str:
 
 def analyze_file(path: str | Path, published: str | None = None, raw: bool = False) -> dict[str, Any]:
     """{"article": {...}, "entities": [...], "metrics": [...]} for one text file."""
-    from cchc_nlp.pipeline import load
+    from cchc_nlp.text.pipeline import load
 
     path = Path(path)
     text = _read(path)

@@ -28,8 +28,8 @@ from functools import cache, lru_cache
 
 from cchc_nlp.errors import DataError
 from cchc_nlp.ingest.urls import site_host
-from cchc_nlp.normalize import fold_diacritics, normalize_text
 from cchc_nlp.resources import data_path, read_csv
+from cchc_nlp.text.normalize import fold_diacritics, normalize_text
 from cchc_nlp.timeutil import iso_date
 
 __all__ = [
