@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 from extract_corpus import build_corpus, fake_pipeline
 
-from cchc_nlp.dataset import Dataset, extract
-from cchc_nlp.dataset import run as runner
+from cchc_nlp.dataset import Dataset, extract, worker
 from cchc_nlp.errors import InputError
 
 distributed = pytest.importorskip("distributed")
@@ -24,7 +23,7 @@ def _assert_same(a: Dataset, b: Dataset) -> None:
 
 def test_dask_engine_on_a_cluster_equals_local_engine(tmp_path, monkeypatch):
     # An in-process cluster shares this process's pipeline, here the stand-in tagger.
-    monkeypatch.setattr(runner, "_NLP", fake_pipeline())
+    monkeypatch.setattr(worker, "_NLP", fake_pipeline())
     corpus = build_corpus(tmp_path / "corpus", n=3, broken=True)
     local = extract(corpus.root, tmp_path / "local")
     with distributed.LocalCluster(

@@ -11,8 +11,7 @@ import pyarrow as pa
 import pytest
 from extract_corpus import Sample, build_corpus, fake_pipeline
 
-from cchc_nlp.dataset import Dataset, extract
-from cchc_nlp.dataset import run as runner
+from cchc_nlp.dataset import Dataset, extract, parts, worker
 from cchc_nlp.dataset.run import run_extract
 from cchc_nlp.dataset.tables import DATA_DICTIONARY, SCHEMAS, data_dictionary_markdown, entity_rows, metric_rows
 from cchc_nlp.errors import DataError, InputError
@@ -25,7 +24,7 @@ TABLES = ("articles", "entities", "metrics", "errors")
 @pytest.fixture
 def fake_nlp(monkeypatch):
     """Run in-process with a stand-in tagger, so entity and metric rows exist."""
-    monkeypatch.setattr(runner, "_NLP", fake_pipeline())
+    monkeypatch.setattr(worker, "_NLP", fake_pipeline())
 
 
 def _equal(a: Dataset, b: Dataset) -> None:
@@ -353,7 +352,7 @@ def test_usage_errors(tmp_path):
 
 def test_directory_lock_refuses_a_second_writer(tmp_path):
     (tmp_path / "a.txt").write_text(Sample(1).dump(), encoding="utf-8")
-    store = runner.PartStore(tmp_path / "out")
+    store = parts.PartStore(tmp_path / "out")
     store.open()
     try:
         with pytest.raises(InputError, match="another cchc-nlp extract"):

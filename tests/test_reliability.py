@@ -15,8 +15,7 @@ import pytest
 from extract_corpus import build_corpus, fake_pipeline
 
 from cchc_nlp.cli import main
-from cchc_nlp.dataset import Dataset
-from cchc_nlp.dataset import run as runner
+from cchc_nlp.dataset import Dataset, engines, worker
 
 TABLES = ("articles", "entities", "metrics", "errors")
 
@@ -27,7 +26,7 @@ def _assert_same(a: Dataset, b: Dataset) -> None:
 
 
 def test_five_percent_broken_corpus(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(runner, "_NLP", fake_pipeline())  # the batch machinery is under test, not the taggers
+    monkeypatch.setattr(worker, "_NLP", fake_pipeline())  # the batch machinery is under test, not the taggers
     corpus = build_corpus(tmp_path / "corpus", n=40, broken=True)
     share = len(corpus.broken) / (len(corpus.good) + len(corpus.broken))
     assert 0.04 <= share <= 0.07
@@ -59,7 +58,7 @@ def _parts(out: Path) -> int:
 
 
 def _start(corpus_root: Path, out: Path, *options: str) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(Path(runner.__file__).parents[2]))
+    env = dict(os.environ, PYTHONPATH=str(Path(worker.__file__).parents[2]))
     return subprocess.Popen(
         [sys.executable, "-m", "cchc_nlp", "extract", str(corpus_root), "--out", str(out), "--quiet", *options],
         stdout=subprocess.DEVNULL,
@@ -129,8 +128,8 @@ def test_a_document_that_kills_its_worker_becomes_an_error(tmp_path, monkeypatch
     from cchc_nlp.dataset.run import run_extract
 
     # forked workers inherit this process's pipeline, which crashes on one document
-    monkeypatch.setattr(runner, "_NLP", crashing_pipeline())
-    monkeypatch.setattr(runner, "_pool_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(worker, "_NLP", crashing_pipeline())
+    monkeypatch.setattr(engines, "_pool_context", lambda: multiprocessing.get_context("fork"))
     records = [Sample(i).record() for i in range(8)]
     records[5]["text"] += "\n\n" + CRASH_MARK
     path = tmp_path / "records.jsonl"

@@ -1,8 +1,9 @@
 """The `cchc-nlp` command line.
 
-Each subcommand lives in the module that owns its concern; that module defines
-`configure_parser(parser)` and `run(args) -> int`. Modules are imported only when
-their subcommand runs, so `cchc-nlp --help` stays fast.
+Each subcommand is a module of this package (cchc_nlp/cli/<name>.py) that defines
+`configure_parser(parser)` and `run(args) -> int`, parses and prints, and leaves the work
+to the stage packages. A subcommand's module is imported only when it runs, so
+`cchc-nlp --help` and `--version` load no heavy dependency.
 
 Exit codes: 0 success, 1 some documents failed (recorded, see the output), 2 usage
 or input errors, 130 interrupted.
@@ -20,18 +21,15 @@ from cchc_nlp.errors import CchcError, InputError
 
 __all__ = ["main", "COMMANDS"]
 
-# name -> (module, one-line help). The module provides configure_parser() and run().
-COMMANDS: dict[str, tuple[str, str]] = {
-    "tokenize": ("cchc_nlp.cli.tokenize", "print the normalized sentences and words of a text file"),
-    "evaluate": ("cchc_nlp.cli.evaluate", "score entity tagging or metric extraction against the gold sets"),
-    "extract": ("cchc_nlp.dataset.dataset", "extract articles, entities and metrics from a corpus into tables"),
-    "report": ("cchc_nlp.research.report", "write a self-contained HTML report of an extracted dataset"),
-    "crawl": ("cchc_nlp.crawl.crawler", "crawl provincial portal articles politely into a WARC archive"),
-    "train": (
-        "cchc_nlp.research.training",
-        "train the metric classifier (models/metric_classifier.skops) on the dev gold",
-    ),
-    "analyze": ("cchc_nlp.cli.analyze", "print the entities and metrics of one article"),
+# name -> one-line help; the subcommand is the module cchc_nlp.cli.<name>.
+COMMANDS: dict[str, str] = {
+    "tokenize": "print the normalized sentences and words of a text file",
+    "evaluate": "score entity tagging or metric extraction against the gold sets",
+    "extract": "extract articles, entities and metrics from a corpus into tables",
+    "report": "write a self-contained HTML report of an extracted dataset",
+    "crawl": "crawl provincial portal articles politely into a WARC archive",
+    "train": "train the metric classifier (models/metric_classifier.skops) on the dev gold",
+    "analyze": "print the entities and metrics of one article",
 }
 
 
@@ -42,9 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cchc-nlp {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (module, help_text) in COMMANDS.items():
+    for name, help_text in COMMANDS.items():
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
-        sub.set_defaults(_module=module)
+        sub.set_defaults(_module=f"{__name__}.{name}")
     return parser
 
 

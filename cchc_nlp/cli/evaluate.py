@@ -1,26 +1,180 @@
-"""`cchc-nlp evaluate entities|metrics`: score the taggers against the gold sets."""
+"""`cchc-nlp evaluate entities|metrics`: score the taggers and the metric rules against the
+gold sets (`cchc_nlp.research.entities_eval`, `cchc_nlp.research.metrics_eval`)."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from cchc_nlp.errors import InputError
+from cchc_nlp.metrics import extract_metrics
+from cchc_nlp.metrics.lexicon import lexicon
+from cchc_nlp.metrics.model import default_classifier
+from cchc_nlp.research.entities_eval import (
+    TAG_COMPONENTS,
+    default_gold_files,
+    evaluate_file,
+    format_report,
+    report_json,
+)
+from cchc_nlp.research.gold import gold_dir, split_of
+from cchc_nlp.research.metrics_eval import SPLIT_FILES, evaluate, load_gold, score_table
+from cchc_nlp.text.pipeline import load
 
 __all__ = ["configure_parser", "run"]
-
-# task -> module providing configure_parser(parser) and run(args) for that evaluation
-TASKS = {
-    "entities": "cchc_nlp.research.entities_eval",
-    "metrics": "cchc_nlp.research.metrics_eval",
-}
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     tasks = parser.add_subparsers(dest="task", metavar="TASK", required=True)
-    for task, module in TASKS.items():
+    for task, configure in (("entities", _configure_entities), ("metrics", _configure_metrics)):
         sub = tasks.add_parser(task, help=f"precision, recall and F1 of the {task} against the gold set")
-        importlib.import_module(module).configure_parser(sub)
-        sub.set_defaults(_task_module=module)
+        configure(sub)
 
 
 def run(args: argparse.Namespace) -> int:
-    return importlib.import_module(args._task_module).run(args)
+    return _run_entities(args) if args.task == "entities" else _run_metrics(args)
+
+
+# --------------------------------------------------------------------------- entities
+
+
+def _configure_entities(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--gold",
+        nargs="+",
+        metavar="FILE",
+        type=Path,
+        help="gold JSONL files (default: tests/gold/entities_dev.jsonl and entities_heldout.jsonl)",
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="skip underthesea's ner (faster)")
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument(
+        "--errors", action="store_true", help="list misses, spurious entities and wrong norms (dev work)"
+    )
+
+
+def _run_entities(args: argparse.Namespace) -> int:
+    files = list(args.gold) if args.gold else default_gold_files()
+    if not files:
+        raise InputError("no entity gold files found under tests/gold; run from the repository or pass --gold FILE")
+    for path in files:
+        if not Path(path).is_file():
+            raise InputError(f"gold file {path} does not exist")
+    nlp = load(components=TAG_COMPONENTS)
+    reports = [evaluate_file(Path(path), nlp, baseline=not args.no_baseline, errors=args.errors) for path in files]
+    if args.json:
+        print(json.dumps([report_json(r) for r in reports], ensure_ascii=False, indent=2))
+        return 0
+    for report in reports:
+        print(format_report(report, baseline=not args.no_baseline))
+        for line in report.errors:
+            print("  " + line)
+        print()
+    return 0
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def _configure_metrics(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--gold", nargs="+", metavar="FILE", help="gold JSONL files (default: tests/gold/metrics_*.jsonl)"
+    )
+    parser.add_argument(
+        "--split",
+        choices=("dev", "heldout", "all"),
+        default="all",
+        help="which split(s) to score (default: all that exist)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument("--per-metric", action="store_true", help="also print precision/recall per metric key")
+    parser.add_argument("--errors", action="store_true", help="list misses and false alarms (dev work only)")
+    parser.add_argument(
+        "--classifier",
+        action="store_true",
+        help="use the trained classifier hook for mentions the rules leave unlabelled",
+    )
+    parser.add_argument(
+        "--pipeline",
+        action="store_true",
+        help="run the whole spaCy pipeline (tagged places, agencies, dates) instead of extract_metrics on plain text",
+    )
+
+
+def _metric_files(args: argparse.Namespace) -> list[tuple[str, Path]]:
+    if args.gold:
+        files = [(split_of(Path(f)), Path(f)) for f in args.gold]
+    else:
+        folder = gold_dir()
+        files = [(split, folder / name) for split, name in SPLIT_FILES.items() if folder and (folder / name).is_file()]
+        if not files:
+            raise InputError(f"no metric gold files in {folder or 'tests/gold'}; pass --gold FILE")
+    if args.split != "all":
+        files = [(split, path) for split, path in files if split == args.split]
+        if not files:
+            raise InputError(f"no {args.split} gold file given or found; pass --gold FILE")
+    return files
+
+
+def _run_metrics(args: argparse.Namespace) -> int:
+    files = _metric_files(args)
+    loaded = [(split, path, load_gold(path)) for split, path in files]
+    extractor = None
+    if args.pipeline:
+        nlp = load()
+
+        def extractor(text, published=None):
+            return nlp.parse(text, published=published)._.metrics
+
+    if args.classifier:
+        hook = default_classifier()
+        if hook is None:
+            raise InputError("no trained metric classifier found; train one with `cchc-nlp train metric-classifier`")
+
+        def extractor(text, published=None):
+            return extract_metrics(text, published=published, classifier=hook)
+
+    by_split: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for split, _, docs in loaded:
+        by_split[split].extend(docs)
+    core = lexicon().core_keys
+    results = []
+    for split, docs in by_split.items():
+        # the scored vocabulary: the design's core keys and every key this split's gold uses
+        vocabulary = frozenset(core | {row["metric"] for doc in docs for row in doc.get("metrics", [])})
+        results.append(evaluate(docs, split, vocabulary, extractor, keep_errors=args.errors))
+    if args.json:
+        print(json.dumps([s.as_dict() for s in results], ensure_ascii=False, indent=2))
+    else:
+        print("Metric extraction against gold (" + ", ".join(f"{split}: {path}" for split, path, _ in loaded) + ")")
+        print("dev = written by the rule authors; heldout = written by someone else, rules not tuned on it")
+        print(score_table(results))
+        for s in results:
+            if s.unscored_rows:
+                print(
+                    f"{s.split}: {s.unscored_rows} predicted rows with metric keys outside the scored vocabulary "
+                    "(not counted)"
+                )
+            attrs = s.as_dict()["attributes"]
+            if attrs:
+                print(
+                    f"{s.split}: attribute accuracy over matched rows: "
+                    + ", ".join(f"{k} {v:.3f}" for k, v in attrs.items())
+                )
+    if args.per_metric:
+        for s in results:
+            print(f"\nper metric ({s.split}): gold pred matched  P      R")
+            for metric in sorted(s.per_metric):
+                c = s.per_metric[metric]
+                p = c["matched"] / c["predicted"] if c["predicted"] else 0.0
+                r = c["matched"] / c["gold"] if c["gold"] else 0.0
+                print(f"  {metric:<32} {c['gold']:>4} {c['predicted']:>4} {c['matched']:>4}  {p:.3f}  {r:.3f}")
+    if args.errors:
+        for s in results:
+            print(f"\nerrors ({s.split}):")
+            for line in s.errors:
+                print("  " + line)
+    return 0

@@ -26,7 +26,6 @@ of the extracted article text (the same article under two URLs is marked duplica
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -37,11 +36,11 @@ import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
-
-from bs4 import BeautifulSoup
+from urllib.parse import urlsplit
 
 from cchc_nlp._version import __version__
+from cchc_nlp.crawl.links import find_links, parse_feed
+from cchc_nlp.crawl.state import CrawlState
 from cchc_nlp.errors import CchcError, InputError
 from cchc_nlp.ingest.archive import TruncatedArchiveError, WarcWriter, scan_warc, warc_files
 from cchc_nlp.ingest.fetch import (
@@ -58,320 +57,16 @@ from cchc_nlp.page import (
     SiteProfile,
     article_from_html,
     choose_profile,
-    chrome_rules,
     decode_html,
     get_profile,
     is_article_page,
 )
 
-__all__ = [
-    "CrawlOptions",
-    "CrawlState",
-    "Crawler",
-    "CrawlSummary",
-    "crawl",
-    "configure_parser",
-    "run",
-    "find_links",
-    "parse_feed",
-]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS urls (
-    url TEXT PRIMARY KEY,          -- canonical URL
-    seq INTEGER NOT NULL,          -- discovery order
-    kind TEXT NOT NULL,            -- start, listing, article, sitemap, feed
-    priority INTEGER NOT NULL,     -- lower first: feeds/sitemaps 0, articles 1, listings 2
-    status TEXT NOT NULL,          -- pending, done, duplicate, old, skipped, refused, failed, redirected
-    http_status INTEGER,
-    reason TEXT,
-    found_on TEXT,
-    hint_date TEXT,                -- date known before fetching (sitemap lastmod, RSS pubDate, listing)
-    is_article INTEGER,
-    etag TEXT,
-    last_modified TEXT,
-    content_hash TEXT,
-    duplicate_of TEXT,
-    published TEXT,
-    title TEXT,
-    warc_file TEXT,
-    warc_offset INTEGER,
-    record_id TEXT,
-    fetched_at TEXT,
-    generation INTEGER,
-    attempts INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS urls_frontier ON urls (status, priority, seq);
-CREATE INDEX IF NOT EXISTS urls_hash ON urls (content_hash);
-CREATE TABLE IF NOT EXISTS warc_files (name TEXT PRIMARY KEY, applied_bytes INTEGER NOT NULL);
-"""
-
-_PRIORITY = {"sitemap": 0, "feed": 0, "article": 1, "start": 2, "listing": 2}
-_PAGINATION_RE = re.compile(
-    r"([?&](page|p|trang|pageindex|_cur|cur|start|offset)=\d+)|(/(page|trang)[-/]?\d+/?$)|(_cur=\d+)", re.IGNORECASE
-)
-_FINISHED = ("done", "duplicate", "old", "skipped", "refused", "failed", "redirected")
+__all__ = ["CrawlOptions", "CrawlSummary", "Crawler", "crawl", "export_articles"]
 
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-# --------------------------------------------------------------------------- state
-
-
-class CrawlState:
-    """The SQLite crawl state (one file per corpus)."""
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.db = sqlite3.connect(self.path, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise InputError(
-                f"{self.path} is not a crawl state database ({exc}); remove it or use another --out"
-            ) from None
-        self.db.row_factory = sqlite3.Row
-
-    def close(self) -> None:
-        self.db.close()
-
-    def transaction(self):
-        return _Transaction(self.db)
-
-    def meta(self, key: str, default: str | None = None) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row["value"] if row else default
-
-    def set_meta(self, key: str, value: str) -> None:
-        self.db.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-
-    def add(
-        self,
-        url: str,
-        kind: str,
-        *,
-        found_on: str | None = None,
-        hint_date: str | None = None,
-        status: str = "pending",
-        reason: str | None = None,
-    ) -> bool:
-        """Insert a URL if unseen; True when it was new."""
-        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM urls").fetchone()[0]
-        cursor = self.db.execute(
-            "INSERT OR IGNORE INTO urls (url, seq, kind, priority, status, found_on, hint_date, reason) VALUES (?, "
-            "?, ?, ?, ?, ?, ?, ?)",
-            (url, seq, kind, _PRIORITY.get(kind, 2), status, found_on, hint_date, reason),
-        )
-        return cursor.rowcount == 1
-
-    def get(self, url: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM urls WHERE url = ?", (url,)).fetchone()
-
-    def next_pending(self) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM urls WHERE status = 'pending' ORDER BY priority, seq LIMIT 1").fetchone()
-
-    def update(self, url: str, **fields) -> None:
-        names = ", ".join(f"{k} = ?" for k in fields)
-        self.db.execute(f"UPDATE urls SET {names} WHERE url = ?", (*fields.values(), url))
-
-    def first_with_hash(self, content_hash: str, other_than: str) -> str | None:
-        row = self.db.execute(
-            "SELECT url FROM urls WHERE content_hash = ? AND url != ? AND status IN ('done', 'old') ORDER BY seq "
-            "LIMIT 1",
-            (content_hash, other_than),
-        ).fetchone()
-        return row["url"] if row else None
-
-    def fetched_count(self, generation: int) -> int:
-        return self.db.execute(
-            "SELECT COUNT(*) FROM urls WHERE generation = ? AND fetched_at IS NOT NULL", (generation,)
-        ).fetchone()[0]
-
-    def counts(self) -> dict[str, int]:
-        return {
-            row[0]: row[1]
-            for row in self.db.execute("SELECT status, COUNT(*) FROM urls GROUP BY status ORDER BY status")
-        }
-
-    def rows(self, where: str = "1", params: tuple = ()) -> list[sqlite3.Row]:
-        return self.db.execute(f"SELECT * FROM urls WHERE {where} ORDER BY seq", params).fetchall()
-
-    def applied_bytes(self, name: str) -> int:
-        row = self.db.execute("SELECT applied_bytes FROM warc_files WHERE name = ?", (name,)).fetchone()
-        return row["applied_bytes"] if row else 0
-
-    def set_applied_bytes(self, name: str, size: int) -> None:
-        self.db.execute(
-            "INSERT INTO warc_files (name, applied_bytes) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET "
-            "applied_bytes = excluded.applied_bytes",
-            (name, size),
-        )
-
-
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection):
-        self.db = db
-
-    def __enter__(self):
-        self.db.execute("BEGIN IMMEDIATE")
-        return self
-
-    def __exit__(self, kind, value, traceback):
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
-
-
-# --------------------------------------------------------------------------- links
-
-
-@dataclass
-class Links:
-    """What a page leads to: article pages, listing pages (pagination), feeds/sitemaps."""
-
-    articles: list[tuple[str, str | None]] = field(default_factory=list)  # (url, date hint)
-    listings: list[str] = field(default_factory=list)
-    feeds: list[str] = field(default_factory=list)
-    dated_items: int = 0
-    items_since: int = 0
-
-
-def _item_date(anchor) -> str | None:
-    """A date written in the listing item around a link ("02/07/2021"), ISO, or None."""
-    from cchc_nlp.text.dates import find_datelines
-
-    holder = anchor
-    for _ in range(3):
-        if holder.parent is None:
-            break
-        holder = holder.parent
-        text = holder.get_text(" ", strip=True)
-        if len(text) > 400:
-            break
-        found = find_datelines(text)
-        if found:
-            return found[0][2].date().isoformat()
-    return None
-
-
-def find_links(html: str | bytes, url: str, profile: SiteProfile) -> Links:
-    """Article, listing (pagination) and feed links of a listing page, absolute and canonical.
-
-    Articles: links matched by the profile's listing.article_links selectors or
-    article_url_patterns, else headline-like links (five words or more) outside
-    menus, headers and footers. Pagination: the profile's next_page selectors,
-    rel="next", "Trang sau"/"»"-style texts and page numbers whose URL looks like a
-    page of a listing. Feeds: <link rel="alternate"> RSS/Atom.
-    """
-    soup = BeautifulSoup(decode_html(html), "lxml")
-    base = url
-    base_tag = soup.find("base", href=True)
-    if base_tag is not None:
-        base = urljoin(url, base_tag["href"])
-    links = Links()
-    seen: set[str] = set()
-
-    def absolute(href: str | None) -> str | None:
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            return None
-        target = canonicalize_url(urljoin(base, href.strip()))
-        return target if urlsplit(target).scheme in ("http", "https") else None
-
-    for link in soup.find_all("link", href=True):
-        rel = " ".join(link.get("rel") or []).lower()
-        kind = (link.get("type") or "").lower()
-        if "alternate" in rel and ("rss" in kind or "atom" in kind):
-            target = absolute(link["href"])
-            if target and target not in seen:
-                seen.add(target)
-                links.feeds.append(target)
-        if "next" in rel.split():
-            target = absolute(link["href"])
-            if target and target not in seen:
-                seen.add(target)
-                links.listings.append(target)
-    for chrome in soup.select("nav, header, footer, [class*=menu], [id*=menu]"):
-        chrome.decompose()
-
-    def add_article(anchor) -> None:
-        target = absolute(anchor.get("href"))
-        if target and target not in seen:
-            seen.add(target)
-            hint = _item_date(anchor)
-            links.articles.append((target, hint))
-
-    for selector in profile.article_links:
-        for anchor in soup.select(selector):
-            add_article(anchor)
-    next_texts = chrome_rules().next_texts
-    for selector in profile.next_page:
-        for anchor in soup.select(selector):
-            target = absolute(anchor.get("href"))
-            if target and target not in seen:
-                seen.add(target)
-                links.listings.append(target)
-    for anchor in soup.find_all("a", href=True):
-        target = absolute(anchor["href"])
-        if not target or target in seen or target == canonicalize_url(url):
-            continue
-        text = " ".join(anchor.get_text(" ").split())
-        rel = " ".join(anchor.get("rel") or []).lower()
-        if profile.is_article_url(target):
-            add_article(anchor)
-        elif "next" in rel.split() or text.lower() in next_texts or (text.isdigit() and _PAGINATION_RE.search(target)):
-            seen.add(target)
-            links.listings.append(target)
-        elif not profile.article_links and not profile.is_listing_url(target) and len(text.split()) >= 5:
-            add_article(anchor)
-    for _, hint in links.articles:
-        if hint:
-            links.dated_items += 1
-    return links
-
-
-def parse_feed(data: bytes, url: str) -> tuple[list[tuple[str, str | None]], list[str]]:
-    """(page URLs with their dates, nested sitemap URLs) of a sitemap, sitemap index, RSS or Atom feed."""
-    soup = BeautifulSoup(data, "xml")
-    pages: list[tuple[str, str | None]] = []
-    nested: list[str] = []
-
-    def when(text: str | None) -> str | None:
-        if not text:
-            return None
-        text = text.strip()
-        match = re.match(r"\d{4}-\d{2}-\d{2}", text)
-        if match:
-            return match.group(0)
-        try:
-            from email.utils import parsedate_to_datetime
-
-            return parsedate_to_datetime(text).date().isoformat()
-        except (TypeError, ValueError):
-            return None
-
-    for entry in soup.find_all("sitemap"):
-        loc = entry.find("loc")
-        if loc and loc.text.strip():
-            nested.append(canonicalize_url(urljoin(url, loc.text.strip())))
-    for entry in soup.find_all("url"):
-        loc = entry.find("loc")
-        if loc and loc.text.strip():
-            lastmod = entry.find("lastmod")
-            pages.append((canonicalize_url(urljoin(url, loc.text.strip())), when(lastmod.text if lastmod else None)))
-    for item in soup.find_all(["item", "entry"]):
-        link = item.find("link")
-        href = (link.get("href") or link.text or "").strip() if link else ""
-        if href:
-            stamp = item.find(["pubDate", "published", "updated", "dc:date", "date"])
-            pages.append((canonicalize_url(urljoin(url, href)), when(stamp.text if stamp else None)))
-    return pages, nested
 
 
 # --------------------------------------------------------------------------- crawler
@@ -831,9 +526,6 @@ def export_articles(out: Path, state: CrawlState, *, profile: SiteProfile | None
     return count
 
 
-# --------------------------------------------------------------------------- CLI
-
-
 def crawl(options: CrawlOptions) -> CrawlSummary:
     """Run (or resume) a crawl; see the module docstring."""
     for url in options.start_urls:
@@ -844,97 +536,3 @@ def crawl(options: CrawlOptions) -> CrawlSummary:
     if options.delay < 0:
         raise InputError(f"--delay must be 0 or more seconds, got {options.delay}")
     return Crawler(options).run()
-
-
-def _since(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--since wants a date YYYY-MM-DD, got {text!r}") from None
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "start_urls", nargs="+", metavar="START_URL", help="listing/category pages, sitemaps or RSS feeds to start from"
-    )
-    parser.add_argument(
-        "--out", required=True, type=Path, help="corpus folder (corpus/NAME): warc/, crawl.sqlite, articles.jsonl"
-    )
-    parser.add_argument(
-        "--profile",
-        help=(
-            "site profile: a bundled name (nukeviet, sharepoint, liferay, newspaper, generic) or a .json file; "
-            "default: chosen per page"
-        ),
-    )
-    parser.add_argument("--max-pages", type=int, help="stop after this many fetches (this crawl generation)")
-    parser.add_argument("--since", type=_since, help="skip articles published before this date (YYYY-MM-DD)")
-    parser.add_argument(
-        "--delay",
-        type=float,
-        default=1.0,
-        help=(
-            "seconds between two requests to a host (default 1; robots.txt Crawl-delay wins when longer; 0 for local "
-            "mirrors)"
-        ),
-    )
-    parser.add_argument(
-        "--allow-host",
-        action="append",
-        default=[],
-        dest="allow_hosts",
-        metavar="HOST",
-        help="also crawl this host (repeatable); default: the hosts of the start URLs",
-    )
-    parser.add_argument(
-        "--allow-private", action="store_true", help="allow private and loopback addresses (tests, local mirrors)"
-    )
-    parser.add_argument(
-        "--max-bytes",
-        type=int,
-        default=10 * 1024 * 1024,
-        help="responses over this size are recorded and skipped (default 10 MB)",
-    )
-    parser.add_argument(
-        "--timeout", type=float, default=30.0, help="read timeout in seconds (default 30; connect timeout 10)"
-    )
-    parser.add_argument(
-        "--retries", type=int, default=3, help="retries on 429/5xx/network errors, with exponential backoff (default 3)"
-    )
-    parser.add_argument("--contact", help="your e-mail or URL, put in the User-Agent so site owners can reach you")
-    parser.add_argument(
-        "--refresh", action="store_true", help="re-visit every page with conditional requests (ETag / Last-Modified)"
-    )
-    parser.add_argument("--retry-failed", action="store_true", help="try again the URLs that failed in earlier runs")
-    parser.add_argument("--quiet", action="store_true", help="no progress lines")
-
-
-def run(args: argparse.Namespace) -> int:
-    user_agent = (
-        DEFAULT_USER_AGENT.replace("CONTACT-EMAIL-PLACEHOLDER", args.contact) if args.contact else DEFAULT_USER_AGENT
-    )
-    options = CrawlOptions(
-        start_urls=list(args.start_urls),
-        out=args.out,
-        profile=args.profile,
-        max_pages=args.max_pages,
-        since=args.since,
-        delay=args.delay,
-        allow_hosts=list(args.allow_hosts),
-        allow_private=args.allow_private,
-        max_bytes=args.max_bytes,
-        read_timeout=args.timeout,
-        connect_timeout=min(10.0, args.timeout),
-        retries=args.retries,
-        user_agent=user_agent,
-        refresh=args.refresh,
-        retry_failed=args.retry_failed,
-        quiet=args.quiet,
-    )
-    summary = crawl(options)
-    counts = ", ".join(f"{k} {v}" for k, v in summary.counts.items())
-    print(
-        f"crawl: {summary.fetched} fetched this run; URLs: {counts}; {summary.articles} articles in "
-        f"{summary.out / 'articles.jsonl'}"
-    )
-    return 1 if summary.counts.get("failed") else 0

@@ -19,22 +19,22 @@ how a run reads, parallelizes, resumes and writes in `cchc_nlp.dataset.run`.
 
 from __future__ import annotations
 
-import argparse
 import fnmatch
 import json
 import os
-import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
-from cchc_nlp.dataset.tables import FORMATS, TABLES, read_table, table_file, write_table
+from cchc_nlp.dataset.run import CHUNK_SIZE, run_extract
+from cchc_nlp.dataset.tables import FORMATS, SCHEMAS, TABLES, read_table, table_file, write_table
 from cchc_nlp.errors import DataError, InputError
 
-__all__ = ["Dataset", "extract", "configure_parser", "run", "PERIODS"]
+__all__ = ["Dataset", "extract", "PERIODS"]
 
 # period name -> pandas period frequency
 PERIODS = {"year": "Y", "quarter": "Q", "month": "M"}
@@ -102,10 +102,6 @@ class Dataset:
 
     def save(self, directory: str | os.PathLike, fmt: str = "parquet") -> list[Path]:
         """Write the four tables to `directory` in `fmt` (parquet, csv or jsonl); return the paths."""
-        import pyarrow as pa
-
-        from cchc_nlp.dataset.tables import SCHEMAS
-
         if fmt not in FORMATS:
             raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         directory = Path(directory)
@@ -228,8 +224,6 @@ class Dataset:
 def _to_pandas(data) -> pd.DataFrame:
     """Arrow -> pandas with dates as datetime64 (so .dt and period grouping work) and list
     columns as Python lists."""
-    import pyarrow as pa
-
     frame = data.to_pandas(date_as_object=False)
     for field in data.schema:
         if pa.types.is_list(field.type):
@@ -290,8 +284,6 @@ def extract(
     >>> ds = cc.extract(["corpus/samples"], jobs=2)        # doctest: +SKIP
     >>> ds.articles[["doc_id", "title", "province"]].head()  # doctest: +SKIP
     """
-    from cchc_nlp.dataset.run import CHUNK_SIZE, run_extract
-
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     options = dict(
@@ -311,61 +303,3 @@ def extract(
         dataset = Dataset.load(tmp)
     dataset.path = None
     return dataset
-
-
-# --- command line ------------------------------------------------------------------
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
-        "Extract articles, entities and metrics from a corpus into tables "
-        "(articles, entities, metrics, errors + manifest.json). Re-running on the same "
-        "--out processes only new or changed inputs; an interrupted run resumes."
-    )
-    parser.add_argument(
-        "inputs", nargs="+", metavar="INPUT", help="files or folders of .txt, .html/.htm, .warc/.warc.gz and .jsonl"
-    )
-    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
-    parser.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default: parquet)")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)")
-    parser.add_argument(
-        "--engine",
-        choices=("local", "dask"),
-        default="local",
-        help="local processes or a Dask cluster (pip install 'cchc-nlp[dask]')",
-    )
-    parser.add_argument(
-        "--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a LocalCluster of --jobs workers)"
-    )
-    parser.add_argument("--limit", type=int, metavar="N", help="process at most N new documents")
-    parser.add_argument("--chunk-size", type=int, default=None, metavar="N", help="documents per task (default: 16)")
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar (the summary is still printed)")
-
-
-def run(args: argparse.Namespace) -> int:
-    from cchc_nlp.dataset.run import CHUNK_SIZE, RunInterrupted, run_extract
-
-    if args.scheduler and args.engine != "dask":
-        raise InputError("--scheduler needs --engine dask")
-    try:
-        report = run_extract(
-            args.inputs,
-            args.out,
-            fmt=args.format,
-            jobs=args.jobs,
-            engine=args.engine,
-            scheduler=args.scheduler,
-            limit=args.limit,
-            chunk_size=args.chunk_size or CHUNK_SIZE,
-            progress=not args.quiet,
-        )
-    except RunInterrupted as stop:
-        print(stop.report.summary())
-        print(
-            "cchc-nlp extract: interrupted; the tables hold the documents done so far; run the same command again to "
-            "finish",
-            file=sys.stderr,
-        )
-        return 130
-    print(report.summary())
-    return report.exit_code

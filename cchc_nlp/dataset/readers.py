@@ -27,8 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from cchc_nlp import page
 from cchc_nlp.article import Article, make_doc_id
 from cchc_nlp.errors import InputError
+from cchc_nlp.ingest.archive import TruncatedArchiveError, iter_archived_pages
+from cchc_nlp.text.dates import parse_dateline
 from cchc_nlp.timeutil import iso_datetime
 
 __all__ = [
@@ -266,8 +269,6 @@ def _bounded_lines(handle: BinaryIO) -> Iterator[bytes | int]:
 def _warc_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, None, int]:
     """Complete 200 HTML responses of an archive (cchc_nlp.ingest.archive); a damaged archive
     gives its good records, then one error item where it breaks."""
-    from cchc_nlp.ingest.archive import TruncatedArchiveError, iter_archived_pages
-
     index = 0
     last_offset = None
     error: tuple[str, tuple[str, str, str]] | None = None
@@ -326,8 +327,6 @@ def to_article(item: RawItem) -> Article | None:
     if item.error is not None:
         stage, _, message = item.error
         raise DocumentError(stage, message)
-    from cchc_nlp import page
-
     payload = item.payload or b""
     if item.kind == "txt":
         article = page.article_from_text(_decode(payload), path=item.label)
@@ -417,8 +416,6 @@ def _published(value: str | None) -> str | None:
         return iso_datetime(value)
     except ValueError:
         pass
-    from cchc_nlp.text.dates import parse_dateline
-
     moment = parse_dateline(value)
     if moment is None:
         raise DocumentError(

@@ -22,6 +22,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from cchc_nlp.records import METRIC_COLUMNS, province_name_of
 from cchc_nlp.timeutil import iso_datetime, to_date
@@ -415,9 +417,6 @@ class TableWriter:
     """
 
     def __init__(self, path: str | os.PathLike, schema: pa.Schema, fmt: str, row_group_rows: int = 20_000):
-        import pyarrow.csv as pacsv
-        import pyarrow.parquet as pq
-
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
         self.path = Path(path)
@@ -486,9 +485,6 @@ def write_table(data: pa.Table, path: str | os.PathLike, fmt: str) -> None:
 
 def read_table(path: str | os.PathLike, table: str, fmt: str) -> pa.Table:
     """Read a table written by `write_table`, in the table's schema whatever the format."""
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
-
     schema = SCHEMAS[table]
     if fmt == "parquet":
         return pq.read_table(path).select(schema.names).cast(schema)

@@ -26,7 +26,6 @@ ORGs, page-chrome datelines are DATEs, bylines and photo credits are AUTHORs.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from dataclasses import dataclass, field
@@ -38,12 +37,12 @@ from cchc_nlp.records import ENTITY_LABELS
 from cchc_nlp.research.gold import gold_files
 from cchc_nlp.research.scoring import precision_recall_f1
 from cchc_nlp.text.normalize import normalize
-from cchc_nlp.text.pipeline import load
 from cchc_nlp.text.segment import split_sentences
 
 __all__ = [
-    "configure_parser",
-    "run",
+    "evaluate_file",
+    "format_report",
+    "report_json",
     "load_gold",
     "default_gold_files",
     "score",
@@ -387,38 +386,3 @@ def report_json(report: Report) -> dict[str, Any]:
         "underthesea": block(report.baseline) if report.seconds_baseline else None,
         "article_province_accuracy": report.province_ok / report.province_total if report.province_total else None,
     }
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--gold",
-        nargs="+",
-        metavar="FILE",
-        type=Path,
-        help="gold JSONL files (default: tests/gold/entities_dev.jsonl and entities_heldout.jsonl)",
-    )
-    parser.add_argument("--no-baseline", action="store_true", help="skip underthesea's ner (faster)")
-    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
-    parser.add_argument(
-        "--errors", action="store_true", help="list misses, spurious entities and wrong norms (dev work)"
-    )
-
-
-def run(args: argparse.Namespace) -> int:
-    files = list(args.gold) if args.gold else default_gold_files()
-    if not files:
-        raise InputError("no entity gold files found under tests/gold; run from the repository or pass --gold FILE")
-    for path in files:
-        if not Path(path).is_file():
-            raise InputError(f"gold file {path} does not exist")
-    nlp = load(components=TAG_COMPONENTS)
-    reports = [evaluate_file(Path(path), nlp, baseline=not args.no_baseline, errors=args.errors) for path in files]
-    if args.json:
-        print(json.dumps([report_json(r) for r in reports], ensure_ascii=False, indent=2))
-        return 0
-    for report in reports:
-        print(format_report(report, baseline=not args.no_baseline))
-        for line in report.errors:
-            print("  " + line)
-        print()
-    return 0

@@ -26,9 +26,7 @@ held-out gold).
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,13 +34,10 @@ from typing import Any
 
 from cchc_nlp.errors import DataError, InputError
 from cchc_nlp.metrics import extract_metrics
-from cchc_nlp.metrics.lexicon import lexicon
-from cchc_nlp.metrics.model import default_classifier
-from cchc_nlp.research.gold import gold_dir, split_of
+from cchc_nlp.research.gold import split_of
 from cchc_nlp.research.scoring import precision_recall_f1
-from cchc_nlp.text.pipeline import load
 
-__all__ = ["configure_parser", "run", "evaluate", "load_gold", "Scores", "split_of"]
+__all__ = ["evaluate", "load_gold", "match_rows", "full_row_match", "score_table", "Scores", "SPLIT_FILES", "split_of"]
 
 SPLIT_FILES = {"dev": "metrics_dev.jsonl", "heldout": "metrics_heldout.jsonl"}
 FULL_ROW_KEYS = ("unit", "denominator", "share", "is_target", "period_start", "period_end")
@@ -245,7 +240,7 @@ def evaluate(
     return scores
 
 
-def _table(scores: list[Scores]) -> str:
+def score_table(scores: list[Scores]) -> str:
     lines = [
         "split     docs  gold  pred | metric+value  P      R      F1    | full row  P      R      F1    | period acc",
         "-" * 108,
@@ -259,108 +254,3 @@ def _table(scores: list[Scores]) -> str:
             f"          {fp:.3f}  {fr:.3f}  {ff:.3f} | {s.period_accuracy:.3f} ({s.period_correct}/{s.period_checked})"
         )
     return "\n".join(lines)
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--gold", nargs="+", metavar="FILE", help="gold JSONL files (default: tests/gold/metrics_*.jsonl)"
-    )
-    parser.add_argument(
-        "--split",
-        choices=("dev", "heldout", "all"),
-        default="all",
-        help="which split(s) to score (default: all that exist)",
-    )
-    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
-    parser.add_argument("--per-metric", action="store_true", help="also print precision/recall per metric key")
-    parser.add_argument("--errors", action="store_true", help="list misses and false alarms (dev work only)")
-    parser.add_argument(
-        "--classifier",
-        action="store_true",
-        help="use the trained classifier hook for mentions the rules leave unlabelled",
-    )
-    parser.add_argument(
-        "--pipeline",
-        action="store_true",
-        help="run the whole spaCy pipeline (tagged places, agencies, dates) instead of extract_metrics on plain text",
-    )
-
-
-def _files(args: argparse.Namespace) -> list[tuple[str, Path]]:
-    if args.gold:
-        files = [(split_of(Path(f)), Path(f)) for f in args.gold]
-    else:
-        folder = gold_dir()
-        files = [(split, folder / name) for split, name in SPLIT_FILES.items() if folder and (folder / name).is_file()]
-        if not files:
-            raise InputError(f"no metric gold files in {folder or 'tests/gold'}; pass --gold FILE")
-    if args.split != "all":
-        files = [(split, path) for split, path in files if split == args.split]
-        if not files:
-            raise InputError(f"no {args.split} gold file given or found; pass --gold FILE")
-    return files
-
-
-def run(args: argparse.Namespace) -> int:
-    files = _files(args)
-    loaded = [(split, path, load_gold(path)) for split, path in files]
-    extractor = None
-    if args.pipeline:
-        nlp = load()
-
-        def extractor(text, published=None):
-            return nlp.parse(text, published=published)._.metrics
-
-    if args.classifier:
-        hook = default_classifier()
-        if hook is None:
-            raise InputError("no trained metric classifier found; train one with `cchc-nlp train metric-classifier`")
-
-        def extractor(text, published=None):
-            return extract_metrics(text, published=published, classifier=hook)
-
-    by_split: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for split, _, docs in loaded:
-        by_split[split].extend(docs)
-    core = lexicon().core_keys
-    results = []
-    for split, docs in by_split.items():
-        # the scored vocabulary: the design's core keys and every key this split's gold uses
-        vocabulary = frozenset(core | {row["metric"] for doc in docs for row in doc.get("metrics", [])})
-        results.append(evaluate(docs, split, vocabulary, extractor, keep_errors=args.errors))
-    if args.json:
-        print(json.dumps([s.as_dict() for s in results], ensure_ascii=False, indent=2))
-    else:
-        print("Metric extraction against gold (" + ", ".join(f"{split}: {path}" for split, path, _ in loaded) + ")")
-        print("dev = written by the rule authors; heldout = written by someone else, rules not tuned on it")
-        print(_table(results))
-        for s in results:
-            if s.unscored_rows:
-                print(
-                    f"{s.split}: {s.unscored_rows} predicted rows with metric keys outside the scored vocabulary "
-                    "(not counted)"
-                )
-            attrs = s.as_dict()["attributes"]
-            if attrs:
-                print(
-                    f"{s.split}: attribute accuracy over matched rows: "
-                    + ", ".join(f"{k} {v:.3f}" for k, v in attrs.items())
-                )
-    if args.per_metric:
-        for s in results:
-            print(f"\nper metric ({s.split}): gold pred matched  P      R")
-            for metric in sorted(s.per_metric):
-                c = s.per_metric[metric]
-                p = c["matched"] / c["predicted"] if c["predicted"] else 0.0
-                r = c["matched"] / c["gold"] if c["gold"] else 0.0
-                print(f"  {metric:<32} {c['gold']:>4} {c['predicted']:>4} {c['matched']:>4}  {p:.3f}  {r:.3f}")
-    if args.errors:
-        for s in results:
-            print(f"\nerrors ({s.split}):")
-            for line in s.errors:
-                print("  " + line)
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run(argparse.ArgumentParser().parse_args()))

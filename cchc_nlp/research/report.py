@@ -15,7 +15,6 @@ True
 
 from __future__ import annotations
 
-import argparse
 import base64
 import datetime as dt
 import html
@@ -34,8 +33,6 @@ from cchc_nlp.research import plot
 
 __all__ = [
     "HEADLINE_METRICS",
-    "configure_parser",
-    "run",
     "load_dataset",
     "officials_table",
     "summary_tables",
@@ -317,16 +314,3 @@ def load_dataset(directory: str | Path) -> Any:
 
 
 # --------------------------------------------------------------------------- CLI
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("directory", metavar="DIR", help="a dataset folder written by `cchc-nlp extract`")
-    parser.add_argument("--out", default="report.html", help="HTML file to write (default: report.html)")
-    parser.add_argument("--title", default="Báo cáo dữ liệu CCHC", help="report heading")
-
-
-def run(args: argparse.Namespace) -> int:
-    dataset = load_dataset(args.directory)
-    path = write_report(dataset, args.out, title=args.title, source=str(args.directory))
-    print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    return 0

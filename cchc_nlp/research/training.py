@@ -13,7 +13,6 @@ models/metric_classifier.skops byte for byte with the same library versions.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import io
 import json
@@ -40,7 +39,6 @@ from cchc_nlp.metrics import extract_metrics
 from cchc_nlp.metrics.lexicon import lexicon
 from cchc_nlp.metrics.model import (
     CARD_PATH,
-    DEFAULT_THRESHOLD,
     FEATURE_COLUMNS,
     LEFT_CHARS,
     MODEL_PATH,
@@ -72,8 +70,6 @@ __all__ = [
     "evaluate_extraction",
     "decide_default",
     "build_card",
-    "configure_parser",
-    "run",
 ]
 
 DEV_GOLD = gold_path("metrics_dev.jsonl")
@@ -402,42 +398,3 @@ def build_card(
     card["enabled_by_default"] = enabled
     card["decision"] = decision
     return card
-
-
-# --------------------------------------------------------------------------- CLI
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> None:
-    models = parser.add_subparsers(dest="model", metavar="MODEL", required=True)
-    sub = models.add_parser("metric-classifier", help="train the number-mention metric classifier on the dev gold")
-    sub.add_argument("--gold", default=str(DEV_GOLD), help="training gold (metrics_dev.jsonl; never held-out)")
-    sub.add_argument("--out", default=str(MODEL_PATH), help="model file to write (.skops)")
-    sub.add_argument("--seed", type=int, default=SEED, help="random_state of the classifier")
-    sub.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="minimum probability of a decision")
-    sub.add_argument(
-        "--heldout",
-        default=str(HELDOUT_GOLD),
-        help="held-out gold to evaluate on (evaluation only); the card's scores come from it",
-    )
-    sub.add_argument("--no-card", action="store_true", help="write only the model file, not the model card")
-
-
-def run(args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        raise InputError(f"cannot write {out}: folder {out.parent} does not exist")
-    pipeline, stats = train(args.gold, seed=args.seed)
-    sha = save_model(pipeline, out)
-    print(f"wrote {out} ({out.stat().st_size:,} bytes, sha256 {sha})")
-    print(
-        f"trained on {stats['examples']} mentions of {stats['documents']} documents: "
-        + ", ".join(f"{label} {count}" for label, count in stats["examples_per_class"].items())
-    )
-    if args.no_card:
-        return 0
-    heldout = Path(args.heldout) if args.heldout else None
-    card = build_card(out, Path(args.gold), stats, args.seed, args.threshold, heldout)
-    card_path = out.with_name(out.name.replace(".skops", ".card.json"))
-    card_path.write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {card_path}: enabled_by_default={card['enabled_by_default']} ({card['decision']})")
-    return 0

@@ -1,0 +1,179 @@
+"""Consolidation: the live parts of an output directory merged into its tables, streamed."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import shutil
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from cchc_nlp.dataset.parts import PartStore
+from cchc_nlp.dataset.readers import InputFile
+from cchc_nlp.dataset.tables import (
+    FORMATS,
+    PART_SCHEMAS,
+    SCHEMAS,
+    TABLES,
+    TableWriter,
+    public_table,
+    table_file,
+)
+
+__all__ = ["consolidate"]
+
+
+def _read_part(folder: Path, table: str) -> pa.Table:
+    return pq.read_table(folder / f"{table}.parquet", schema=PART_SCHEMAS[table])
+
+
+def consolidate(store: PartStore, current: dict[str, InputFile], fmt: str) -> dict[str, Any]:
+    """Merge the live parts into the output tables; return counts per table and input.
+
+    Live rows: for each input, those of its current version (this run's, else the latest
+    seen). Rows are ordered by input and position within it; a document found twice (same
+    doc_id) is kept once, at its first place. The tables are streamed part by part, so
+    memory does not grow with the size of the dataset.
+    """
+    tasks = store.tasks()
+    live: dict[str, str] = {}
+    for _, meta in tasks:  # oldest first: the latest version of each input wins
+        for entry in meta["coverage"]:
+            live[entry["input"]] = entry["key"]
+    for real, source in current.items():
+        live[real] = source.key
+    # A segment: the rows of one range of documents of one input, in one part.
+    segments: list[tuple[str, int, int, Path]] = []
+    stale: list[Path] = []
+    for folder, meta in tasks:
+        entries = [e for e in meta["coverage"] if live.get(e["input"]) == e["key"]]
+        if not entries:
+            stale.append(folder)
+        segments += [(e["input"], start, end, folder) for e in entries for start, end in e["ranges"]]
+    segments.sort(key=lambda segment: (segment[0], segment[1]))
+    counts = _input_counts(tasks, live)
+    totals: dict[str, int] = {"articles": 0, "entities": 0, "metrics": 0, "warnings": 0, "errors": 0}
+    seen: set[str] = set()
+    dropped: set[tuple[str, int]] = set()
+    error_inputs: set[str] = set()
+
+    def rows_of(table: str, rows: pa.Table) -> pa.Table:
+        """Drop duplicate documents from a slice, count what it holds."""
+        if table == "articles":
+            keep = []
+            for doc_id, source, index in zip(
+                rows["doc_id"].to_pylist(), rows["_input"].to_pylist(), rows["_item"].to_pylist(), strict=True
+            ):
+                first = doc_id not in seen
+                keep.append(first)
+                seen.add(doc_id)
+                if first and source in counts:
+                    counts[source]["articles"] += 1
+                elif not first:
+                    dropped.add((source, index))
+            rows = rows.filter(pa.array(keep, pa.bool_()))
+        elif dropped and table != "errors":
+            pairs = zip(rows["_input"].to_pylist(), rows["_item"].to_pylist(), strict=True)
+            rows = rows.filter(pa.array([pair not in dropped for pair in pairs], pa.bool_()))
+        if table == "metrics":
+            totals["warnings"] += pc.sum(pc.list_value_length(rows["warnings"])).as_py() or 0
+        if table == "errors":
+            for source in rows["_input"].to_pylist():
+                error_inputs.add(source)
+                if source in counts:
+                    counts[source]["errors"] += 1
+        totals[table] += rows.num_rows
+        return public_table(table, rows)
+
+    for table in TABLES:
+        part: _Part | None = None
+        run: tuple[int, int] | None = None  # rows of `part` to write as one slice
+        with TableWriter(table_file(store.out, table, fmt), SCHEMAS[table], fmt) as writer:
+            for source, start, end, folder in segments:
+                if part is None or part.folder != folder:  # the segments of one part mostly follow each other
+                    if run is not None:
+                        writer.write(rows_of(table, part.data.slice(run[0], run[1] - run[0])))
+                        run = None
+                    part = _Part(folder, _read_part(folder, table))
+                low, high = part.rows(source, start, end)
+                if run is not None and run[1] == low:
+                    run = (run[0], high)
+                else:
+                    if run is not None:
+                        writer.write(rows_of(table, part.data.slice(run[0], run[1] - run[0])))
+                    run = (low, high)
+            if run is not None:
+                writer.write(rows_of(table, part.data.slice(run[0], run[1] - run[0])))
+        for other in FORMATS:
+            if other != fmt:
+                table_file(store.out, table, other).unlink(missing_ok=True)
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "counts": {**totals, "skipped": sum(c["skipped"] for c in counts.values()), "duplicates": len(dropped)},
+        "inputs": counts,
+        "error_inputs": error_inputs,
+    }
+
+
+class _Part:
+    """One table of a part, with the row ranges of its inputs (a part holds the rows of each
+    input together, in document order)."""
+
+    def __init__(self, folder: Path, data: pa.Table):
+        self.folder = folder
+        self.data = data
+        self.items = data["_item"].to_pylist()
+        self.blocks: dict[str, tuple[int, int]] = {}
+        for row, source in enumerate(data["_input"].to_pylist()):
+            first, _ = self.blocks.get(source, (row, row))
+            self.blocks[source] = (first, row + 1)
+
+    def rows(self, source: str, start: int, end: int) -> tuple[int, int]:
+        """The row positions [low, high) of documents start <= item < end of `source`."""
+        first, last = self.blocks.get(source, (0, 0))
+        low = bisect.bisect_left(self.items, start, first, last)
+        return low, bisect.bisect_left(self.items, end, low, last)
+
+
+def _input_counts(tasks: list[tuple[Path, dict[str, Any]]], live: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Per live input: path, kind, size, mtime, documents covered, total, complete, skipped
+    (articles and errors are counted by the caller)."""
+    counts: dict[str, dict[str, Any]] = {}
+    covered: dict[str, set[int]] = defaultdict(set)
+    for _, meta in tasks:
+        for entry in meta["coverage"]:
+            if live.get(entry["input"]) != entry["key"]:
+                continue
+            info = counts.setdefault(
+                entry["input"],
+                {
+                    "path": entry["path"],
+                    "kind": entry["kind"],
+                    "size": entry["size"],
+                    "mtime": _mtime(entry["mtime_ns"]),
+                    "documents": 0,
+                    "articles": 0,
+                    "errors": 0,
+                    "skipped": 0,
+                    "total": None,
+                },
+            )
+            for start, end in entry["ranges"]:
+                covered[entry["input"]].update(range(start, end))
+            info["skipped"] += entry.get("skipped", 0)
+            if entry.get("total") is not None:
+                info["total"] = entry["total"]
+    for source, info in counts.items():
+        info["documents"] = len(covered[source])
+        info["complete"] = info["total"] is not None and info["documents"] >= info["total"]
+    return counts
+
+
+def _mtime(ns: int) -> str:
+    return dt.datetime.fromtimestamp(ns / 1e9, dt.UTC).isoformat(timespec="seconds")

@@ -1,0 +1,122 @@
+"""The work of one task: page extraction, the pipeline and table rows of a list of documents.
+
+It runs in this process or a worker process (`cchc_nlp.dataset.engines`); each process
+loads the pipeline once, on its first task.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import defaultdict
+from typing import Any
+
+from cchc_nlp.dataset.readers import DocumentError, RawItem, to_article
+from cchc_nlp.dataset.tables import (
+    TABLES,
+    article_row,
+    entity_rows,
+    error_row,
+    metric_rows,
+    to_table,
+)
+from cchc_nlp.errors import CchcError
+from cchc_nlp.records import entities, metrics
+
+try:
+    import resource
+except ImportError:  # not on Windows
+    resource = None
+
+__all__ = ["process_items", "cpu_seconds", "peak_rss_mb"]
+
+
+_NLP = None
+
+
+def _pipeline():
+    """The pipeline of this process, loaded on first use (once per worker)."""
+    global _NLP
+    if _NLP is None:
+        from cchc_nlp.text.pipeline import load  # spaCy and underthesea load where documents are processed
+
+        try:
+            _NLP = load()
+        except CchcError:
+            raise
+        except Exception as exc:  # a broken component stops the run with one clear line
+            raise CchcError(
+                f"the pipeline cannot be loaded ({type(exc).__name__}: {exc}); check the components in "
+                "cchc_nlp.text.pipeline.DEFAULT_COMPONENTS"
+            ) from exc
+    return _NLP
+
+
+def process_items(items: list[RawItem]) -> dict[str, Any]:
+    """Page extraction, pipeline and table rows for a list of documents.
+
+    Returns {"tables": {table: pyarrow.Table with the internal columns}, "skipped":
+    {input: number of archived pages that are not articles}}. A document that fails is an
+    errors row; only a pipeline that cannot be loaded raises.
+    """
+    nlp = _pipeline() if items else None
+    rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES}
+    skipped: dict[str, int] = defaultdict(int)
+    for item in items:
+        where = {"_input": item.input, "_key": item.key, "_item": item.index}
+        try:
+            article = to_article(item)
+        except DocumentError as exc:
+            rows["errors"].append(_failure(item, exc.stage, exc))
+            continue
+        except Exception as exc:  # a page the extractor chokes on is one failed document, not a failed run
+            rows["errors"].append(_failure(item, "record" if item.kind == "jsonl" else "page", exc))
+            continue
+        if article is None:
+            skipped[item.input] += 1
+            continue
+        try:
+            published = article.published[:10] if article.published else None
+            doc = nlp.parse(
+                article.text, published=published, url=article.url, source=article.source, doc_id=article.doc_id
+            )
+            entity_records = entity_rows(article.doc_id, entities(doc))
+            metric_records = metric_rows(article.doc_id, metrics(doc))
+            article_record = article_row(
+                article, doc, len(entity_records), len(metric_records), from_input=item.kind == "jsonl"
+            )
+        except Exception as exc:  # a document the pipeline fails on is recorded, the others go on
+            rows["errors"].append(_failure(item, "nlp", exc, article.doc_id))
+            continue
+        rows["articles"].append({**article_record, **where})
+        rows["entities"].extend({**r, **where} for r in entity_records)
+        rows["metrics"].extend({**r, **where} for r in metric_records)
+    return {
+        "tables": {table: to_table(table, rows[table]) for table in TABLES},
+        "skipped": dict(skipped),
+        "pid": os.getpid(),
+        "peak_rss_mb": peak_rss_mb(),
+        "cpu_seconds": cpu_seconds(),
+    }
+
+
+def _failure(item: RawItem, stage: str, exc: BaseException, doc_id: str | None = None) -> dict[str, Any]:
+    """The errors row of a document that failed at `stage`."""
+    kind = item.error[1] if item.error else "InputError" if isinstance(exc, DocumentError) else type(exc).__name__
+    message = str(exc) if isinstance(exc, CchcError) else f"{type(exc).__name__}: {exc}"
+    where = {"_input": item.input, "_key": item.key, "_item": item.index}
+    return {**error_row(item.label, item.input_path, stage, kind, message, doc_id), **where}
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) this process has used so far."""
+    times = os.times()
+    return times.user + times.system
+
+
+def peak_rss_mb() -> float | None:
+    """Peak resident memory of this process in MB (None where the OS does not tell)."""
+    if resource is None:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1 << 20 if sys.platform == "darwin" else 1 << 10), 1)
