@@ -28,7 +28,8 @@ from spacy.tokens import Doc
 from cchc_nlp.errors import InputError
 from cchc_nlp.metrics.checks import check_records
 from cchc_nlp.metrics.context import assign_holder, assign_period, find_holders, target_spans, time_periods
-from cchc_nlp.metrics.extract import Classifier, Mention, MentionContext, analyze_text
+from cchc_nlp.metrics.extract import analyze_text
+from cchc_nlp.metrics.mentions import Classifier, Mention, MentionContext
 from cchc_nlp.metrics.model import default_classifier, enabled_by_default
 from cchc_nlp.records import METRIC_COLUMNS, province_name_of
 from cchc_nlp.tag.timex import find_times

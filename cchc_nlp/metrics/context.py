@@ -27,8 +27,8 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from cchc_nlp.metrics.extract import Mention, Sentence
 from cchc_nlp.metrics.lexicon import PhraseMatcher, lexicon, phrase_key
+from cchc_nlp.metrics.mentions import Mention, Sentence
 from cchc_nlp.tag.timex import find_times
 
 __all__ = [

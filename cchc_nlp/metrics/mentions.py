@@ -1,0 +1,159 @@
+"""What the metric rules work on: sentences, number mentions, cue matches, and the context a
+classifier hook is called with; small text helpers shared by the rules."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cchc_nlp.metrics.lexicon import Cue, Lexicon
+from cchc_nlp.text.numbers import NumberMention
+from cchc_nlp.text.segment import split_sentences
+
+__all__ = ["Classifier", "Sentence", "CueMatch", "Mention", "MentionContext"]
+
+
+# (metric, probability) or None; see MentionContext for what it is called with.
+Classifier = Callable[[Any], "tuple[str, float] | None"]
+
+
+_SKIP_BEFORE_NOUN = re.compile(r"(?:\s|\(|các\s|những\s|mỗi\s)*", re.IGNORECASE)
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+    index: int
+    tokens: list[tuple[int, int, str]] | None = None  # its words, once a figure may be in it
+    token_starts: list[int] | None = None
+
+    def words(self, start: int, end: int) -> list[tuple[int, int, str]] | None:
+        """The sentence's words inside [start, end), or None when not tokenized."""
+        if self.tokens is None or self.token_starts is None:
+            return None
+        i = bisect.bisect_left(self.token_starts, start)
+        j = bisect.bisect_left(self.token_starts, end)
+        return [t for t in self.tokens[i:j] if t[1] <= end]
+
+
+@dataclass
+class CueMatch:
+    start: int
+    end: int
+    cues: list[Cue]
+
+
+@dataclass
+class Mention:
+    """A number mention and what the rules made of it."""
+
+    number: NumberMention
+    sentence: Sentence
+    unit: str
+    family: str
+    noun_end: int
+    segment: tuple[int, int] = (0, 0)
+    loose: tuple[int, int] = (0, 0)
+    clause: tuple[int, int] = (0, 0)
+    status: str = "unlabelled"  # metric | share | change | unlabelled
+    reason: str = ""
+    metric: str | None = None
+    cue: Cue | None = None
+    cue_span: tuple[int, int] | None = None
+    confidence: float = 0.0
+    share: float | None = None
+    share_of: int | None = None  # index of the mention this percent is the share of
+
+    @property
+    def start(self) -> int:
+        return self.number.start
+
+    @property
+    def end(self) -> int:
+        return self.number.end
+
+
+class MentionContext(str):
+    """What the classifier hook receives: the clause around a number (a str), with the
+    full text and the number's offsets as attributes `text`, `start`, `end`."""
+
+    text: str
+    start: int
+    end: int
+
+    def __new__(cls, clause: str, text: str, start: int, end: int) -> MentionContext:
+        obj = super().__new__(cls, clause)
+        obj.text, obj.start, obj.end = text, start, end
+        return obj
+
+
+def _sentences(text: str) -> list[Sentence]:
+    paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
+    out = []
+    for index, (start, end) in enumerate(split_sentences(text)):
+        paragraph = bisect.bisect_right(paragraph_starts, start) - 1
+        out.append(Sentence(start, end, paragraph, index))
+    return out
+
+
+def _cue_matches(lex: Lexicon, text: str, start: int, end: int, tokens=None) -> list[CueMatch]:
+    found = [CueMatch(a, b, lex.cues_for(key)) for a, b, key in lex.cue_matcher.finditer(text, start, end, tokens)]
+    for pattern, cue in lex.gap_cues:
+        for m in pattern.finditer(text, start, end):
+            found.append(CueMatch(m.start(), m.end(), [cue]))
+    found.sort(key=lambda c: (c.start, -c.end))
+    return found
+
+
+def _covered(sorted_spans: list[tuple[int, int]], pos: int) -> bool:
+    """True when pos falls in one of the (start-sorted, non-nested) spans."""
+    i = bisect.bisect_right(sorted_spans, (pos, float("inf"))) - 1
+    return i >= 0 and sorted_spans[i][0] <= pos < sorted_spans[i][1]
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(s < pos < e for s, e in spans)
+
+
+def _ends_with(lex: Lexicon, kind: str, text: str) -> re.Match | None:
+    """The marker of `kind` that ends `text` (only spaces after it), if any."""
+    pattern = lex.marker_tail_re.get(kind)
+    if pattern is None:
+        return None
+    words = text.split()
+    if not words or words[-1].lower() not in lex.marker_last_words[kind]:
+        return None  # the quick pre-check: the last word must end a marker
+    return pattern.search(text)
+
+
+def _counted_noun(
+    lex: Lexicon, text: str, pos: int, limit: int, sentence: Sentence | None = None
+) -> tuple[str | None, int]:
+    """(family, end) of the noun right after a number, or (None, pos)."""
+    skip = _SKIP_BEFORE_NOUN.match(text, pos, limit)
+    at = skip.end() if skip else pos
+    tokens = sentence.words(at, limit) if sentence is not None else None
+    if tokens is None:
+        tokens = lex.noun_matcher.tokens(text, at, limit)
+    if not tokens or tokens[0][0] != at:  # the noun must follow the number directly
+        return None, pos
+    found = lex.noun_matcher.match_first(text, tokens)
+    if found is None:
+        return None, pos
+    end, key = found
+    return lex.noun_family.get(key), end
+
+
+def _noun_before(lex: Lexicon, text: str, start: int, pos: int, sentence: Sentence | None = None) -> str | None:
+    """The family of the nearest metric noun before `pos` in text[start:pos]."""
+    family = None
+    tokens = sentence.words(start, pos) if sentence is not None else None
+    for _, _, key in lex.noun_matcher.finditer(text, start, pos, tokens):
+        if key in lex.noun_lookback:
+            family = lex.noun_family.get(key)
+    return family
