@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from cchc_nlp.errors import InputError
+from cchc_nlp.page import article_from_text
+from cchc_nlp.text.pipeline import load
 
 __all__ = ["configure_parser", "run", "analyze_file", "format_tables"]
 
@@ -53,21 +55,14 @@ def _read(path: Path) -> str:
 
 def analyze_file(path: str | Path, published: str | None = None, raw: bool = False) -> dict[str, Any]:
     """{"article": {...}, "entities": [...], "metrics": [...]} for one text file."""
-    from cchc_nlp.text.pipeline import load
-
     path = Path(path)
     text = _read(path)
     article: dict[str, Any] = {"path": str(path), "title": None, "published": published}
     if not raw:
-        try:
-            from cchc_nlp.page import article_from_text
-        except ImportError:  # the page module is optional in a partial install
-            article_from_text = None
-        if article_from_text is not None:
-            parsed = article_from_text(text, path=path)
-            text = parsed.text
-            article["title"] = parsed.title
-            article["published"] = published or (parsed.published[:10] if parsed.published else None)
+        parsed = article_from_text(text, path=path)
+        text = parsed.text
+        article["title"] = parsed.title
+        article["published"] = published or (parsed.published[:10] if parsed.published else None)
     nlp = load()
     doc = nlp.parse(text, published=article["published"], path=str(path))
     entities = sorted(doc._.entities or [], key=lambda r: (r["start"], -r["end"]))

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from cchc_nlp.errors import InputError
+from cchc_nlp.text.pipeline import load
 
 __all__ = ["configure_parser", "run"]
 
@@ -32,8 +33,6 @@ def _read(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cchc_nlp.text.pipeline import load
-
     nlp = load(pos=args.pos, components=[])
     doc = nlp(_read(args.file))
     for sent in doc.sents:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
@@ -15,6 +16,7 @@ from cchc_nlp.page import (
     chrome_rules,
     decode_html,
 )
+from cchc_nlp.text.dates import find_datelines
 
 __all__ = ["Links", "find_links", "parse_feed"]
 
@@ -37,8 +39,6 @@ class Links:
 
 def _item_date(anchor) -> str | None:
     """A date written in the listing item around a link ("02/07/2021"), ISO, or None."""
-    from cchc_nlp.text.dates import find_datelines
-
     holder = anchor
     for _ in range(3):
         if holder.parent is None:
@@ -142,8 +142,6 @@ def parse_feed(data: bytes, url: str) -> tuple[list[tuple[str, str | None]], lis
         if match:
             return match.group(0)
         try:
-            from email.utils import parsedate_to_datetime
-
             return parsedate_to_datetime(text).date().isoformat()
         except (TypeError, ValueError):
             return None

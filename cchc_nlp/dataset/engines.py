@@ -164,7 +164,7 @@ def _pool_context():
     """How worker processes start. A process running a single thread (the command line)
     can fork safely: workers start at once with the modules already imported. Otherwise
     (a notebook, a threaded program) a fork server, or spawn where there is none."""
-    # the component modules, imported here so that forked workers start with them loaded
+    # spaCy and the components load in the main process only for a pool (forked workers inherit them)
     from cchc_nlp.text.pipeline import DEFAULT_COMPONENTS
 
     modules = [

@@ -145,7 +145,7 @@ logging.getLogger("trafilatura.core").setLevel(logging.ERROR)
 
 
 def _trafilatura_paragraphs(html: str, url: str | None) -> list[str]:
-    import trafilatura
+    import trafilatura  # loads only when a page needs the generic extractor
 
     document = trafilatura.bare_extraction(
         html,
@@ -163,7 +163,7 @@ def _trafilatura_paragraphs(html: str, url: str | None) -> list[str]:
 
 def _trafilatura_date(html: str, url: str | None) -> str | None:
     """htmldate through trafilatura, markup only (no search of the visible text's dates)."""
-    from htmldate import find_date
+    from htmldate import find_date  # with trafilatura: only for the generic extractor
 
     value = find_date(html, url=url, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
     return _parse_iso(value) if value else None
@@ -171,6 +171,6 @@ def _trafilatura_date(html: str, url: str | None) -> str | None:
 
 @lru_cache(maxsize=1)
 def _generic_extractor_name() -> str:
-    import trafilatura
+    import trafilatura  # loads only when a page needs the generic extractor
 
     return f"generic:trafilatura/{trafilatura.__version__} cchc_nlp/{__version__}"

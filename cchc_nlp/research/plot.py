@@ -539,7 +539,7 @@ def render_entities(doc: Any, style: str = "span", *, jupyter: bool | None = Non
     the PROVINCE inside "UBND tỉnh Vĩnh Long"); "ent" shows the non-overlapping doc.ents.
     In Jupyter the markup is displayed (None returned); elsewhere it is returned as HTML.
     """
-    from spacy import displacy
+    from spacy import displacy  # spaCy only for this view, not for the charts
 
     if style == "span":
         if "entities" not in doc.spans:

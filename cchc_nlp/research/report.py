@@ -28,6 +28,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from cchc_nlp.dataset import Dataset
 from cchc_nlp.errors import InputError
 from cchc_nlp.research import plot
 
@@ -308,8 +309,6 @@ def load_dataset(directory: str | Path) -> Any:
     directory = Path(directory)
     if not directory.is_dir():
         raise InputError(f"{directory} is not a folder; give the output folder of `cchc-nlp extract`")
-    from cchc_nlp.dataset import Dataset
-
     return Dataset.load(directory)
 
 

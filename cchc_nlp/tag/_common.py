@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from cchc_nlp.records import add_entities
+from cchc_nlp.text.dates import find_datelines
 
 __all__ = [
     "UPPER",
@@ -166,8 +167,6 @@ def dateline_date(text: str) -> str | None:
     >>> dateline_date("Ngày 02/7/2018, Sở Nội vụ tỉnh tổ chức hội nghị sơ kết công tác năm.") is None
     True
     """
-    from cchc_nlp.text.dates import find_datelines
-
     chrome: list[tuple[int, str]] = []
     for start, _end, stamp in find_datelines(text):
         line_start = text.rfind("\n", 0, start) + 1
