@@ -75,11 +75,11 @@ def read_json(name: str) -> Any:
 
 @cache
 def abbreviations() -> dict[str, str]:
-    """Abbreviation -> expansion, from data/abbreviations.csv."""
-    return {row["abbr"]: row["expansion"] for row in read_csv("abbreviations.csv")}
+    """Abbreviation -> expansion, from data/text/abbreviations.csv."""
+    return {row["abbr"]: row["expansion"] for row in read_csv("text/abbreviations.csv")}
 
 
 @cache
 def dotted_abbreviations() -> frozenset[str]:
     """Abbreviations written with a dot that never ends a sentence ("TP.", "TS.")."""
-    return frozenset(row["abbr"] for row in read_csv("abbreviations.csv") if row["no_sentence_end"] == "true")
+    return frozenset(row["abbr"] for row in read_csv("text/abbreviations.csv") if row["no_sentence_end"] == "true")

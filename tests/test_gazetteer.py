@@ -19,7 +19,7 @@ def test_63_and_34_units():
 
 
 def test_mapping_table_is_copied_verbatim_into_provinces():
-    with data_path("province_mapping_63_to_34.csv").open(encoding="utf-8") as handle:
+    with data_path("tag/province_mapping_63_to_34.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 63
     for row in rows:
@@ -102,7 +102,7 @@ def test_province_for_url(url, province):
 def test_every_province_has_a_portal_domain():
     portals = {
         row["province"]
-        for row in csv.DictReader(data_path("domains.csv").open(encoding="utf-8"))
+        for row in csv.DictReader(data_path("tag/domains.csv").open(encoding="utf-8"))
         if row["kind"] == "portal"
     }
     assert {u.name for u in gz.provinces_at("2020-01-01")} <= portals

@@ -11,7 +11,7 @@ Sources are sometimes wrong (DOMAIN.md §1.2: "1132/1937 thủ tục (đạt 57,
   — received (+ carried over) differs from resolved + pending (+ returned) when received,
   resolved and pending are all stated once for the same subject, scope and period;
 * ``share_sum: early 82.4% + on_time 16.9% + overdue 2.3% = 101.6% > 100%`` — the shares of
-  the parts of one total (data/metric_partitions.csv) add up to more than 100;
+  the parts of one total (data/metrics/metric_partitions.csv) add up to more than 100;
 * ``parts_exceed_total: early + on_time + overdue = 11600 > resolved 11540`` — likewise for
   the counts.
 """
@@ -29,8 +29,8 @@ __all__ = ["check_records", "partitions"]
 
 @cache
 def partitions() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(total metric, part metrics) from data/metric_partitions.csv."""
-    return tuple((row["total"], tuple(row["parts"].split("|"))) for row in read_csv("metric_partitions.csv"))
+    """(total metric, part metrics) from data/metrics/metric_partitions.csv."""
+    return tuple((row["total"], tuple(row["parts"].split("|"))) for row in read_csv("metrics/metric_partitions.csv"))
 
 
 def _decimals(value: float) -> int:

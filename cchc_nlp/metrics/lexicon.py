@@ -212,12 +212,12 @@ def _marker_pattern(phrases: tuple[str, ...]) -> re.Pattern:
 def lexicon() -> Lexicon:
     """The compiled lexicon (cached)."""
     keys = {}
-    for row in read_csv("metric_keys.csv"):
+    for row in read_csv("metrics/metric_keys.csv"):
         keys[row["key"]] = MetricKey(row["key"], row["family"], row["core"] == "true", row["description"])
     cues_by_phrase: dict[str, list[Cue]] = defaultdict(list)
     literal: list[str] = []
     gap_cues: list[tuple[re.Pattern, Cue]] = []
-    for number, row in enumerate(read_csv("metric_lexicon.csv"), 2):
+    for number, row in enumerate(read_csv("metrics/metric_lexicon.csv"), 2):
         metric = row["metric"].strip()
         base = metric[:-2] if metric.endswith(".*") else metric
         if metric != NO_METRIC and base not in keys and not any(k.startswith(base + ".") for k in keys):
@@ -244,15 +244,15 @@ def lexicon() -> Lexicon:
         else:
             cues_by_phrase[phrase_key(cue.phrase)].append(cue)
             literal.append(cue.phrase)
-    noun_family = {phrase_key(row["phrase"]): row["family"] for row in read_csv("metric_nouns.csv")}
+    noun_family = {phrase_key(row["phrase"]): row["family"] for row in read_csv("metrics/metric_nouns.csv")}
     noun_lookback = frozenset(
-        phrase_key(row["phrase"]) for row in read_csv("metric_nouns.csv") if row["lookback"] == "true"
+        phrase_key(row["phrase"]) for row in read_csv("metrics/metric_nouns.csv") if row["lookback"] == "true"
     )
     contexts: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in read_csv("metric_context.csv"):
+    for row in read_csv("metrics/metric_context.csv"):
         contexts[_key(row["cue"])][row["from_metric"]] = row["to_metric"]
     markers: dict[str, list[str]] = defaultdict(list)
-    for row in read_csv("metric_markers.csv"):
+    for row in read_csv("metrics/metric_markers.csv"):
         markers[row["kind"]].append(row["phrase"])
     frozen_markers = {kind: tuple(phrases) for kind, phrases in markers.items()}
     return Lexicon(
@@ -264,12 +264,12 @@ def lexicon() -> Lexicon:
         noun_lookback=noun_lookback,
         metric_noun_matcher=PhraseMatcher(
             row["phrase"]
-            for row in read_csv("metric_nouns.csv")
+            for row in read_csv("metrics/metric_nouns.csv")
             if row["family"] in ("dossier", "tthc", "dvctt", "plan", "edoc", "staff", "decision", "person")
         ),
-        noun_matcher=PhraseMatcher(row["phrase"] for row in read_csv("metric_nouns.csv")),
+        noun_matcher=PhraseMatcher(row["phrase"] for row in read_csv("metrics/metric_nouns.csv")),
         contexts=dict(contexts),
-        context_re=re.compile(_alternation(r["cue"] for r in read_csv("metric_context.csv")), re.IGNORECASE)
+        context_re=re.compile(_alternation(r["cue"] for r in read_csv("metrics/metric_context.csv")), re.IGNORECASE)
         if contexts
         else None,
         markers=frozen_markers,
@@ -286,5 +286,5 @@ def lexicon() -> Lexicon:
             )
             for kind, phrases in frozen_markers.items()
         },
-        holders=[dict(row) for row in read_csv("metric_holders.csv")],
+        holders=[dict(row) for row in read_csv("metrics/metric_holders.csv")],
     )

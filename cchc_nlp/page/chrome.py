@@ -44,9 +44,9 @@ def _any_line(patterns: Iterable[str], where: str) -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def chrome_rules() -> _ChromeRules:
-    """The compiled rules of data/page_chrome.json."""
-    data = read_json("page_chrome.json")
-    where = "cchc_nlp/data/page_chrome.json"
+    """The compiled rules of data/page/page_chrome.json."""
+    data = read_json("page/page_chrome.json")
+    where = "cchc_nlp/data/page/page_chrome.json"
     try:
         return _ChromeRules(
             stop=_any_line(data["stop_lines"], where),

@@ -1,9 +1,9 @@
 """An HTML page -> a clean `Article` (the text-dump reader is `cchc_nlp.page.dumps`).
 
-HTML goes through a *site profile* (cchc_nlp/data/site_profiles/*.json: CSS selectors
+HTML goes through a *site profile* (cchc_nlp/data/page/site_profiles/*.json: CSS selectors
 for title, date, sapo, body, author and captions, one file per CMS family or site) and
 falls back to trafilatura when the profile's body selectors find nothing. Both paths
-then share the line rules of cchc_nlp/data/page_chrome.json with the text-dump reader:
+then share the line rules of cchc_nlp/data/page/page_chrome.json with the text-dump reader:
 chrome lines dropped ("Chế độ ban đêm In trang Xuất PDF", "Protected by FormShield",
 footers), the article cut at "Các tin khác" / "Tin cùng chuyên mục" / comment forms,
 image captions set apart, the byline taken from the last line, a repeated lead dropped.

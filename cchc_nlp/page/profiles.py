@@ -117,13 +117,13 @@ GENERIC_PROFILE = SiteProfile(name="generic", family="generic", description="tra
 
 @lru_cache(maxsize=1)
 def site_profiles() -> dict[str, SiteProfile]:
-    """The bundled profiles (data/site_profiles/*.json) by name."""
-    folder = data_path("site_profiles")
+    """The bundled profiles (data/page/site_profiles/*.json) by name."""
+    folder = data_path("page/site_profiles")
     profiles: dict[str, SiteProfile] = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".json"):
             continue
-        where = f"cchc_nlp/data/site_profiles/{entry.name}"
+        where = f"cchc_nlp/data/page/site_profiles/{entry.name}"
         try:
             data = json.loads(entry.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:

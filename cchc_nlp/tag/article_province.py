@@ -2,9 +2,9 @@
 
 Evidence, strongest first (weights in `WEIGHTS`):
 
-* the source: doc._.meta["url"] or ["source"] through data/domains.csv
+* the source: doc._.meta["url"] or ["source"] through data/tag/domains.csv
   (vinhlong.gov.vn, baosoctrang.org.vn, baodongkhoi.vn = Bến Tre, ...);
-* a dateline tag opening a paragraph ("STO -", "BDK.VN -", "(QNP) -"; data/source_tags.csv)
+* a dateline tag opening a paragraph ("STO -", "BDK.VN -", "(QNP) -"; data/tag/source_tags.csv)
   or a source domain written in the text ("(Vinhlong.gov.vn)", 'Nguồn tin "hanamtv.vn"');
 * PROVINCE mentions (more weight in the first 400 characters: headline and lead), and
   districts/communes whose province is certain ("huyện Mỹ Xuyên" -> Sóc Trăng,

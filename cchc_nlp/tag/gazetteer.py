@@ -154,9 +154,9 @@ class Commune:
 @cache
 def province_units() -> tuple[ProvinceUnit, ...]:
     """Every row of provinces.csv (63-era, 34-era, and Thừa Thiên Huế before 2025)."""
-    units = tuple(ProvinceUnit(**row) for row in read_csv("provinces.csv"))
+    units = tuple(ProvinceUnit(**row) for row in read_csv("tag/provinces.csv"))
     if sum(1 for u in units if u.era == "34") != 34:
-        raise DataError("provinces.csv must list 34 units of era 34; regenerate it with data/build_gazetteer.py")
+        raise DataError("provinces.csv must list 34 units of era 34; regenerate it with tools/build_gazetteer.py")
     return units
 
 
@@ -186,7 +186,7 @@ def province_aliases() -> dict[str, tuple[str, bool]]:
     for unit in province_units():
         aliases.setdefault(place_key(unit.name), (unit.name, False))
         aliases.setdefault(place_key(unit.full_name), (unit.name, False))
-    for row in read_csv("province_aliases.csv"):
+    for row in read_csv("tag/province_aliases.csv"):
         name = normalize_text(row["name"])
         if name not in _units_by_name():
             raise DataError(f"province_aliases.csv: {row['alias']!r} points at unknown province {name!r}")
@@ -288,7 +288,7 @@ def _districts() -> tuple[District, ...]:
             valid_from=row["valid_from"],
             valid_to=row["valid_to"],
         )
-        for row in read_csv("districts.csv")
+        for row in read_csv("tag/districts.csv")
     )
 
 
@@ -316,7 +316,7 @@ def district_names() -> frozenset[str]:
 @cache
 def _communes_by_key() -> dict[str, tuple[Commune, ...]]:
     found: dict[str, list[Commune]] = defaultdict(list)
-    for row in read_csv("communes.csv"):
+    for row in read_csv("tag/communes.csv"):
         commune = Commune(row["province_code"], row["province"], row["district"], row["name"], row["kind"], row["era"])
         found[_fast_key(commune.name)].append(commune)
     return {key: tuple(values) for key, values in found.items()}
@@ -334,7 +334,7 @@ def commune_names() -> frozenset[str]:
 
 @cache
 def _domains() -> dict[str, str]:
-    return {row["domain"].lower(): normalize_text(row["province"]) for row in read_csv("domains.csv")}
+    return {row["domain"].lower(): normalize_text(row["province"]) for row in read_csv("tag/domains.csv")}
 
 
 def province_for_domain(host: str) -> str | None:
@@ -352,7 +352,7 @@ def province_for_domain(host: str) -> str | None:
 
 
 def province_for_url(url: str | None) -> str | None:
-    """Canonical province name of a source URL's domain (data/domains.csv), or None.
+    """Canonical province name of a source URL's domain (data/tag/domains.csv), or None.
 
     Accepts a bare host ("baolamdong.vn") as well as a URL.
     """
@@ -365,7 +365,7 @@ def province_for_url(url: str | None) -> str | None:
 @cache
 def source_tags() -> dict[str, str]:
     """Dateline tag ("STO", "BDK.VN") -> province name."""
-    return {row["tag"]: normalize_text(row["province"]) for row in read_csv("source_tags.csv")}
+    return {row["tag"]: normalize_text(row["province"]) for row in read_csv("tag/source_tags.csv")}
 
 
 def province_for_tag(tag: str) -> str | None:
@@ -386,11 +386,11 @@ def read_phrase_list(name: str) -> tuple[str, ...]:
 
 @cache
 def place_stoplist_phrases() -> tuple[str, ...]:
-    """Phrases that contain a province name but are not a province (data/place_stoplist.txt)."""
-    return read_phrase_list("place_stoplist.txt")
+    """Phrases that contain a province name but are not a province (data/tag/place_stoplist.txt)."""
+    return read_phrase_list("tag/place_stoplist.txt")
 
 
 @cache
 def surnames() -> frozenset[str]:
-    """Vietnamese family names (data/surnames.txt)."""
-    return frozenset(read_phrase_list("surnames.txt"))
+    """Vietnamese family names (data/tag/surnames.txt)."""
+    return frozenset(read_phrase_list("tag/surnames.txt"))

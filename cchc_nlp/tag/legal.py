@@ -2,7 +2,7 @@
 
 "Quyết định số 09/2015/QĐ-TTg", "Nghị quyết số 08-NQ/TU", "Kế hoạch 1173/KH-UBND",
 "Báo cáo số 19/BC-TTPVHCC", "Kế hoạch số 222", "Đề án 06". The document type words
-come from data/legal_doc_types.csv. A number without a document code ("Kế hoạch 222")
+come from data/tag/legal_doc_types.csv. A number without a document code ("Kế hoạch 222")
 counts only for types marked `bare_number` and not before a unit or time word ("Báo cáo
 6 tháng", "Chương trình 2 năm"); a lowercase type word ("theo quyết định số ...") needs
 "số" or a coded number. The date written after the number ("ngày 25/3/2015") stays a
@@ -41,17 +41,17 @@ _YEAR_RE = re.compile(r"^(19[4-9]\d|20\d\d)$")
 
 @cache
 def _types() -> dict[str, dict[str, str]]:
-    return {row["word"].lower(): row for row in read_csv("legal_doc_types.csv")}
+    return {row["word"].lower(): row for row in read_csv("tag/legal_doc_types.csv")}
 
 
 @cache
 def _codes() -> frozenset[str]:
-    return frozenset(row["code"] for row in read_csv("legal_doc_types.csv") if row["code"])
+    return frozenset(row["code"] for row in read_csv("tag/legal_doc_types.csv") if row["code"])
 
 
 @cache
 def _type_re() -> re.Pattern:
-    return phrase_regex([row["word"] for row in read_csv("legal_doc_types.csv")], ignore_case=True, cap_first=False)
+    return phrase_regex([row["word"] for row in read_csv("tag/legal_doc_types.csv")], ignore_case=True, cap_first=False)
 
 
 def parse_doc_number(number: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 Officials are found through the title grammar of DOMAIN.md §2.5: a title is
 `[Nguyên|Tân|Quyền] [Phó] HEAD [Thường trực] [ORG | place | unit word]` with the heads of
-data/titles.csv ("Chủ tịch", "Bí thư", "Giám đốc", "Ủy viên Thường vụ", "Trưởng" + an
+data/tag/titles.csv ("Chủ tịch", "Bí thư", "Giám đốc", "Ủy viên Thường vụ", "Trưởng" + an
 ORG...), and titles chain with "-", "," or "kiêm". A personal name is a run of 2-5
 capitalized syllables (Title Case or ALL CAPS) outside places, agencies, dates and
 documents, split off a leading honorific ("Ông Lê Quang Trung") and cut before a title.
@@ -10,7 +10,7 @@ documents, split off a leading honorific ("Ông Lê Quang Trung") and cut before
 * OFFICIAL: a name with a title chain after it ("Ông Lê Quang Trung- Ủy viên Thường vụ
   Tỉnh ủy, Phó Chủ tịch Thường trực UBND tỉnh"; "Trần Huy Tuấn - Phó Bí thư Tỉnh ủy") or
   before it ("Chủ tịch UBND tỉnh Thái Nguyên Nguyễn Huy Dũng", the name starting with a
-  family name from data/surnames.txt), a name after "đồng chí"/"đ/c" or a police or army
+  family name from data/tag/surnames.txt), a name after "đồng chí"/"đ/c" or a police or army
   rank, and any later mention of the same full name ("đồng chí Nguyễn Văn Sắc", or
   the name alone) or of its given name after an honorific ("ông Sắc") when one official
   of the article has it.
@@ -98,7 +98,7 @@ class _Chain:
 
 @cache
 def _title_rows() -> tuple[dict[str, str], ...]:
-    return read_csv("titles.csv")
+    return read_csv("tag/titles.csv")
 
 
 @cache
@@ -120,20 +120,20 @@ def _needs_org() -> frozenset[str]:
 
 @cache
 def _honorifics() -> dict[str, str]:
-    return {row["honorific"].lower(): row["kind"] for row in read_csv("honorifics.csv")}
+    return {row["honorific"].lower(): row["kind"] for row in read_csv("tag/honorifics.csv")}
 
 
 @cache
 def _honorific_before_re() -> re.Pattern:
     alternation = phrase_alternation(
-        [row["honorific"] for row in read_csv("honorifics.csv")], ignore_case=True, cap_first=False
+        [row["honorific"] for row in read_csv("tag/honorifics.csv")], ignore_case=True, cap_first=False
     )
     return re.compile(rf"(?:^|(?<=[\s(“\"'‘:,;-]))(?P<h>{alternation})\s+$")
 
 
 @cache
 def _byline_stoplist() -> frozenset[str]:
-    return frozenset(line.lower() for line in gz.read_phrase_list("byline_stoplist.txt"))
+    return frozenset(line.lower() for line in gz.read_phrase_list("tag/byline_stoplist.txt"))
 
 
 def _title_case(text: str) -> str:

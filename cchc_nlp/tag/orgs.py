@@ -1,6 +1,6 @@
 """ORG mentions: agencies and bodies (component "cchc_orgs", after "cchc_places").
 
-Agency heads come from data/org_heads.csv ("UBND", "Sở Nội vụ", "Văn phòng UBND",
+Agency heads come from data/tag/org_heads.csv ("UBND", "Sở Nội vụ", "Văn phòng UBND",
 "Ban Chỉ đạo cải cách hành chính", "Trung tâm Phục vụ hành chính công", "Công an",
 "Tỉnh ủy", "Bộ Nội vụ", ...), matched in one regex pass, capitalization of the words
 after the first ignored ("Ban chỉ đạo" = "Ban Chỉ đạo"). The place qualifier after the
@@ -72,9 +72,9 @@ _PLACE_LEVEL = {"PROVINCE": "tỉnh", "DISTRICT": "huyện", "COMMUNE": "xã"}
 
 @cache
 def org_heads() -> dict[str, OrgHead]:
-    """Lowercased head phrase -> OrgHead, from data/org_heads.csv."""
+    """Lowercased head phrase -> OrgHead, from data/tag/org_heads.csv."""
     heads = {}
-    for row in read_csv("org_heads.csv"):
+    for row in read_csv("tag/org_heads.csv"):
         heads[row["head"].lower()] = OrgHead(
             row["head"], row["canonical"], row["kind"], row["qualifier"], row["default_level"]
         )
@@ -84,7 +84,7 @@ def org_heads() -> dict[str, OrgHead]:
 @cache
 def _head_re() -> re.Pattern:
     phrases = []
-    for row in read_csv("org_heads.csv"):
+    for row in read_csv("tag/org_heads.csv"):
         phrases.append(row["head"])
         if row["cap_first"] != "true":
             phrases.append(row["head"][0].lower() + row["head"][1:])

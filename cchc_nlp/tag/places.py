@@ -10,7 +10,7 @@ Three passes over the normalized text, all regex-driven:
 2. bare province names and aliases ("Hà Nam", "BR-VT", "TT-Huế"), and diacritic-free
    spellings of unambiguous multi-syllable names ("Vinh Long" -> Vĩnh Long) when
    capitalized; skipped inside a person's name ("Nguyễn Thái Bình"), after an honorific
-   ("chị Huế") and inside the phrases of data/place_stoplist.txt ("Thái Bình Dương");
+   ("chị Huế") and inside the phrases of data/tag/place_stoplist.txt ("Thái Bình Dương");
 3. district names after a party committee ("Huyện ủy Lạc Sơn": the span is "Lạc Sơn"),
    and bare repeats of district/commune names the text introduced with a unit word.
 
@@ -90,7 +90,7 @@ class _Found:
 def _bare_province_re() -> re.Pattern:
     """Canonical names and aliases usable without a unit word, as written and in capitals."""
     written = {u.name for u in gz.province_units()}
-    written |= {row["alias"] for row in read_csv("province_aliases.csv") if row["needs_unit"] != "true"}
+    written |= {row["alias"] for row in read_csv("tag/province_aliases.csv") if row["needs_unit"] != "true"}
     aliases = gz.province_aliases()
     written = {normalize_text(w) for w in written}
     written = {w for w in written if not aliases[gz.normalized_place_key(w)][1]}

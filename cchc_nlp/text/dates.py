@@ -155,13 +155,13 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 @cache
 def _time_words() -> dict[str, tuple[str, ...]]:
     roles: dict[str, list[str]] = {}
-    for row in read_csv("time_words.csv"):
+    for row in read_csv("text/time_words.csv"):
         roles.setdefault(row["role"], []).append(" ".join(row["phrase"].split()))
     return {role: tuple(phrases) for role, phrases in roles.items()}
 
 
 def _w(role: str) -> str:
-    """The phrases of one role of data/time_words.csv as a word-bounded alternation."""
+    """The phrases of one role of data/text/time_words.csv as a word-bounded alternation."""
     phrases = sorted(_time_words().get(role, ()), key=lambda p: (-len(p), p))
     body = "|".join(r"\s+".join(re.escape(part) for part in p.split()) for p in phrases)
     return f"(?:{body})(?!\\w)"

@@ -10,15 +10,15 @@ Conventions of the genre (DOMAIN.md §1.3):
 * scale words ngàn/nghìn (10^3), triệu (10^6), tỷ/tỉ (10^9), also compounded
   (``12 nghìn tỷ`` = 1.2e13);
 * zero-padded counts (``03 bậc``), fractions ``a/b`` (``1132/1937``, ``7,5/12``);
-* number words (``hai mươi lăm``); the vocabulary is in data/number_words.csv;
+* number words (``hai mươi lăm``); the vocabulary is in data/text/number_words.csv;
 * qualifiers before the number (trên, hơn, gần, khoảng, dưới, tối đa ...) from
-  data/qualifiers.csv.
+  data/text/qualifiers.csv.
 
 `find_numbers` returns only *quantities*: it skips dates, years after năm/tháng/quý,
 document numbers (``09/2015/QĐ-TTg``), ISO versions, phone numbers, clock times,
 URLs, e-mails, file names, numbered names (``Phường 2``, ``Nghị quyết Trung ương 6``)
 and level lists (``mức độ 3,4`` = levels 3 and 4, not 3.4). The context vocabulary
-is in data/number_contexts.csv.
+is in data/text/number_contexts.csv.
 
 The module depends only on the standard library and the bundled data files.
 """
@@ -117,19 +117,19 @@ def _first_chars(phrases) -> str:
 def _number_words() -> dict[str, tuple[int, str, bool]]:
     return {
         row["word"]: (int(row["value"]), row["kind"], row["standalone"] == "true")
-        for row in read_csv("number_words.csv")
+        for row in read_csv("text/number_words.csv")
     }
 
 
 @cache
 def _qualifiers() -> dict[str, str]:
-    return {" ".join(row["phrase"].split()): row["qualifier"] for row in read_csv("qualifiers.csv")}
+    return {" ".join(row["phrase"].split()): row["qualifier"] for row in read_csv("text/qualifiers.csv")}
 
 
 @cache
 def _contexts() -> dict[str, tuple[str, ...]]:
     roles: dict[str, list[str]] = {}
-    for row in read_csv("number_contexts.csv"):
+    for row in read_csv("text/number_contexts.csv"):
         roles.setdefault(row["role"], []).append(row["phrase"])
     return {role: tuple(phrases) for role, phrases in roles.items()}
 

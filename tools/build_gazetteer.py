@@ -2,15 +2,15 @@
 
 Run from the repository root (needs the installed underthesea wheel, no network)::
 
-    .venv/bin/python cchc_nlp/data/build_gazetteer.py
+    .venv/bin/python tools/build_gazetteer.py
 
 Inputs:
-* cchc_nlp/data/province_mapping_63_to_34.csv: official 63 -> 34 mapping with GSO codes
-  (copy of the project's reference table, see README.md in this folder);
+* cchc_nlp/data/tag/province_mapping_63_to_34.csv: official 63 -> 34 mapping with GSO codes
+  (copy of the project's reference table, see cchc_nlp/data/README.md);
 * underthesea/address/data/mapping.json inside the installed underthesea wheel
   (vietnamadminunits 1.0.4): its ward_mapping rows give every pre-2025 ward with its old
   district, and the post-2025 wards;
-* cchc_nlp/data/districts_historic.csv: hand-listed districts abolished before 2025.
+* cchc_nlp/data/tag/districts_historic.csv: hand-listed districts abolished before 2025.
 
 The outputs are committed; the tagger never reads underthesea's file at run time.
 """
@@ -24,10 +24,10 @@ from pathlib import Path
 
 import underthesea
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from cchc_nlp.text.normalize import normalize_text  # noqa: E402
 
-DATA = Path(__file__).resolve().parent
+DATA = Path(__file__).resolve().parents[1] / "cchc_nlp" / "data" / "tag"
 MAPPING_JSON = Path(underthesea.__file__).parent / "address" / "data" / "mapping.json"
 
 OLD_ERA_END = "2025-06-30"
