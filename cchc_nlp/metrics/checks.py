@@ -1,7 +1,7 @@
 """Consistency checks on metric records: warnings, never corrections.
 
-Sources are sometimes wrong (DOMAIN.md §1.2: "1132/1937 thủ tục (đạt 57,41%)" is
-58,44%). Each check appends a short machine-readable string with a human hint to the
+Sources are sometimes wrong (docs/domain.md §1.2): "1132/1937 thủ tục (đạt 57,41%)" is
+58,44%. Each check appends a short machine-readable string with a human hint to the
 `warnings` list of the rows it concerns:
 
 * ``share_mismatch: 1132/1937 = 58.44%, stated 57.41%`` — a stated share that disagrees

@@ -1,6 +1,6 @@
 """OFFICIAL, PERSON and AUTHOR mentions (component "cchc_officials", after "cchc_orgs").
 
-Officials are found through the title grammar of DOMAIN.md §2.5: a title is
+Officials are found through the title grammar of docs/domain.md §2.5: a title is
 `[Nguyên|Tân|Quyền] [Phó] HEAD [Thường trực] [ORG | place | unit word]` with the heads of
 data/tag/titles.csv ("Chủ tịch", "Bí thư", "Giám đốc", "Ủy viên Thường vụ", "Trưởng" + an
 ORG...), and titles chain with "-", "," or "kiêm". A personal name is a run of 2-5

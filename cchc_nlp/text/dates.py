@@ -4,7 +4,7 @@
 "13/10/2020", "29-5") and periods (PERIOD: "6 tháng đầu năm 2018", "quý IV/2020",
 "tháng 10 vừa qua", "năm 2016", "giai đoạn 2016 - 2020", "từ ngày 1/1 - 18/8/2020",
 "Từ đầu năm đến nay", "đến hết năm 2025") with exact offsets and resolved calendar
-bounds. Day/month order is always D/M(/Y) (DOMAIN.md §1.4).
+bounds. Day/month order is always D/M(/Y) (docs/domain.md §1.4).
 
 A missing year is inferred from the publication date only, never from today:
 

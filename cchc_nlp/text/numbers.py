@@ -1,6 +1,6 @@
 """Vietnamese numbers: parse, format and find quantities in running text.
 
-Conventions of the genre (DOMAIN.md §1.3):
+Conventions of the genre (docs/domain.md §1.3):
 
 * ``.`` groups thousands (``1.937``, ``14.002.598``) and ``,`` is *always* the
   decimal mark (``57,41%``; ``94,696 điểm`` is 94.696, not 94 696);
