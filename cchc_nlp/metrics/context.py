@@ -42,11 +42,25 @@ __all__ = [
     "assign_holder",
 ]
 
+# Windows and limits, in characters of the normalized text.
+COMPARISON_GAP = 24  # "so với" at most this far before a time expression makes it a reference point
+REFERENCE_LOOKBACK = 25  # where "so với" / "tính đến" are looked for before a time expression
+HEADING_MAX = 60  # a target heading ("Mục tiêu năm 2023:") ends with ":" within this many characters
+LEVEL_FOLLOW = 20  # the words after a level ("cấp huyện") where a verb makes it the subject
+LEVEL_LOOKBACK = 6  # "các", "cấp", "toàn" just before a level word
+LEVEL_AFTER_GAP = 40  # a level after the counted noun ("thủ tục tại cấp xã") at most this far
+OWNER_AFTER_GAP = 60  # "của <holder>" after a figure at most this far
+POST_NOMINAL_LOOKBACK = 30  # "134 thủ tục cấp xã": a number and a few words before a level
+POST_NOMINAL_WORDS = 3  # ... of at most this many words
+HOLDER_LEAD = 12  # the words before a holder: "tại", "với" (a place, a partner), "thứ 6" (a ranking)
+LIST_ITEM_DIGIT = 4  # a holder followed this closely by a number heads a list item
+ENUMERATION_GAP = 40  # levels and units this close together are an enumeration, not a scope
+
 _CITY_PROVINCES = ("Hà Nội", "Hồ Chí Minh", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Huế")
 _SKIP_HOLDER_AFTER = re.compile(r"(?i)(?<!\w)(?:tại|với|theo|cho|đến|tới|từ|giữa)\s+$")
 _LEVEL_GAP = re.compile(r"(?i)\s*(?:(?:tại|ở|thuộc|của)\s+)?(?:các\s+)?(?:UBND\s+|cơ\s+quan\s+)?")
 _LEVEL_AT = re.compile(r"(?i)(?<!\w)(?:tại|ở)\s+(?:các\s+)?(?:UBND\s+)?$")
-_POST_NOMINAL = re.compile(r"\d(?:[\d.,/]*\d)?%?\s+(?:(?!(?:và|hoặc|còn)\s)[^\W\d]+\s+){1,3}$")
+_POST_NOMINAL = re.compile(rf"\d(?:[\d.,/]*\d)?%?\s+(?:(?!(?:và|hoặc|còn)\s)[^\W\d]+\s+){{1,{POST_NOMINAL_WORDS}}}$")
 _RANK_UNIVERSE = re.compile(r"(?i)(?:(?<!\w)thứ\s+\d+(?:/\d+)?|(?<!\w)trong|(?<!\w)của)\s*$")
 _HOLDER_VERBS = (
     "đã",
@@ -100,7 +114,9 @@ class Holder:
 def _reference_patterns() -> tuple[re.Pattern, re.Pattern]:
     """(a comparison shortly before a time expression, an as-of word right before it)."""
     lex = lexicon()
-    comparison = re.compile(rf"(?:{lex.marker_re['comparison'].pattern})[^,;.()\d]{{0,24}}\Z", re.IGNORECASE)
+    comparison = re.compile(
+        rf"(?:{lex.marker_re['comparison'].pattern})[^,;.()\d]{{0,{COMPARISON_GAP}}}\Z", re.IGNORECASE
+    )
     return comparison, lex.marker_tail_re["asof"]
 
 
@@ -138,7 +154,7 @@ def time_periods(text: str, published: str | None, records: list[dict[str, Any]]
     asof_words = lex.marker_last_words.get("asof", frozenset())
     out = []
     for start, end, expr_text, p_start, p_end, label, kind in sorted(raw):
-        before = text[max(0, start - 25) : start]
+        before = text[max(0, start - REFERENCE_LOOKBACK) : start]
         before_tail = before.rsplit(";", 1)[-1]
         words = before_tail.lower().split()
         if comparison_words.intersection(words) and comparison.search(before_tail):
@@ -285,7 +301,7 @@ def target_spans(
         for m_start, m_end, _ in target.finditer(text, s.start, s.end, words):
             if any(a <= m_start < b for a, b in blocked):
                 continue
-            heading = re.match(r"[^.;:]{0,60}:", text[m_end : s.end])
+            heading = re.match(rf"[^.;:]{{0,{HEADING_MAX}}}:", text[m_end : s.end])
             end = s.end if heading else _target_end(text, m_end, s.end)
             if is_wanted or heading:
                 spans.append((m_start, end))
@@ -373,8 +389,8 @@ def find_holders(
                 found.append(Holder(m.start(1), name_end, text[m.start(1) : name_end], scope, "unit"))
             taken.append((m.start(), name_end))
             continue
-        follow = text[m.end(1) : m.end(1) + 20].lstrip().lower()
-        before = text[max(start, m.start() - 6) : m.start()].lower()
+        follow = text[m.end(1) : m.end(1) + LEVEL_FOLLOW].lstrip().lower()
+        before = text[max(start, m.start() - LEVEL_LOOKBACK) : m.start()].lower()
         if before.endswith(("các ", "cấp ", "toàn ")) or kind == "agency_head":
             continue
         if any(follow.startswith(v + " ") or follow == v for v in _HOLDER_VERBS):
@@ -439,17 +455,21 @@ def assign_holder(text: str, mention: Mention, holders: list[Holder]) -> tuple[s
             h.kind == "level"
             and (
                 _LEVEL_GAP.fullmatch(near_gap)
-                or (len(near_gap) <= 40 and not re.search(r"[\d;]", near_gap) and _LEVEL_AT.search(near_gap))
+                or (
+                    len(near_gap) <= LEVEL_AFTER_GAP
+                    and not re.search(r"[\d;]", near_gap)
+                    and _LEVEL_AT.search(near_gap)
+                )
             )
-        ) or (len(gap) <= 60 and re.search(r"(?i)(?<!\w)của(?!\w)", gap)):
+        ) or (len(gap) <= OWNER_AFTER_GAP and re.search(r"(?i)(?<!\w)của(?!\w)", gap)):
             after.append(h)
     before = []
     for h in in_sentence:
         if h.end > mention.start:
             continue
-        if h.kind == "level" and _POST_NOMINAL.search(text[max(sent.start, h.start - 30) : h.start]):
+        if h.kind == "level" and _POST_NOMINAL.search(text[max(sent.start, h.start - POST_NOMINAL_LOOKBACK) : h.start]):
             continue  # "134 thủ tục cấp xã": the level of another figure
-        lead = text[max(sent.start, h.start - 12) : h.start]
+        lead = text[max(sent.start, h.start - HOLDER_LEAD) : h.start]
         if h.kind in ("agency", "unit") and _SKIP_HOLDER_AFTER.search(lead):
             continue  # "tại Trung tâm ...", "phối hợp với Sở ...": a place or a partner
         if h.kind == "province" and _RANK_UNIVERSE.search(lead):
@@ -460,7 +480,7 @@ def assign_holder(text: str, mention: Mention, holders: list[Holder]) -> tuple[s
             first_clause_end = text.find(";", sent.start, sent.end)
             if first_clause_end >= 0 and h.start > first_clause_end:
                 continue
-            if re.match(r"\s*\d", text[h.end : h.end + 4]):
+            if re.match(r"\s*\d", text[h.end : h.end + LIST_ITEM_DIGIT]):
                 continue
         before.append(h)
     chosen = before[-1] if before else None
@@ -475,7 +495,7 @@ def assign_holder(text: str, mention: Mention, holders: list[Holder]) -> tuple[s
         and any(
             h.kind in ("level", "unit")
             and h.scope != chosen.scope
-            and chosen.start - h.end <= 40
+            and chosen.start - h.end <= ENUMERATION_GAP
             and not re.search(r"\d", text[h.end : chosen.start])
             for h in before[:-1]
         )

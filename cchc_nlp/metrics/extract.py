@@ -53,13 +53,23 @@ from cchc_nlp.text.numbers import NumberMention, find_numbers
 __all__ = ["TextAnalysis", "analyze_text"]
 
 
+# Windows and limits, in characters of the normalized text (see analyze_text).
+CLOCK_LOOKBACK = 8  # "giờ"/"h" this close before a number: the number is the minutes of a clock time
+NOUN_LOOKAHEAD = 40  # how far after a number its counted noun ("hồ sơ", "thủ tục") is looked for
+CUE_LOOKBACK = 30  # the words before a number where a unit cue ("xếp thứ", "đạt") is looked for
+SEPARATOR_LOOKBACK = 12  # words before a separator that make it part of a phrase ("so với", "đối với")
+SHORT_PAREN = 16  # a parenthesis this short without digits or ";" is an aside ("(HS)"), not a sub-list
+BARE_YEARS = (1990, 2035)  # a bare four-digit number in this range is a year unless a counted noun follows
+
 _PUNCT_SEPARATOR = re.compile(r"[;,:()\[\]]|\s[-–]\s")
 _CLAUSE_SEPARATOR = re.compile(r";")
-_SUBLIST = re.compile(r"\((?![^()\d;]{1,16}\))|(?i:(?<!\w)(?:trong\s+đó|trong\s+số\s+đó|bao\s+gồm|gồm)(?!\w))")
+_SUBLIST = re.compile(
+    rf"\((?![^()\d;]{{1,{SHORT_PAREN}}}\))|(?i:(?<!\w)(?:trong\s+đó|trong\s+số\s+đó|bao\s+gồm|gồm)(?!\w))"
+)
 _DIGITS = re.compile(r"\d+")
 _CLOCK_BEFORE = re.compile(r"(?i)\d\s*(?:giờ|h)\s*\Z")
 _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
-_SHORT_PAREN = re.compile(r"\([^()\d;]{1,16}\)")
+_SHORT_PAREN = re.compile(rf"\([^()\d;]{{1,{SHORT_PAREN}}}\)")
 _NOT_SEPARATOR_BEFORE = re.compile(r"(?i)(?<!\w)(?:đối|so|cùng|tương\s+ứng|kèm\s+theo|kèm)\s+\Z")
 
 
@@ -159,14 +169,14 @@ def _sentence_mentions(
     for number in numbers:
         if any(s < number.end and number.start < e for s, e in excluded):
             continue
-        if _CLOCK_BEFORE.search(text, max(sentence.start, number.start - 8), number.start):
+        if _CLOCK_BEFORE.search(text, max(sentence.start, number.start - CLOCK_LOOKBACK), number.start):
             continue  # "từ 7 giờ 30": minutes of a clock time
-        if _BARE_YEAR.fullmatch(number.raw) and number.unit is None and 1990 <= number.value <= 2035:
-            family, _ = _counted_noun(lex, text, number.end, min(sentence.end, number.end + 40), sentence)
+        if _BARE_YEAR.fullmatch(number.raw) and number.unit is None and BARE_YEARS[0] <= number.value <= BARE_YEARS[1]:
+            family, _ = _counted_noun(lex, text, number.end, min(sentence.end, number.end + NOUN_LOOKAHEAD), sentence)
             if family in (None, "other", "score"):
                 continue  # "PAR INDEX 2022", "PCI 2023": a year, not a figure
-        before = text[max(sentence.start, number.start - 30) : number.start]
-        after_limit = min(sentence.end, number.end + 40)
+        before = text[max(sentence.start, number.start - CUE_LOOKBACK) : number.start]
+        after_limit = min(sentence.end, number.end + NOUN_LOOKAHEAD)
         unit = "percent" if number.unit == "percent" else "count"
         rank_cue = _ends_with(lex, "rank", before)
         if unit != "percent" and rank_cue is not None and not re.search(r"(?i)sắp\s+$", before[: rank_cue.start()]):
@@ -201,7 +211,7 @@ def _segment(
     for m_start, m_end, _ in lex.marker_matcher["separator"].finditer(text, sentence.start, sentence.end, tokens):
         if any(a <= m_start < b for a, b in protected):
             continue
-        if _NOT_SEPARATOR_BEFORE.search(text, max(sentence.start, m_start - 12), m_start):
+        if _NOT_SEPARATOR_BEFORE.search(text, max(sentence.start, m_start - SEPARATOR_LOOKBACK), m_start):
             continue  # "đối với", "so với": part of a phrase
         words.append((m_start, m_end))
     clause_cuts = [m.start() for m in _CLAUSE_SEPARATOR.finditer(text, sentence.start, sentence.end)]

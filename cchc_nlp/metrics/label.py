@@ -20,19 +20,19 @@ from cchc_nlp.metrics.mentions import (
 __all__ = ["label_sentence", "apply_contexts", "classify_unlabelled"]
 
 
+# Confidence of a rule row by where its cue stands, and the thresholds around it.
 CONFIDENCE = {"segment": 0.9, "loose": 0.8, "clause": 0.7, "sentence": 0.65}
-
-
 WEAK_PRIORITY = 4  # cues at or below this lose to an inherited metric in a breakdown
-
-
-INHERIT_BREAKDOWN = 0.6
-
-
-INHERIT_PARALLEL = 0.5
-
-
+WEAK_CUE_PENALTY = 0.1  # confidence taken off a weak cue's row
+INHERIT_BREAKDOWN = 0.6  # confidence of a figure inheriting the metric of the total it breaks down
+INHERIT_PARALLEL = 0.5  # confidence of a figure inheriting the metric of the first of a parallel list
 AMBIGUOUS_BELOW = 0.6  # rule rows below this confidence may be overruled by the classifier
+
+# Windows, in characters of the normalized text, around a possible change amount.
+CHANGE_LOOKBACK = 40  # where "tăng", "giảm", "từ" are looked for before a number
+CHANGE_LOOKAHEAD = 30  # where "xuống", "lên", "đến" are looked for after "từ <number>"
+CHANGE_GAP_WORDS = 2  # words allowed between the number and "xuống"/"lên"
+COMPARATIVE_LOOKBACK = 40  # where "cao hơn", "vượt" make a bare percent a difference
 
 
 _COMPARATIVE = re.compile(r"(?i)(?<!\w)(?:cao|thấp|nhiều|ít)\s+hơn(?!\w)|(?<!\w)vượt(?!\w)")
@@ -79,9 +79,10 @@ def _family_from_context(lex: Lexicon, text: str, mention: Mention) -> None:
 def _is_change(lex: Lexicon, text: str, mention: Mention) -> bool:
     if mention.family == "change":
         return True
-    before = text[max(mention.sentence.start, mention.start - 40) : mention.start]
+    before = text[max(mention.sentence.start, mention.start - CHANGE_LOOKBACK) : mention.start]
     if re.search(r"(?i)(?<!\w)từ\s*$", before) and re.match(
-        r"(?i)\s*(?:\S+\s+){0,2}?(?:xuống|lên|đến|tới)(?!\w)", text[mention.end : mention.end + 30]
+        rf"(?i)\s*(?:\S+\s+){{0,{CHANGE_GAP_WORDS}}}?(?:xuống|lên|đến|tới)(?!\w)",
+        text[mention.end : mention.end + CHANGE_LOOKAHEAD],
     ):
         return True  # "giảm từ 10,85% xuống còn 1,31%": the starting point
     if re.search(r"(?i)(?<!\w)còn\s*$", before):
@@ -90,7 +91,11 @@ def _is_change(lex: Lexicon, text: str, mention: Mention) -> bool:
     if verb is None:
         # "cao hơn chỉ tiêu Chính phủ giao 10%", "cao hơn mức trung bình cả nước (82,66%)"
         lead = text[min(mention.segment[0], mention.loose[0]) : mention.start]
-        return mention.unit == "percent" and mention.family == "none" and bool(_COMPARATIVE.search(lead[-40:]))
+        return (
+            mention.unit == "percent"
+            and mention.family == "none"
+            and bool(_COMPARATIVE.search(lead[-COMPARATIVE_LOOKBACK:]))
+        )
     if mention.unit == "score" or mention.family == "score":
         return True
     if mention.family == "staff":
@@ -165,7 +170,7 @@ def _choose_metric(mention: Mention, cues: list[CueMatch]) -> None:
         mention.metric = metric
         mention.cue = cue
         mention.cue_span = (match.start, match.end)
-        mention.confidence = CONFIDENCE[level] - (0.1 if cue.priority <= WEAK_PRIORITY else 0.0)
+        mention.confidence = CONFIDENCE[level] - (WEAK_CUE_PENALTY if cue.priority <= WEAK_PRIORITY else 0.0)
         mention.status = "metric"
         return
     mention.reason = "no cue"

@@ -43,6 +43,7 @@ __all__ = [
 UNITS = ("count", "percent", "score", "rank")
 NO_METRIC = "-"  # a lexicon row with this metric blocks a cue ("Hệ thống thông tin giải quyết TTHC")
 _GAP = "…"
+CUE_GAP = 50  # "…" in a cue: at most this many characters within a clause
 # words that may stand between a change verb and its amount ("tăng thêm 3 bậc")
 _FILLERS = r"(?:\s+(?:thêm|được|tới|lên|xuống|mạnh|đến|ở\s+mức))*"
 
@@ -91,7 +92,7 @@ def phrase_pattern(phrase: str) -> str:
         left = r"(?<!\w)" if words[0][0].isalnum() else ""
         right = r"(?!\w)" if words[-1][-1].isalnum() else ""
         pieces.append(left + "".join(tokens) + right)
-    return r"[^;\n]{0,50}?".join(pieces)
+    return rf"[^;\n]{{0,{CUE_GAP}}}?".join(pieces)
 
 
 _TOKEN = re.compile(r"[^\W_]+")
