@@ -1,4 +1,4 @@
-"""Polite HTTP fetching of provincial portals, and URL canonicalization.
+"""Polite HTTP fetching of provincial portals (canonical URLs and hosts: `cchc_nlp.ingest.urls`).
 
 `Fetcher.fetch(url)` returns a `FetchResult` holding *every* response it received
 (error responses before a retry, redirect hops, the final one), so the crawler can

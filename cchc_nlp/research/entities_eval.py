@@ -1,4 +1,4 @@
-"""`cchc-nlp evaluate entities`: score the entity taggers against the gold sets.
+"""Scoring the entity taggers against the gold sets (`cchc-nlp evaluate entities`, `cchc_nlp.cli.evaluate`).
 
 Gold files (format in tests/gold/README.md): tests/gold/entities_dev.jsonl (written by the rule
 authors) and tests/gold/entities_heldout.jsonl (written by someone else), found where

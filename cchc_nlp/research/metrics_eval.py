@@ -1,4 +1,4 @@
-"""`cchc-nlp evaluate metrics`: score metric extraction against the gold sets.
+"""Scoring metric extraction against the gold sets (`cchc-nlp evaluate metrics`, `cchc_nlp.cli.evaluate`).
 
 Gold format: tests/gold/README.md (JSON Lines, one document per line). Scoring, per split:
 

@@ -1,4 +1,4 @@
-"""`cchc-nlp report DIR --out report.html`: a self-contained HTML report of a dataset.
+"""A self-contained HTML report of an extracted dataset (`cchc-nlp report DIR --out report.html`).
 
 The report holds the summary tables (articles per province, metrics per key, headline
 metrics by province and year, consistency warnings, officials, failed documents) and the
