@@ -83,3 +83,18 @@ def test_never_raises_and_is_idempotent(raw):
     assert unicodedata.is_normalized("NFC", norm.text)
     for i in range(0, len(norm.text), max(1, len(norm.text) // 7)):
         assert 0 <= norm.to_original(i) <= len(raw)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("\uf900 Hà Nội", "\u8c48 Hà Nội"),  # a CJK compatibility ideograph has a singleton decomposition
+        ("\u212b và \u2126", "\u00c5 và \u03a9"),  # Angstrom and Ohm signs
+        ("e\u0323\u0302 ÐÔNG \uf900", "ệ ĐÔNG \u8c48"),  # mixed with the usual edits, eth folded too
+    ],
+)
+def test_composes_what_nfc_composes_outside_vietnamese(raw, expected):
+    norm = normalize(raw)
+    assert norm.text == expected
+    assert unicodedata.is_normalized("NFC", norm.text)
+    assert norm.original_span(len(norm.text) - 1, len(norm.text)) == (len(raw) - 1, len(raw))

@@ -32,17 +32,17 @@ _CONTROL = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff"
 _NOT_PLAIN_SPACE = _SPACE_CHARS + _ZERO_WIDTH + _LINE_BREAKS + _CONTROL
 _COMBINING = "\u0300-\u036f"
 
-_EDIT_RE = re.compile(
-    "|".join(
-        [
-            # a base character followed by combining marks: compose to NFC
-            rf"(?P<comb>[^{_COMBINING}{_NOT_PLAIN_SPACE} ][{_COMBINING}]+)",
-            # a whitespace run that is not a single plain space
-            rf"(?P<ws> [ {_NOT_PLAIN_SPACE}]+|[{_NOT_PLAIN_SPACE}][ {_NOT_PLAIN_SPACE}]*)",
-            r"(?P<eth>Ð)",
-        ]
-    )
-)
+_EDITS = [
+    # a base character followed by combining marks: compose to NFC
+    rf"(?P<comb>[^{_COMBINING}{_NOT_PLAIN_SPACE} ][{_COMBINING}]+)",
+    # a whitespace run that is not a single plain space
+    rf"(?P<ws> [ {_NOT_PLAIN_SPACE}]+|[{_NOT_PLAIN_SPACE}][ {_NOT_PLAIN_SPACE}]*)",
+    r"(?P<eth>Ð)",
+]
+_EDIT_RE = re.compile("|".join(_EDITS))
+# The rare text that is still not NFC after that (compatibility ideographs, combining marks
+# of other scripts) is composed word by word: nothing composes across whitespace.
+_EDIT_WORDS_RE = re.compile("|".join([*_EDITS, rf"(?P<word>[^ {_NOT_PLAIN_SPACE}]+)"]))
 
 _LEADING_RE = re.compile(rf"[ {_NOT_PLAIN_SPACE}]*")
 
@@ -122,6 +122,13 @@ def normalize(raw: str | bytes) -> NormalizedText:
     'Hòa Bình thủy'
     """
     text = _check_input(raw)
+    normalized = _normalize(text, _EDIT_RE)
+    if not unicodedata.is_normalized("NFC", normalized.text):
+        normalized = _normalize(text, _EDIT_WORDS_RE)
+    return normalized
+
+
+def _normalize(text: str, edits: re.Pattern) -> NormalizedText:
     # Leading whitespace and control characters are skipped; the first kept character
     # anchors normalized offset 0.
     lead = _LEADING_RE.match(text).end()
@@ -129,13 +136,15 @@ def normalize(raw: str | bytes) -> NormalizedText:
     anchors: list[tuple[int, int]] = [(0, lead)]
     norm_pos = 0
     orig_pos = lead
-    for match in _EDIT_RE.finditer(text, lead):
+    for match in edits.finditer(text, lead):
         start, end = match.span()
         kind = match.lastgroup
         if kind == "comb":
             replacement = unicodedata.normalize("NFC", match.group())
         elif kind == "ws":
             replacement = _whitespace(match.group())
+        elif kind == "word":
+            replacement = unicodedata.normalize("NFC", match.group()).replace("Ð", "Đ")
         else:
             replacement = "Đ"
         if replacement == match.group():
