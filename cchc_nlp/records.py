@@ -9,6 +9,11 @@ Entity record::
      "norm": "Lê Quang Trung", "attrs": {"titles": [...], ...}}
 
 Metric record: the keys of METRIC_COLUMNS (doc_id is filled by the dataset stage).
+`scope` is one of SCOPES (or None while no stage has decided it); the metric rules may set
+it for the rows they build from ranked lists and national figures, and
+`cchc_nlp.metrics.scope` fills every row still without one (it never overrides a set
+scope). `province_code`, `province_2025` and `province_2025_code` follow `province` (the
+code at publication, the post-merger successor and its code).
 
 doc._.province, the province an article is about, is a dict with a "name" (the
 cchc_article_province component) or a plain name; `province_name_of` reads either.
@@ -25,6 +30,7 @@ if TYPE_CHECKING:  # only annotations: this module must not load spaCy (the data
 __all__ = [
     "ENTITY_LABELS",
     "METRIC_COLUMNS",
+    "SCOPES",
     "add_entities",
     "add_entity",
     "entities",
@@ -57,15 +63,25 @@ METRIC_COLUMNS = (
     "period_start",
     "period_end",
     "period_label",
+    "scope",
     "scope_level",
     "subject",
     "province",
+    "province_code",
+    "province_2025",
+    "province_2025_code",
     "start",
     "end",
     "sentence",
     "confidence",
     "warnings",
 )
+
+
+# Who a metric row is about (tests/gold/README.md, "Round 2"): the whole province, an aggregate
+# over one administrative level, one agency, one unit (district, commune), one entry of a list
+# ranking or comparing several units, or the whole country.
+SCOPES = ("province", "level", "agency", "unit", "ranking", "national")
 
 
 def add_entities(doc: Doc, items: Iterable[dict[str, Any]], text: str | None = None) -> list[dict[str, Any]]:

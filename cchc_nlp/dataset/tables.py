@@ -26,6 +26,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from cchc_nlp.records import METRIC_COLUMNS, province_name_of
+from cchc_nlp.tag.gazetteer import province_columns
 from cchc_nlp.timeutil import iso_datetime, to_date
 
 __all__ = [
@@ -79,6 +80,10 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
             "only the day is known); null when unknown",
         ),
         "published_date": (pa.date32(), "calendar date of `published`"),
+        "published_precision": (
+            STRING,
+            "time when `published` states the time of day, day when it states only the date; null when unknown",
+        ),
         "published_source": (
             STRING,
             "where `published` came from: meta, json-ld, profile, text (page extractor) or input (JSON Lines record)",
@@ -89,6 +94,12 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
             "the one the text is about (entity tagger)",
         ),
         "province_source": (STRING, "input, page or text: which of the three gave `province`"),
+        "province_code": (STRING, 'code of `province` as valid at publication ("94" Sóc Trăng before 2025)'),
+        "province_2025": (
+            STRING,
+            "the province `province` belongs to after the 1 July 2025 merger (63 -> 34; Sóc Trăng -> Cần Thơ)",
+        ),
+        "province_2025_code": (STRING, "code of `province_2025` (Quyết định 19/2025/QĐ-TTg)"),
         "text_province": (
             STRING,
             "province found in the article text by the entity tagger (may differ from `province`)",
@@ -102,6 +113,11 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "n_chars": (pa.int64(), "length of `text`"),
         "n_entities": (pa.int64(), "number of rows of this article in the entities table"),
         "n_metrics": (pa.int64(), "number of rows of this article in the metrics table"),
+        "dup_group": (
+            STRING,
+            "near-duplicate group: articles whose texts are near-identical (syndicated copies under other URLs) share "
+            "it; the doc_id of the group's first article",
+        ),
         "text": (STRING, "normalized article text; every start/end offset in the other tables refers to it"),
     },
     "entities": {
@@ -156,9 +172,24 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "period_start": (pa.date32(), "first day of the period the figure covers"),
         "period_end": (pa.date32(), "last day of the period the figure covers"),
         "period_label": (STRING, 'the period as written ("6 tháng đầu năm 2018")'),
+        "scope": (
+            STRING,
+            "who the figure is about: province (the whole province), level (all districts or all communes), agency "
+            "(one department), unit (one district, commune), ranking (one entry of a list of units), national",
+        ),
         "scope_level": (STRING, "tỉnh, huyện or xã (administrative level the figure is about)"),
-        "subject": (STRING, 'the agency or unit the figure is about ("Công an tỉnh")'),
-        "province": (STRING, "province the figure is about"),
+        "subject": (
+            STRING,
+            'the agency or unit the figure is about, as written ("Công an tỉnh", "huyện Kế Sách", "Cần Thơ")',
+        ),
+        "province": (
+            STRING,
+            "province the figure is about: the article's, the listed province for a ranking entry, null for national "
+            "figures",
+        ),
+        "province_code": (STRING, "code of `province` as valid at publication"),
+        "province_2025": (STRING, "the province `province` belongs to after the 1 July 2025 merger"),
+        "province_2025_code": (STRING, "code of `province_2025`"),
         "start": (pa.int64(), "character offset of the figure in articles.text"),
         "end": (pa.int64(), "end offset (exclusive)"),
         "sentence": (STRING, "the sentence the figure was read from"),
@@ -269,6 +300,17 @@ def _json(value: Any) -> str:
 # --- rows ---------------------------------------------------------------------------
 
 
+def published_precision(published: str | None) -> str | None:
+    """ "time" for an ISO datetime, "day" for a date, None when unknown.
+
+    >>> published_precision("2018-07-04T21:47:04+07:00"), published_precision("2018-07-04")
+    ('time', 'day')
+    """
+    if not published:
+        return None
+    return "time" if "T" in published else "day"
+
+
 def article_row(article: Any, doc: Any, n_entities: int, n_metrics: int, from_input: bool = False) -> dict[str, Any]:
     """The articles-table row of an Article (cchc_nlp.article) and its processed Doc;
     `from_input`: the Article came from a JSON Lines record, not a page."""
@@ -290,15 +332,18 @@ def article_row(article: Any, doc: Any, n_entities: int, n_metrics: int, from_in
         "title": article.title,
         "published": published,
         "published_date": to_date(published),
+        "published_precision": published_precision(published),
         "published_source": article.published_source if published else None,
         "province": province,
         "province_source": province_source,
+        **province_columns(province, published),
         "text_province": text_province,
         "author": article.author,
         "extractor": article.extractor,
         "n_chars": len(doc.text),
         "n_entities": n_entities,
         "n_metrics": n_metrics,
+        "dup_group": None,  # set when the tables are consolidated (cchc_nlp.dataset.dedup)
         "text": doc.text,
     }
 
@@ -484,10 +529,11 @@ def write_table(data: pa.Table, path: str | os.PathLike, fmt: str) -> None:
 
 
 def read_table(path: str | os.PathLike, table: str, fmt: str) -> pa.Table:
-    """Read a table written by `write_table`, in the table's schema whatever the format."""
+    """Read a table written by `write_table`, in the table's schema whatever the format
+    (columns a table written by an older version lacks are null)."""
     schema = SCHEMAS[table]
     if fmt == "parquet":
-        return pq.read_table(path).select(schema.names).cast(schema)
+        return pq.read_table(path, schema=schema)
     if fmt == "csv":
         types = {f.name: (STRING if pa.types.is_list(f.type) else f.type) for f in schema}
         data = pacsv.read_csv(

@@ -31,6 +31,7 @@ from cchc_nlp.metrics.context import assign_holder, assign_period, find_holders,
 from cchc_nlp.metrics.extract import analyze_text
 from cchc_nlp.metrics.mentions import Classifier, Mention, MentionContext
 from cchc_nlp.metrics.model import default_classifier, enabled_by_default
+from cchc_nlp.metrics.scope import assign_scopes
 from cchc_nlp.records import METRIC_COLUMNS, province_name_of
 from cchc_nlp.tag.timex import find_times
 from cchc_nlp.text.normalize import normalize_text
@@ -118,9 +119,13 @@ def _run(
             "period_start": period.period_start if period else None,
             "period_end": period.period_end if period else None,
             "period_label": period.text if period else None,
+            "scope": None,
             "scope_level": scope,
             "subject": subject,
             "province": province_name,
+            "province_code": None,
+            "province_2025": None,
+            "province_2025_code": None,
             "start": number.start,
             "end": number.end,
             "sentence": text[sentence.start : sentence.end],
@@ -130,6 +135,7 @@ def _run(
         rows.append(row)
         paragraphs.append(mention.sentence.paragraph)
     check_records(rows, paragraphs)
+    assign_scopes(text, rows, analysis.sentences, entities, published)
     return text, analysis.mentions, rows
 
 

@@ -38,9 +38,12 @@ __all__ = [
     "District",
     "Commune",
     "MERGER_DATE",
+    "PROVINCE_COLUMNS",
     "place_key",
     "normalized_place_key",
     "province",
+    "province_columns",
+    "province_names_in_order",
     "province_units",
     "provinces_at",
     "province_aliases",
@@ -274,6 +277,35 @@ def _resolve_province(name: str, iso: str | None) -> ProvinceRef:
             historical=successor.name != mentioned.name,
         )
     return ProvinceRef(mentioned.name, mentioned.code, mentioned.name, mentioned.successor, mentioned.successor_code)
+
+
+PROVINCE_COLUMNS = ("province_code", "province_2025", "province_2025_code")
+
+
+def province_columns(name: str | None, day: object = None) -> dict[str, str | None]:
+    """The code of a province (as valid at `day`), its post-2025 successor and the
+    successor's code, as table columns; None values for an unknown or missing name.
+
+    >>> province_columns("Sóc Trăng", "2019-05-31")
+    {'province_code': '94', 'province_2025': 'Cần Thơ', 'province_2025_code': '92'}
+    >>> province_columns("Atlantis")["province_code"] is None
+    True
+    """
+    ref = province(name, day) if name else None
+    if ref is None:
+        return dict.fromkeys(PROVINCE_COLUMNS)
+    return {"province_code": ref.code, "province_2025": ref.successor, "province_2025_code": ref.successor_code}
+
+
+@cache
+def province_names_in_order() -> tuple[str, ...]:
+    """Every province-level name (the 63, Huế, the 34) once, in the official order of codes
+    (Quyết định 124/2004/QĐ-TTg, then 19/2025/QĐ-TTg for units named only after the merger)."""
+    names: list[str] = []
+    for unit in sorted(province_units(), key=lambda u: (u.code, u.era != "63", u.valid_from or "")):
+        if unit.name not in names:
+            names.append(unit.name)
+    return tuple(names)
 
 
 @cache
