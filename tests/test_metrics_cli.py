@@ -129,3 +129,44 @@ def test_analyze_prints_entities_and_metrics(tmp_path, capsys):
     ]
     assert any(e["label"] == "PROVINCE" for e in result["entities"])
     assert main(["analyze", str(tmp_path / "missing.txt")]) == 2
+
+
+def test_errors_are_counted_by_cause():
+    text = "Có 5 nhóm giải pháp: (1) a; (2) b. Tỉnh đạt 80,5 điểm, tăng 2,1 điểm; 12 đơn vị trên 90%."
+    docs = [
+        {
+            "id": "x",
+            "text": text,
+            "causes": ["list_marker", "change"],
+            "metrics": [row("index.par.score", 80.5, unit="score"), row("dossier.received", 7)],
+        }
+    ]
+    predictions = [
+        row("index.par.score", 80.5, unit="score"),
+        row("index.par.score", 1, unit="score", start=text.index("1)"), end=text.index("1)") + 1),
+        row("index.par.score", 2.1, unit="score", start=text.index("2,1"), end=text.index("2,1") + 3),
+        row("dossier.online", 90, unit="percent", qualifier="lower_bound"),
+        row("dossier.to_process", 7),
+        row("tthc.total", 12),
+    ]
+    vocabulary = frozenset(
+        {"index.par.score", "dossier.received", "dossier.online", "dossier.to_process", "tthc.total"}
+    )
+    scores = evaluate(docs, "dev", vocabulary, extractor=lambda text, published=None: predictions)
+    errors = scores.as_dict()["errors_by_cause"]
+    assert errors["wrong_key"] == 1 and errors["missed"] == 0
+    fp = errors["false_positives"]
+    assert (fp["list_marker"], fp["change"], fp["threshold"], fp["count"]) == (1, 1, 1, 1)
+    assert errors["document_causes"]["change"] == {"documents": 1, "false_positives": 4, "wrong_key": 1, "missed": 0}
+
+
+def test_gold_sets_by_file_name():
+    from cchc_nlp.research.gold import gold_dir
+    from cchc_nlp.research.metrics_eval import GOLD_SETS, gold_set_of
+
+    assert [g.label for g in GOLD_SETS] == ["dev", "dev2", "heldout", "heldout2", "contrast"]
+    assert all((gold_dir() / g.file).is_file() for g in GOLD_SETS)
+    assert gold_set_of(Path("x/metrics_round2_heldout.jsonl")).core_only
+    assert gold_set_of(Path("metrics_round2_dev.jsonl")).label == "dev2"
+    mine = gold_set_of(Path("mine_dev.jsonl"))
+    assert (mine.label, mine.split, mine.core_only) == ("mine_dev", "dev", False)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 from cchc_nlp.errors import InputError
 from cchc_nlp.metrics import extract_metrics
@@ -20,8 +18,16 @@ from cchc_nlp.research.entities_eval import (
     format_report,
     report_json,
 )
-from cchc_nlp.research.gold import gold_dir, split_of
-from cchc_nlp.research.metrics_eval import SPLIT_FILES, evaluate, load_gold, score_table
+from cchc_nlp.research.gold import gold_dir
+from cchc_nlp.research.metrics_eval import (
+    GOLD_SETS,
+    GoldSet,
+    cause_table,
+    evaluate,
+    gold_set_of,
+    load_gold,
+    score_table,
+)
 from cchc_nlp.text.pipeline import load
 
 __all__ = ["configure_parser", "run"]
@@ -81,13 +87,16 @@ def _run_entities(args: argparse.Namespace) -> int:
 
 def _configure_metrics(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--gold", nargs="+", metavar="FILE", help="gold JSONL files (default: tests/gold/metrics_*.jsonl)"
+        "--gold",
+        nargs="+",
+        metavar="FILE",
+        help="gold JSONL files (default: the dev, held-out and contrast sets of tests/gold, each scored apart)",
     )
     parser.add_argument(
         "--split",
-        choices=("dev", "heldout", "all"),
+        choices=("dev", "heldout", "custom", "all"),
         default="all",
-        help="which split(s) to score (default: all that exist)",
+        help="which split(s) to score: dev (*_dev.jsonl), heldout (*_heldout.jsonl), custom (others); default all",
     )
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--per-metric", action="store_true", help="also print precision/recall per metric key")
@@ -104,16 +113,16 @@ def _configure_metrics(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _metric_files(args: argparse.Namespace) -> list[tuple[str, Path]]:
+def _metric_files(args: argparse.Namespace) -> list[tuple[GoldSet, Path]]:
     if args.gold:
-        files = [(split_of(Path(f)), Path(f)) for f in args.gold]
+        files = [(gold_set_of(Path(f)), Path(f)) for f in args.gold]
     else:
         folder = gold_dir()
-        files = [(split, folder / name) for split, name in SPLIT_FILES.items() if folder and (folder / name).is_file()]
+        files = [(g, folder / g.file) for g in GOLD_SETS if folder and (folder / g.file).is_file()]
         if not files:
             raise InputError(f"no metric gold files in {folder or 'tests/gold'}; pass --gold FILE")
     if args.split != "all":
-        files = [(split, path) for split, path in files if split == args.split]
+        files = [(g, path) for g, path in files if g.split == args.split]
         if not files:
             raise InputError(f"no {args.split} gold file given or found; pass --gold FILE")
     return files
@@ -137,20 +146,22 @@ def _run_metrics(args: argparse.Namespace) -> int:
         def extractor(text, published=None):
             return extract_metrics(text, published=published, classifier=hook)
 
-    by_split: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for split, _, docs in loaded:
-        by_split[split].extend(docs)
     core = lexicon().core_keys
     results = []
-    for split, docs in by_split.items():
-        # the scored vocabulary: the design's core keys and every key this split's gold uses
-        vocabulary = frozenset(core | {row["metric"] for doc in docs for row in doc.get("metrics", [])})
-        results.append(evaluate(docs, split, vocabulary, extractor, keep_errors=args.errors))
+    for gold_set, _, docs in loaded:
+        # the scored vocabulary: the design's core keys and, unless the set annotates core keys
+        # only, every key its gold uses
+        used = set() if gold_set.core_only else {row["metric"] for doc in docs for row in doc.get("metrics", [])}
+        vocabulary = frozenset(core | used)
+        results.append(evaluate(docs, gold_set.label, vocabulary, extractor, keep_errors=args.errors))
     if args.json:
         print(json.dumps([s.as_dict() for s in results], ensure_ascii=False, indent=2))
     else:
-        print("Metric extraction against gold (" + ", ".join(f"{split}: {path}" for split, path, _ in loaded) + ")")
-        print("dev = written by the rule authors; heldout = written by someone else, rules not tuned on it")
+        print("Metric extraction against gold (" + ", ".join(f"{g.label}: {path}" for g, path, _ in loaded) + ")")
+        print(
+            "dev, dev2 = written by the rule authors; heldout, heldout2 = written by someone else, rules not tuned "
+            "on them (heldout2: core keys only); contrast = pairs that differ only in a trap"
+        )
         print(score_table(results))
         for s in results:
             if s.unscored_rows:
@@ -164,6 +175,9 @@ def _run_metrics(args: argparse.Namespace) -> int:
                     f"{s.split}: attribute accuracy over matched rows: "
                     + ", ".join(f"{k} {v:.3f}" for k, v in attrs.items())
                 )
+        print("\nErrors by cause: false positives by the shape of their number, wrong keys, misses")
+        for s in results:
+            print(cause_table(s))
     if args.per_metric:
         for s in results:
             print(f"\nper metric ({s.split}): gold pred matched  P      R")

@@ -18,10 +18,16 @@ dossier.to_process when that gold never uses them) are counted and reported apar
 By default the extractor is `extract_metrics` on the plain text (what the rules see
 without the taggers); `--pipeline` runs the full spaCy pipeline instead.
 
-Splits: a file named *_dev.jsonl is "dev" (written by the rule authors), *_heldout.jsonl
-is "heldout" (written by someone else; the rules were not tuned on it); other files are
-"custom". `--errors` lists the misses and false alarms (for dev work; don't read them for
-held-out gold).
+Errors are also counted by cause (`cchc_nlp.research.metric_errors`): false positives by
+the shape of their number, wrong keys, misses, and per document `causes` where the gold
+states them.
+
+Gold sets (`GOLD_SETS`): the dev files (written by the rule authors: round 1 "dev" and
+round 2 "dev2"), the held-out files (written by someone else; the rules were not tuned on
+them: round 1 "heldout", round 2 "heldout2", whose annotator annotated core keys only, so
+it is scored on core keys only) and the contrast pairs. A file named *_dev.jsonl is "dev",
+*_heldout.jsonl "heldout", another file "custom" (`split_of`). `--errors` lists the misses
+and false alarms (for dev work; don't read them for held-out gold).
 """
 
 from __future__ import annotations
@@ -35,13 +41,47 @@ from typing import Any
 from cchc_nlp.errors import DataError, InputError
 from cchc_nlp.metrics import extract_metrics
 from cchc_nlp.research.gold import split_of
+from cchc_nlp.research.metric_errors import FP_SHAPES, ErrorCounts, classify_errors
 from cchc_nlp.research.scoring import precision_recall_f1
 
-__all__ = ["evaluate", "load_gold", "match_rows", "full_row_match", "score_table", "Scores", "SPLIT_FILES", "split_of"]
+__all__ = [
+    "evaluate",
+    "load_gold",
+    "match_rows",
+    "full_row_match",
+    "score_table",
+    "cause_table",
+    "Scores",
+    "GoldSet",
+    "GOLD_SETS",
+    "gold_set_of",
+    "split_of",
+]
 
-SPLIT_FILES = {"dev": "metrics_dev.jsonl", "heldout": "metrics_heldout.jsonl"}
+
+@dataclass(frozen=True)
+class GoldSet:
+    label: str  # the name the scores are printed under
+    file: str
+    split: str  # dev | heldout | custom
+    core_only: bool = False  # scored on the core metric keys only (its annotator annotated only those)
+
+
+GOLD_SETS = (
+    GoldSet("dev", "metrics_dev.jsonl", "dev"),
+    GoldSet("dev2", "metrics_round2_dev.jsonl", "dev"),
+    GoldSet("heldout", "metrics_heldout.jsonl", "heldout"),
+    GoldSet("heldout2", "metrics_round2_heldout.jsonl", "heldout", core_only=True),
+    GoldSet("contrast", "metrics_contrast.jsonl", "custom"),
+)
 FULL_ROW_KEYS = ("unit", "denominator", "share", "is_target", "period_start", "period_end")
-ATTRIBUTE_KEYS = ("qualifier", "subject", "scope_level")
+ATTRIBUTE_KEYS = ("qualifier", "subject", "scope_level", "scope")
+
+
+def gold_set_of(path: Path) -> GoldSet:
+    """The GoldSet of a file: a known one by its name, else one labelled by its file stem."""
+    known = next((g for g in GOLD_SETS if g.file == path.name), None)
+    return known if known is not None else GoldSet(path.stem, path.name, split_of(path))
 
 
 def load_gold(path: str | Path) -> list[dict[str, Any]]:
@@ -140,6 +180,9 @@ class Scores:
     attribute_correct: Counter = field(default_factory=Counter)
     per_metric: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     errors: list[str] = field(default_factory=list)
+    error_counts: ErrorCounts = field(default_factory=ErrorCounts)
+    by_cause: dict[str, ErrorCounts] = field(default_factory=lambda: defaultdict(ErrorCounts))
+    cause_documents: Counter = field(default_factory=Counter)
 
     prf = staticmethod(precision_recall_f1)
 
@@ -173,6 +216,20 @@ class Scores:
                 for k in ATTRIBUTE_KEYS
                 if self.attribute_checked[k]
             },
+            "errors_by_cause": {
+                "false_positives": {shape: self.error_counts.false_positives[shape] for shape in FP_SHAPES},
+                "wrong_key": self.error_counts.wrong_key,
+                "missed": self.error_counts.missed,
+                "document_causes": {
+                    cause: {
+                        "documents": self.cause_documents[cause],
+                        "false_positives": sum(c.false_positives.values()),
+                        "wrong_key": c.wrong_key,
+                        "missed": c.missed,
+                    }
+                    for cause, c in sorted(self.by_cause.items())
+                },
+            },
         }
 
 
@@ -198,6 +255,11 @@ def evaluate(
         pairs = match_rows(gold, pred)
         matched_gold = {gi for gi, _ in pairs}
         matched_pred = {pi for _, pi in pairs}
+        counts = classify_errors(doc["text"], gold, pred, pairs)
+        scores.error_counts.add(counts)
+        for cause in doc.get("causes") or ():
+            scores.cause_documents[cause] += 1
+            scores.by_cause[cause].add(counts)
         for g in gold:
             scores.per_metric[g["metric"]]["gold"] += 1
         for p in pred:
@@ -253,4 +315,22 @@ def score_table(scores: list[Scores]) -> str:
             f"              {vp:.3f}  {vr:.3f}  {vf:.3f} |"
             f"          {fp:.3f}  {fr:.3f}  {ff:.3f} | {s.period_accuracy:.3f} ({s.period_correct}/{s.period_checked})"
         )
+    return "\n".join(lines)
+
+
+def cause_table(s: Scores) -> str:
+    """The errors of one split by cause (see `cchc_nlp.research.metric_errors`)."""
+    e = s.error_counts
+    shapes = ", ".join(f"{shape.replace('_', ' ')} {e.false_positives[shape]}" for shape in FP_SHAPES)
+    lines = [
+        f"{s.split}: false positives {sum(e.false_positives.values())} ({shapes}); "
+        f"wrong key {e.wrong_key}; missed {e.missed}"
+    ]
+    if s.by_cause:
+        lines.append(f"  by document cause ({s.split}):  docs  false pos  wrong key  missed")
+        for cause, c in sorted(s.by_cause.items()):
+            lines.append(
+                f"    {cause:<26} {s.cause_documents[cause]:>5} {sum(c.false_positives.values()):>10}"
+                f" {c.wrong_key:>10} {c.missed:>7}"
+            )
     return "\n".join(lines)
