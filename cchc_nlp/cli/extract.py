@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from cchc_nlp.dataset.inputs import InputProblem
 from cchc_nlp.dataset.run import CHUNK_SIZE, RunInterrupted, run_extract
 from cchc_nlp.dataset.tables import FORMATS
 from cchc_nlp.errors import InputError
@@ -36,6 +37,12 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--limit", type=int, metavar="N", help="process at most N new documents")
     parser.add_argument("--chunk-size", type=int, default=None, metavar="N", help="documents per task (default: 16)")
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="drop the rows of inputs of earlier runs on --out that this run does not have (deleted, or not named); "
+        "by default they are kept and reported",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar (the summary is still printed)")
 
 
@@ -53,8 +60,10 @@ def run(args: argparse.Namespace) -> int:
             limit=args.limit,
             chunk_size=args.chunk_size or CHUNK_SIZE,
             progress=not args.quiet,
+            prune=args.prune,
         )
     except RunInterrupted as stop:
+        _warn_problems(stop.report.problems)
         print(stop.report.summary())
         print(
             "cchc-nlp extract: interrupted; the tables hold the documents done so far; run the same command again to "
@@ -62,5 +71,18 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
+    _warn_problems(report.problems)
     print(report.summary())
     return report.exit_code
+
+
+def _warn_problems(problems: list[InputProblem], shown: int = 10) -> None:
+    """One line on stderr per path that could not be read (the first `shown` of them)."""
+    for problem in problems[:shown]:
+        print(f"cchc-nlp extract: warning: {problem.path}: {problem.message}", file=sys.stderr)
+    if len(problems) > shown:
+        print(
+            f"cchc-nlp extract: warning: {len(problems) - shown:,} more paths could not be read; see the errors "
+            "table (stage input)",
+            file=sys.stderr,
+        )

@@ -23,6 +23,7 @@ from cchc_nlp.dataset.tables import (
     TableWriter,
     public_table,
     table_file,
+    to_table,
 )
 
 __all__ = ["consolidate"]
@@ -32,13 +33,23 @@ def _read_part(folder: Path, table: str) -> pa.Table:
     return pq.read_table(folder / f"{table}.parquet", schema=PART_SCHEMAS[table])
 
 
-def consolidate(store: PartStore, current: dict[str, InputFile], fmt: str) -> dict[str, Any]:
+def consolidate(
+    store: PartStore,
+    current: dict[str, InputFile],
+    fmt: str,
+    *,
+    prune: bool = False,
+    extra_errors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Merge the live parts into the output tables; return counts per table and input.
 
     Live rows: for each input, those of its current version (this run's, else the latest
-    seen). Rows are ordered by input and position within it; a document found twice (same
-    doc_id) is kept once, at its first place. The tables are streamed part by part, so
-    memory does not grow with the size of the dataset.
+    seen). An input of earlier runs that is not among this run's inputs (`current`) is
+    *gone*: its rows are kept, or dropped with `prune` (its parts are deleted). Rows are
+    ordered by input and position within it; a document found twice (same doc_id) is kept
+    once, at its first place. `extra_errors` (rows of the errors table, e.g. this run's
+    input problems) are written after the others. The tables are streamed part by part,
+    so memory does not grow with the size of the dataset.
     """
     tasks = store.tasks()
     live: dict[str, str] = {}
@@ -47,13 +58,20 @@ def consolidate(store: PartStore, current: dict[str, InputFile], fmt: str) -> di
             live[entry["input"]] = entry["key"]
     for real, source in current.items():
         live[real] = source.key
+    gone = sorted(real for real in live if real not in current)
+    if prune:
+        for real in gone:
+            del live[real]
     # A segment: the rows of one range of documents of one input, in one part.
     segments: list[tuple[str, int, int, Path]] = []
     stale: list[Path] = []
+    pruned = set(gone) if prune else set()
     for folder, meta in tasks:
         entries = [e for e in meta["coverage"] if live.get(e["input"]) == e["key"]]
         if not entries:
             stale.append(folder)
+        elif any(e["input"] in pruned for e in meta["coverage"]):  # forget them, or the next run finds them again
+            store.forget(folder, meta, pruned)
         segments += [(e["input"], start, end, folder) for e in entries for start, end in e["ranges"]]
     segments.sort(key=lambda segment: (segment[0], segment[1]))
     counts = _input_counts(tasks, live)
@@ -109,16 +127,31 @@ def consolidate(store: PartStore, current: dict[str, InputFile], fmt: str) -> di
                     run = (low, high)
             if run is not None:
                 writer.write(rows_of(table, part.data.slice(run[0], run[1] - run[0])))
+            if table == "errors" and extra_errors:
+                writer.write(to_table("errors", extra_errors, internal=False))
+                totals["errors"] += len(extra_errors)
         for other in FORMATS:
             if other != fmt:
                 table_file(store.out, table, other).unlink(missing_ok=True)
     for folder in stale:
         shutil.rmtree(folder, ignore_errors=True)
+    for real, info in counts.items():
+        info["gone"] = real not in current
     return {
         "counts": {**totals, "skipped": sum(c["skipped"] for c in counts.values()), "duplicates": len(dropped)},
         "inputs": counts,
         "error_inputs": error_inputs,
+        "gone": _gone_paths(tasks, gone),  # kept in the tables, or dropped with prune
     }
+
+
+def _gone_paths(tasks: list[tuple[Path, dict[str, Any]]], gone: list[str]) -> list[str]:
+    """The paths (as the user wrote them) of gone inputs, from the parts that covered them."""
+    paths = {}
+    for _, meta in tasks:
+        for entry in meta["coverage"]:
+            paths[entry["input"]] = entry["path"]
+    return [paths[real] for real in gone]
 
 
 class _Part:

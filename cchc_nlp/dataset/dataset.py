@@ -264,6 +264,7 @@ def extract(
     format: str = "parquet",
     progress: bool = False,
     chunk_size: int | None = None,
+    prune: bool = False,
 ) -> Dataset:
     """Extract articles, entities and metrics from a corpus.
 
@@ -274,6 +275,8 @@ def extract(
     jobs: worker processes (or Dask workers of the local cluster with engine="dask").
     engine: "local" or "dask"; scheduler: a Dask scheduler address ("tcp://host:8786").
     limit: process at most this many new documents.
+    prune: drop the rows of inputs an earlier run on `out` had and this one has not
+        (by default they are kept, and the manifest's "gone_inputs" lists them).
 
     Documents that fail are in `.errors`; the run goes on. Re-running with the same `out`
     processes only new or changed inputs. With jobs > 1 in a script, call extract under
@@ -294,6 +297,7 @@ def extract(
         limit=limit,
         chunk_size=chunk_size or CHUNK_SIZE,
         progress=progress,
+        prune=prune,
     )
     if out is not None:
         run_extract(paths, out, **options)

@@ -93,6 +93,13 @@ class PartStore:
                     known.total = entry["total"]
         return state
 
+    def forget(self, folder: Path, meta: dict[str, Any], inputs: set[str]) -> None:
+        """Drop the coverage of `inputs` from a part (its rows of them are never read again)."""
+        meta = {**meta, "coverage": [entry for entry in meta["coverage"] if entry["input"] not in inputs]}
+        tmp = folder / ".tmp-task.json"
+        tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, folder / "task.json")
+
     def write(self, task: Task, result: dict[str, Any]) -> None:
         """Write one finished task as a part, atomically (temporary folder, then rename)."""
         name = f"{time.time_ns():x}-{uuid.uuid4().hex[:8]}"

@@ -21,14 +21,14 @@ cannot be read becomes an item carrying its error, never an exception that stops
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Container, Generator, Iterable, Iterator
+from collections.abc import Container, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from cchc_nlp import page
 from cchc_nlp.article import Article, make_doc_id
+from cchc_nlp.dataset.inputs import INPUT_KINDS, InputFile, find_inputs, input_kind, scan_inputs
 from cchc_nlp.errors import InputError
 from cchc_nlp.ingest.archive import TruncatedArchiveError, iter_archived_pages
 from cchc_nlp.text.dates import parse_dateline
@@ -42,12 +42,11 @@ __all__ = [
     "RawItem",
     "DocumentError",
     "find_inputs",
+    "input_kind",
+    "scan_inputs",
     "iter_items",
     "to_article",
 ]
-
-# file name ending -> kind; checked longest first (".warc.gz" before ".gz").
-INPUT_KINDS = {".warc.gz": "warc", ".warc": "warc", ".jsonl": "jsonl", ".txt": "txt", ".html": "html", ".htm": "html"}
 
 # One document (a file, a JSON line, an archived page) larger than this is refused unread:
 # a news page is rarely over 1 MB, and the pipeline would spend minutes on it.
@@ -78,23 +77,6 @@ class DocumentError(InputError):
         self.stage = stage
 
 
-@dataclass(frozen=True)
-class InputFile:
-    """An input file: `path` as the user wrote it, `real` the resolved path (the state key)."""
-
-    path: str
-    real: str
-    kind: str
-    size: int
-    mtime_ns: int
-    id_name: str  # the file's name under its input argument's folder, the doc_id source when there is no URL
-
-    @property
-    def key(self) -> str:
-        """Identifies this version of the file: a change of size or mtime is a new version."""
-        return f"{self.size}:{self.mtime_ns}"
-
-
 @dataclass
 class RawItem:
     """One document as read from an input, before page extraction and NLP."""
@@ -110,64 +92,6 @@ class RawItem:
     url: str | None = None
     encoding: str | None = None  # charset of an archived page's Content-Type
     error: tuple[str, str, str] | None = None  # (stage, error type, message)
-
-
-def input_kind(path: str | os.PathLike) -> str | None:
-    name = os.fspath(path).lower()
-    for ending, kind in INPUT_KINDS.items():
-        if name.endswith(ending):
-            return kind
-    return None
-
-
-def find_inputs(paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()) -> list[InputFile]:
-    """The input files named by `paths` (files, or folders searched recursively).
-
-    Hidden files and folders, files of other types inside folders, and anything under an
-    `exclude` folder (the output directory) are left out. Raises InputError for a path that
-    does not exist, a file of an unsupported type, or no input file at all.
-    """
-    excluded = [Path(p).resolve() for p in exclude]
-    found: dict[str, InputFile] = {}
-    for given in paths:
-        given_path = Path(given)
-        if not given_path.exists():
-            raise InputError(
-                f"input {given} does not exist; give files or folders of .txt, .html, .warc(.gz) or .jsonl"
-            )
-        root = given_path.resolve().parent
-        if given_path.is_dir():
-            candidates = sorted(_walk(given_path, excluded))
-        else:
-            if input_kind(given_path) is None:
-                raise InputError(f"input {given} is not a .txt, .html, .htm, .warc, .warc.gz or .jsonl file")
-            candidates = [given_path]
-        for candidate in candidates:
-            real = candidate.resolve()
-            if str(real) in found:
-                continue
-            stat = real.stat()
-            found[str(real)] = InputFile(
-                path=str(candidate),
-                real=str(real),
-                kind=input_kind(candidate) or "",
-                size=stat.st_size,
-                mtime_ns=stat.st_mtime_ns,
-                id_name=real.relative_to(root).as_posix() if real.is_relative_to(root) else real.name,
-            )
-    if not found:
-        names = ", ".join(os.fspath(p) for p in paths) or "(nothing)"
-        raise InputError(f"no .txt, .html, .warc(.gz) or .jsonl files in {names}")
-    return list(found.values())
-
-
-def _walk(folder: Path, excluded: list[Path]) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(folder):
-        here = Path(dirpath)
-        dirnames[:] = [d for d in dirnames if not d.startswith(".") and (here / d).resolve() not in excluded]
-        for name in filenames:
-            if not name.startswith(".") and input_kind(name) is not None:
-                yield here / name
 
 
 # --- raw items (main process) -----------------------------------------------------------
@@ -208,6 +132,14 @@ def _item(source: InputFile, index: int, label: str, **fields: Any) -> RawItem:
     )
 
 
+def _read_error(exc: OSError) -> tuple[str, str, str]:
+    """(stage, error, message) of a file that could not be read. One that vanished after it
+    was listed (deleted or moved during the run) is an input problem, like a dangling link."""
+    if isinstance(exc, FileNotFoundError):
+        return ("input", "FileNotFoundError", "the file vanished after it was listed (deleted or moved during the run)")
+    return ("read", type(exc).__name__, f"cannot read the file: {exc.strerror}")
+
+
 def _too_large(size: int) -> str:
     return f"document of {size:,} bytes is over the limit of {MAX_DOCUMENT_BYTES:,}; split it or leave it out"
 
@@ -221,7 +153,7 @@ def _file_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, N
     try:
         payload = Path(source.real).read_bytes()
     except OSError as exc:
-        yield _item(source, 0, source.path, error=("read", type(exc).__name__, f"cannot read the file: {exc.strerror}"))
+        yield _item(source, 0, source.path, error=_read_error(exc))
         return 1
     yield _item(source, 0, source.path, payload=payload)
     return 1
@@ -243,9 +175,7 @@ def _jsonl_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, 
                 index += 1
     except OSError as exc:
         if index not in skip:
-            yield _item(
-                source, index, source.path, error=("read", type(exc).__name__, f"cannot read the file: {exc.strerror}")
-            )
+            yield _item(source, index, source.path, error=_read_error(exc))
         index += 1
     return index
 
@@ -305,7 +235,7 @@ def _warc_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, N
             ),
         )
     except OSError as exc:
-        error = (source.path, ("read", type(exc).__name__, f"cannot read the file: {exc.strerror}"))
+        error = (source.path, _read_error(exc))
     except Exception as exc:  # warcio raises assorted types on corrupt data; record it and stop
         where = "at its start" if last_offset is None else f"after the record at byte {last_offset}"
         error = (source.path, ("read", type(exc).__name__, f"corrupt archive {where}: {exc}"))

@@ -21,7 +21,10 @@ covers). The part is written under a temporary name and renamed, so it exists wh
 not at all. At the end the parts are consolidated into ``DIR/<table>.<format>`` and
 ``DIR/manifest.json``, each replaced atomically. Re-running on the same DIR skips
 inputs (and documents of large inputs) already covered by parts of the same version
-(path, size and mtime); a changed input replaces its old rows. A run stopped by Ctrl-C or
+(path, size and mtime); a changed input replaces its old rows. Inputs of earlier runs that
+are not among this run's (deleted, or not named) are *gone*: their rows are kept and the
+summary and manifest say so, or they are dropped with ``prune=True``. Paths under the
+inputs that cannot be looked at (`cchc_nlp.dataset.inputs`) are errors rows of this run. A run stopped by Ctrl-C or
 `kill` still writes the tables of the documents finished so far; one killed hard
 (kill -9, power cut) leaves the previous tables. Either way the finished parts stay and
 the next run goes on from there, without duplicates.
@@ -38,7 +41,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,19 +49,20 @@ from tqdm import tqdm
 
 from cchc_nlp.dataset.consolidate import consolidate
 from cchc_nlp.dataset.engines import StopRequest, run_dask, run_in_process, run_pool
+from cchc_nlp.dataset.inputs import InputFile, InputProblem, scan_inputs
 from cchc_nlp.dataset.manifest import environment
 from cchc_nlp.dataset.parts import PartStore
-from cchc_nlp.dataset.readers import InputFile, find_inputs
 from cchc_nlp.dataset.tables import (
     FORMATS,
     TABLES,
+    error_row,
     table_file,
 )
 from cchc_nlp.dataset.tasks import InputState, Task, plan_tasks
 from cchc_nlp.dataset.worker import cpu_seconds, peak_rss_mb
 from cchc_nlp.errors import InputError
 
-__all__ = ["CHUNK_SIZE", "ENGINES", "MANIFEST", "RunReport", "RunInterrupted", "run_extract"]
+__all__ = ["CHUNK_SIZE", "ENGINES", "MANIFEST", "RunReport", "RunInterrupted", "run_extract", "gone_message"]
 
 CHUNK_SIZE = 16  # documents per task: large enough to amortize a round trip, small enough to balance 2 workers
 ENGINES = ("local", "dask")
@@ -78,11 +82,15 @@ class RunReport:
     incomplete: list[str]  # inputs not fully processed (e.g. --limit)
     failed_inputs: list[str]  # inputs of this run with at least one failed document
     manifest: dict[str, Any]
+    problems: list[InputProblem] = field(default_factory=list)  # paths that could not be looked at
+    gone: list[str] = field(default_factory=list)  # inputs of earlier runs not among this run's
+    pruned: bool = False  # whether the rows of the gone inputs were dropped
 
     @property
     def exit_code(self) -> int:
-        """0: every document of this run's inputs processed; 1: some failed (see errors)."""
-        return 1 if self.failed_inputs else 0
+        """0: every document of this run's inputs processed; 1: some failed, or some paths
+        could not be looked at (see errors)."""
+        return 1 if self.failed_inputs or self.problems else 0
 
     def summary(self) -> str:
         """A few lines for the terminal: counts, this run's speed, where the tables are."""
@@ -96,8 +104,15 @@ class RunReport:
             f"this run: {self.processed:,} documents in {self.seconds:.1f} s ({rate:.1f}/s)",
             f"tables in {self.out}: {', '.join(p.name for p in self.tables.values())} and {MANIFEST}",
         ]
-        if self.failed_inputs:
+        if self.problems:
+            lines.append(
+                f"{len(self.problems):,} paths under the inputs could not be read (dangling or looping links, "
+                "unreadable folders or files): errors rows with stage input"
+            )
+        if self.failed_inputs or self.problems:
             lines.append(f"failed documents (path, stage, message): {table_file(self.out, 'errors', self.format)}")
+        if self.gone:
+            lines.append(gone_message(len(self.gone), self.pruned))
         if self.incomplete:
             lines.append(f"{len(self.incomplete):,} inputs not finished (--limit); run the same command again to go on")
         return "\n".join(lines)
@@ -122,8 +137,11 @@ def _known_total(inputs: list[InputFile], state: dict[tuple[str, str], InputStat
         if source.kind == "warc":
             return None
         if source.kind == "jsonl":
-            with open(source.real, "rb") as handle:
-                count = sum(1 for line in handle if line.strip())
+            try:
+                with open(source.real, "rb") as handle:
+                    count = sum(1 for line in handle if line.strip())
+            except OSError:  # gone or unreadable since it was listed: reading it will say so
+                return None
         else:
             count = 1
         total += max(0, count - len(known.covered) if known else count)
@@ -141,8 +159,11 @@ def run_extract(
     limit: int | None = None,
     chunk_size: int = CHUNK_SIZE,
     progress: bool = True,
+    prune: bool = False,
 ) -> RunReport:
-    """Extract the documents of `paths` into the output directory `out` (see module doc)."""
+    """Extract the documents of `paths` into the output directory `out` (see module doc).
+
+    `prune`: drop the rows of inputs of earlier runs that are not among this run's."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if engine not in ENGINES:
@@ -157,7 +178,8 @@ def run_extract(
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out} is a file; give a directory")
     paths = list(paths)
-    inputs = find_inputs(paths, exclude=[out])
+    scan = scan_inputs(paths, exclude=[out])
+    inputs = scan.files
     started = time.time()
     store = PartStore(out)
     store.open()
@@ -203,7 +225,8 @@ def run_extract(
                 interrupted = True
         current = {source.real: source for source in inputs}
         _release_free_memory()
-        merged = consolidate(store, current, fmt)
+        problems = [error_row(p.path, p.given, "input", p.error, p.message) for p in scan.problems]
+        merged = consolidate(store, current, fmt, prune=prune, extra_errors=problems)
         seconds = time.time() - started
         incomplete = [info["path"] for info in merged["inputs"].values() if not info["complete"]]
         incomplete += [s.path for s in inputs if s.real not in merged["inputs"]]
@@ -212,6 +235,13 @@ def run_extract(
             "tables": {table: table_file(out, table, fmt).name for table in TABLES},
             "counts": merged["counts"],
             "inputs": list(merged["inputs"].values()),
+            "input_problems": [{"path": p.path, "error": p.error, "message": p.message} for p in scan.problems],
+            "gone_inputs": {
+                "count": len(merged["gone"]),
+                "rows": "dropped" if prune else "kept",
+                "paths": merged["gone"],
+                "note": gone_message(len(merged["gone"]), prune) if merged["gone"] else None,
+            },
             **environment(),
             "run": {
                 "started": dt.datetime.fromtimestamp(started).astimezone().isoformat(timespec="seconds"),
@@ -246,10 +276,21 @@ def run_extract(
         incomplete=incomplete,
         failed_inputs=failed,
         manifest=manifest,
+        problems=scan.problems,
+        gone=merged["gone"],
+        pruned=prune,
     )
     if interrupted:
         raise RunInterrupted(report)
     return report
+
+
+def gone_message(count: int, pruned: bool) -> str:
+    """The summary line about the inputs of earlier runs that this run does not have."""
+    what = f"{count:,} input{'s' if count != 1 else ''} of previous runs {'are' if count != 1 else 'is'} gone"
+    if pruned:
+        return f"{what} (deleted, or not named in this run); their rows were dropped (--prune)"
+    return f"{what} (deleted, or not named in this run); their rows are kept (use --prune to drop them)"
 
 
 def _release_free_memory() -> None:

@@ -201,9 +201,11 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "input": (STRING, "the input file"),
         "stage": (
             STRING,
-            "read (file, archive), decode (not UTF-8), record (JSON Lines), page (no article found), nlp (pipeline)",
+            "input (a path that cannot be looked at: unreadable folder or file, dangling or looping link, file gone "
+            "during the run), read (file, archive), decode (not UTF-8), record (JSON Lines), page (no article "
+            "found), nlp (pipeline)",
         ),
-        "error": (STRING, "exception type"),
+        "error": (STRING, "exception type, or the kind of input problem (DanglingSymlink, SymlinkLoop, NotAWarc...)"),
         "message": (STRING, "what went wrong"),
         "doc_id": (STRING, "the article's id when it was known (nlp stage)"),
     },

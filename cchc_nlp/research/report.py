@@ -29,7 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from cchc_nlp.dataset import Dataset
-from cchc_nlp.errors import InputError
+from cchc_nlp.errors import DataError, InputError
 from cchc_nlp.research import plot
 
 __all__ = [
@@ -309,7 +309,10 @@ def load_dataset(directory: str | Path) -> Any:
     directory = Path(directory)
     if not directory.is_dir():
         raise InputError(f"{directory} is not a folder; give the output folder of `cchc-nlp extract`")
-    return Dataset.load(directory)
+    try:
+        return Dataset.load(directory)
+    except DataError as exc:  # the folder the user named is not a (whole) dataset: an input error
+        raise InputError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- CLI

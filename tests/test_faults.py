@@ -1,0 +1,243 @@
+"""Fault injection: every fault on a fresh folder, then what the user gets.
+
+Each test breaks one thing (a dangling link, an unreadable folder, a file that vanishes,
+a hostile cell, an archive that is not one, a page nested 10,000 deep, a server that
+misbehaves...) next to good documents, and checks the contract of docs/faults.md: the exit
+code the README documents, one line per problem (an errors row, a stderr line), every good
+document in the tables exactly once, and never a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from extract_corpus import Sample, fake_pipeline
+
+from cchc_nlp.cli import main
+from cchc_nlp.dataset import Dataset, inputs, run, worker
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return fake_pipeline()  # the batch machinery is under test, not the taggers
+
+
+@pytest.fixture(autouse=True)
+def _fake_pipeline(monkeypatch, pipeline):
+    monkeypatch.setattr(worker, "_NLP", pipeline)
+
+
+def _good(folder: Path, n: int = 3, start: int = 0) -> set[str]:
+    """n page dumps in `folder`; their paths (the `path` labels they must get)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = set()
+    for i in range(start, start + n):
+        path = folder / f"dump_{i:03d}.txt"
+        path.write_text(Sample(i).dump(), encoding="utf-8")
+        paths.add(str(path))
+    return paths
+
+
+def _extract(capsys, *args: str) -> tuple[int, list[str], str]:
+    """Run `cchc-nlp extract ... -q`: exit code, stderr lines, stdout."""
+    code = main(["extract", *args, "-q"])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    return code, captured.err.splitlines(), captured.out
+
+
+def _assert_tables(out: Path, good: set[str]) -> Dataset:
+    """Every good document in the articles table, once; no row twice in any table."""
+    ds = Dataset.load(out)
+    assert sorted(ds.articles["path"]) == sorted(good)
+    assert ds.articles["doc_id"].is_unique
+    for table in (ds.entities, ds.metrics, ds.errors):
+        assert not table.astype(str).duplicated().any()
+    return ds
+
+
+def _input_errors(ds: Dataset) -> list[tuple[str, str]]:
+    rows = ds.errors[ds.errors["stage"] == "input"]
+    return sorted(zip(rows["path"], rows["error"], strict=True))
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def test_links_that_dangle_or_loop_are_one_row_each_and_the_run_goes_on(tmp_path, capsys):
+    corpus = tmp_path / "mirror"
+    good = _good(corpus) | _good(corpus / "2019", start=10)
+    (corpus / "gone.txt").symlink_to("nowhere.txt")  # dangling, as `rsync -l` leaves them
+    (corpus / "self.txt").symlink_to("self.txt")  # a loop of one link
+    (corpus / "2019" / "up").symlink_to("..")  # a folder link to its own ancestor
+    (corpus / "notes.md").symlink_to("missing.md")  # not an input type: not a problem
+    (corpus / "linked").symlink_to(corpus / "2019")  # the same folder twice: read once
+    out = tmp_path / "out"
+    code, err, summary = _extract(capsys, str(corpus), "--out", str(out))
+    assert code == 1
+    problems = [
+        (str(corpus / "2019" / "up"), "SymlinkLoop"),
+        (str(corpus / "gone.txt"), "DanglingSymlink"),
+        (str(corpus / "self.txt"), "SymlinkLoop"),
+    ]
+    assert len(err) == len(problems) and all(line.startswith("cchc-nlp extract: warning: ") for line in err)
+    assert "3 paths under the inputs could not be read" in summary
+    ds = _assert_tables(out, good)
+    assert _input_errors(ds) == problems
+    assert ds.errors["message"].str.contains("fix or remove|remove the link").all()
+    assert ds.manifest["counts"]["errors"] == 3 and len(ds.manifest["input_problems"]) == 3
+    # a second run: the same problems again (they are looked at anew), nothing twice
+    code, err, _ = _extract(capsys, str(corpus), "--out", str(out))
+    assert code == 1 and len(err) == 3
+    assert _input_errors(_assert_tables(out, good)) == problems
+
+
+def test_an_unreadable_folder_or_file_is_a_row_not_a_silent_gap(tmp_path, capsys, monkeypatch):
+    corpus = tmp_path / "corpus"
+    good = _good(corpus)
+    _good(corpus / "locked", n=2, start=5)
+    secret = corpus / "secret.txt"
+    secret.write_text(Sample(9).dump(), encoding="utf-8")
+    os.mkfifo(corpus / "pipe.txt")  # reading it would wait forever
+    if os.geteuid() == 0:  # root reads everything: refuse as a permission bit would
+        listing, access = os.scandir, os.access
+
+        def scandir(path="."):
+            if Path(path) == corpus / "locked":
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+            return listing(path)
+
+        monkeypatch.setattr(inputs.os, "scandir", scandir)
+        monkeypatch.setattr(inputs.os, "access", lambda p, mode: Path(p) != secret and access(p, mode))
+    else:
+        (corpus / "locked").chmod(0)
+        secret.chmod(0)
+    try:
+        code, err, _ = _extract(capsys, str(corpus), "--out", str(tmp_path / "out"))
+    finally:
+        (corpus / "locked").chmod(0o755)
+        secret.chmod(0o644)
+    assert code == 1 and len(err) == 3
+    ds = _assert_tables(tmp_path / "out", good)
+    assert _input_errors(ds) == [
+        (str(corpus / "locked"), "PermissionError"),
+        (str(corpus / "pipe.txt"), "NotAFile"),
+        (str(secret), "PermissionError"),
+    ]
+    # fixed permissions: the next run reads them, and their rows go
+    monkeypatch.undo()
+    monkeypatch.setattr(worker, "_NLP", fake_pipeline())
+    (corpus / "pipe.txt").unlink()
+    code, err, _ = _extract(capsys, str(corpus), "--out", str(tmp_path / "out"))
+    assert code == 0 and err == []
+    assert len(_assert_tables(tmp_path / "out", {str(p) for p in corpus.rglob("*.txt")}).errors) == 0
+
+
+def test_nothing_readable_is_an_input_error_of_one_line(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").symlink_to("missing.txt")
+    code, err, _ = _extract(capsys, str(corpus), "--out", str(tmp_path / "out"))
+    assert code == 2 and len(err) == 1
+    assert "no readable" in err[0] and "a.txt" in err[0] and "does not exist" in err[0]
+    (tmp_path / "link").symlink_to(tmp_path / "nothing")
+    code, err, _ = _extract(capsys, str(tmp_path / "link"), "--out", str(tmp_path / "out"))
+    assert code == 2 and len(err) == 1 and "symbolic link" in err[0]
+
+
+def test_a_file_that_vanishes_between_listing_and_reading(tmp_path, capsys, monkeypatch):
+    corpus = tmp_path / "corpus"
+    good = _good(corpus, n=4)
+    records = corpus / "records.jsonl"
+    records.write_text(json.dumps(Sample(20).record(), ensure_ascii=False) + "\n", encoding="utf-8")
+    victims = [corpus / "dump_001.txt", records]
+    scan = run.scan_inputs
+
+    def scan_then_delete(*args, **kwargs):
+        found = scan(*args, **kwargs)
+        for victim in victims:
+            victim.unlink()
+        return found
+
+    monkeypatch.setattr(run, "scan_inputs", scan_then_delete)
+    code, err, _ = _extract(capsys, str(corpus), "--out", str(tmp_path / "out"))
+    assert code == 1
+    ds = _assert_tables(tmp_path / "out", good - {str(victims[0])})
+    assert _input_errors(ds) == sorted((str(v), "FileNotFoundError") for v in victims)
+    assert ds.errors["message"].str.contains("vanished after it was listed").all()
+
+
+# --------------------------------------------------------------------------- gone inputs
+
+
+def test_gone_inputs_are_reported_and_kept_then_pruned(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    good = _good(corpus, n=5)
+    out = tmp_path / "out"
+    # one task covers several inputs, so pruning must also forget them in shared parts
+    assert _extract(capsys, str(corpus), "--out", str(out), "--chunk-size", "4")[0] == 0
+    removed = sorted(good)[1:3]
+    for path in removed:
+        Path(path).unlink()
+    code, err, summary = _extract(capsys, str(corpus), "--out", str(out))
+    assert code == 0 and err == []
+    note = "2 inputs of previous runs are gone (deleted, or not named in this run); their rows are kept"
+    assert note + " (use --prune to drop them)" in summary
+    ds = _assert_tables(out, good)
+    gone = ds.manifest["gone_inputs"]
+    assert gone["count"] == 2 and gone["rows"] == "kept" and sorted(gone["paths"]) == removed
+    assert sorted(i["path"] for i in ds.manifest["inputs"] if i["gone"]) == removed
+    # --prune drops them, for good
+    code, err, summary = _extract(capsys, str(corpus), "--out", str(out), "--prune")
+    assert code == 0 and "their rows were dropped (--prune)" in summary
+    ds = _assert_tables(out, good - set(removed))
+    assert ds.manifest["gone_inputs"]["rows"] == "dropped" and not any(i["gone"] for i in ds.manifest["inputs"])
+    code, err, summary = _extract(capsys, str(corpus), "--out", str(out))
+    assert code == 0 and "are gone" not in summary and "is gone" not in summary
+    _assert_tables(out, good - set(removed))
+
+
+def test_an_input_left_off_a_later_run_is_gone_too(tmp_path, capsys):
+    first, second = _good(tmp_path / "a", n=2), _good(tmp_path / "b", n=2, start=4)
+    out = tmp_path / "out"
+    assert _extract(capsys, str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(out))[0] == 0
+    code, _, summary = _extract(capsys, str(tmp_path / "b"), "--out", str(out))
+    assert code == 0 and "2 inputs of previous runs are gone" in summary
+    _assert_tables(out, first | second)
+    assert _extract(capsys, str(tmp_path / "b"), "--out", str(out), "--prune")[0] == 0
+    _assert_tables(out, second)
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_an_unexpected_exception_is_one_line_and_a_log_file(tmp_path, capsys, monkeypatch):
+    from cchc_nlp.cli import extract
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug\nover two lines")
+
+    monkeypatch.setattr(extract, "run_extract", broken)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    _good(tmp_path / "corpus", n=1)
+    code = main(["extract", str(tmp_path / "corpus"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 3 and len(err) == 1
+    assert err[0].startswith("cchc-nlp extract: internal error: RuntimeError: a bug over two lines; the traceback is")
+    log = Path(err[0].split("the traceback is in ")[1].split(";")[0])
+    assert log.parent == tmp_path and "Traceback" in log.read_text(encoding="utf-8")
+    assert 'raise RuntimeError("a bug' in log.read_text(encoding="utf-8")
+
+
+def test_report_on_a_folder_that_is_not_a_dataset_exits_2(tmp_path, capsys):
+    (tmp_path / "notes").mkdir()
+    assert main(["report", str(tmp_path / "notes"), "--out", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "no manifest.json" in err[0] and err[0].startswith("cchc-nlp report: error:")
+    shutil.rmtree(tmp_path / "notes")
