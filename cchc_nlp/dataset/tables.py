@@ -1,8 +1,10 @@
 """The four output tables: their Arrow schemas, rows from an Article and its Doc, and I/O.
 
 Every table has a fixed schema (`SCHEMAS`), the same in Parquet, CSV and JSON Lines:
-in CSV a list column is written as a JSON array string and dates as ISO "YYYY-MM-DD";
-`read_table` turns them back into the schema's types. `DATA_DICTIONARY` documents every
+in CSV a list column is written as a JSON array string, dates as ISO "YYYY-MM-DD", and a
+string cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a ``'``
+in front (`cchc_nlp.dataset.cells`); `read_table` turns them all back into the schema's
+types and exact values. `DATA_DICTIONARY` documents every
 column; `data_dictionary_markdown()` renders it for the README.
 
 Rows carry three internal columns while they live in part files (`_input`, `_key`,
@@ -25,6 +27,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from cchc_nlp.dataset.cells import neutralize_formulas, restore_formulas
 from cchc_nlp.records import METRIC_COLUMNS, province_name_of
 from cchc_nlp.tag.gazetteer import province_columns
 from cchc_nlp.timeutil import iso_datetime, to_date
@@ -489,7 +492,7 @@ class TableWriter:
             if self._buffered >= self.row_group_rows or len(self._buffer) >= 256:
                 self._flush()
         elif self.fmt == "csv":
-            self._writer.write_table(_text_columns(data))
+            self._writer.write_table(_text_columns(neutralize_formulas(data)))
         else:
             for row in data.to_pylist():  # keys in column order
                 self._writer.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
@@ -545,7 +548,7 @@ def read_table(path: str | os.PathLike, table: str, fmt: str) -> pa.Table:
                 column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False
             ),
         )
-        rows = data.to_pylist()
+        rows = restore_formulas(data).to_pylist()
         for field in schema:
             if pa.types.is_list(field.type):
                 for row in rows:
