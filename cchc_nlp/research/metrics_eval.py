@@ -9,7 +9,7 @@ Gold format: tests/gold/README.md (JSON Lines, one document per line). Scoring, 
 * period accuracy: share of matched pairs whose period_start and period_end equal gold's;
 * attribute accuracy over matched pairs where gold states them: qualifier, subject
   (same text, ignoring case and a leading "UBND", or one contained in the other),
-  scope_level.
+  scope_level, scope (province, level, agency, unit, ranking, national: tests/gold/README.md, Round 2).
 
 Only metric keys of the scored vocabulary count: the core keys of the design plus every key
 that occurs in the split's gold; predicted rows with other keys (extensions such as
