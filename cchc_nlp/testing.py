@@ -3,6 +3,8 @@
 `serve(root)` starts a thread on 127.0.0.1 (port 0: the OS picks one) serving the
 files under `root` and returns `(base_url, stop)`. `start_fixture_server(root)` returns
 the FixtureServer itself, whose `requests` log lets a test count fetches.
+`crawl_fixture_site(site, out)` crawls a fixture portal that has a `site.json` manifest
+(tests/fixtures/sites/README.md) and scores the crawl against it.
 
 Files map to URL paths ("/a/" -> a/index.html). An optional `routes.json` in `root`
 maps a path, or a path with its query string, to a behaviour:
@@ -32,9 +34,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-__all__ = ["FixtureServer", "RequestRecord", "serve", "start_fixture_server"]
+__all__ = ["FixtureServer", "RequestRecord", "serve", "start_fixture_server", "SiteCrawl", "crawl_fixture_site"]
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -210,3 +213,112 @@ def serve(root: str | Path, host: str = "127.0.0.1") -> tuple[str, Callable[[], 
     """Serve a fixture site on a free local port: returns (base_url, stop)."""
     server = start_fixture_server(root, host)
     return server.base_url, server.stop
+
+
+# --------------------------------------------------------------------------- fixture portals with a manifest
+
+
+def _key(url: str) -> str:
+    """path?query as the manifests write them: path unquoted, query re-encoded, no fragment."""
+    parts = urlsplit(url)
+    query = urlencode(parse_qsl(parts.query, keep_blank_values=True), doseq=True)
+    return unquote(parts.path or "/") + ("?" + query if query else "")
+
+
+@dataclass
+class SiteCrawl:
+    """A crawl of a fixture portal scored against its manifest (site.json)."""
+
+    site: str
+    profile: str
+    expected: list[str]  # article paths a GET crawl must archive
+    found: list[str]
+    missed: list[str]
+    wrong: list[str]  # extracted records that are no article of the manifest: "path [what it is]"
+    requests: int  # every request but robots.txt
+    listing_requests: int  # requests to the manifest's listings (pagination chains)
+    article_requests: int  # requests to articles and their aliases
+    records: list[dict[str, Any]] = field(default_factory=list)
+    log: str = ""
+
+    @property
+    def coverage(self) -> float:
+        return len(self.found) / len(self.expected) if self.expected else 1.0
+
+
+def crawl_fixture_site(site: str | Path, out: str | Path, *, profile: str | None = None, **options: Any) -> SiteCrawl:
+    """Serve a fixture portal, crawl it from its start URLs into `out`, score the articles found.
+
+    `profile`: None chooses profiles per page (profiles on), "generic" switches them off.
+    Other keyword arguments go to CrawlOptions.
+    """
+    import contextlib
+    import io
+
+    from cchc_nlp.crawl import CrawlOptions, crawl  # the crawler is only needed here
+
+    site = Path(site)
+    manifest = json.loads((site / "site.json").read_text(encoding="utf-8"))
+    kinds: dict[str, str] = {}
+    for group in ("listings", "not_articles", "aliases", "redirects", "feeds", "deliberate_404"):
+        for url in manifest.get(group) or []:
+            kinds[_key(url)] = group
+    for url in manifest["articles"] + manifest.get("unreachable_articles", []):
+        kinds[_key(url)] = "articles"
+
+    def article_of(url: str) -> str | None:
+        key = _key(url)
+        for article in manifest["articles"] + manifest.get("unreachable_articles", []):
+            if _key(article) == key:
+                return article
+        for alias, info in manifest["aliases"].items():
+            if _key(alias) == key:
+                return info["article"]
+        for source, info in manifest["redirects"].items():
+            if _key(source) == key:
+                return article_of(info["to"])
+        return None
+
+    server = start_fixture_server(site)
+    settings: dict[str, Any] = dict(
+        delay=0.0, allow_private=True, trust_env=False, retries=1, backoff=0.01, fsync=False, quiet=False
+    )
+    settings.update(options)
+    log = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(log):
+            crawl(
+                CrawlOptions(
+                    start_urls=[server.base_url + u for u in manifest["start_urls"]],
+                    out=Path(out),
+                    profile=profile,
+                    **settings,
+                )
+            )
+        paths = [r.path for r in server.requests if r.path != "/robots.txt"]
+    finally:
+        server.stop()
+    lines = (Path(out) / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines if line.strip()]
+    found: set[str] = set()
+    wrong: list[str] = []
+    for record in records:
+        url = record.get("url") or ""
+        article = article_of(url)
+        if article:
+            found.add(article)
+        else:
+            wrong.append(f"{_key(url)} [{kinds.get(_key(url), 'unclassified')}]")
+    return SiteCrawl(
+        site=site.name,
+        profile=profile or "on",
+        expected=list(manifest["articles"]),
+        found=sorted(found & set(manifest["articles"])),
+        missed=sorted(set(manifest["articles"]) - found),
+        wrong=wrong,
+        requests=len(paths),
+        listing_requests=sum(1 for p in paths if kinds.get(_key(p)) == "listings"),
+        article_requests=sum(1 for p in paths if kinds.get(_key(p)) in ("articles", "aliases")),
+        records=records,
+        log=log.getvalue(),
+    )

@@ -127,12 +127,16 @@ def test_finished_crawl_rerun_fetches_nothing_and_refresh_is_conditional(nukevie
     assert summary.counts["done"] == 5
 
 
-def test_max_pages_stops_the_crawl(nukeviet, tmp_path):
+def test_max_pages_counts_articles_and_max_listings_listings(nukeviet, tmp_path):
     summary = crawl(options(nukeviet, NUKEVIET_START, tmp_path, max_pages=2))
-    assert summary.fetched == 2 and len(page_requests(nukeviet)) == 2
-    assert summary.counts["pending"] >= 1
+    assert summary.fetched == 3 and summary.articles == 2  # the listing, then two articles
+    assert len(page_requests(nukeviet)) == 3 and summary.counts["pending"] >= 1
     summary = crawl(options(nukeviet, NUKEVIET_START, tmp_path, max_pages=2))
     assert summary.fetched == 0  # the limit counts the whole crawl, not one run
+    before = len(nukeviet.requests)
+    summary = crawl(options(nukeviet, NUKEVIET_START, tmp_path / "b", max_listings=1))
+    assert "/news/cai-cach-hanh-chinh/page-2/" not in [r.path for r in nukeviet.requests[before:]]
+    assert summary.articles == 2 and summary.counts["pending"] == 1  # the articles of page 1 fetched, page 2 waits
 
 
 def test_since_skips_old_articles_without_fetching_them(nukeviet, tmp_path):
@@ -187,14 +191,14 @@ def test_newspaper_crawl_survives_a_misbehaving_server(tmp_path):
         assert not any(r.headers.get("Host", "").startswith("localhost") for r in server.requests)
         huge = row("trang-rat-lon-20230504.html")
         assert huge["status"] == "skipped" and huge["reason"].startswith("too-large")
-        pdf = state.get(server.base_url + "/uploads/bao-cao-quy-1-2023.pdf")
-        assert pdf["status"] == "skipped" and pdf["reason"] == "not-html: application/pdf"
+        # a document linked as a listing item is never requested (test_fetch: a PDF fetched is skipped)
+        assert state.get(server.base_url + "/uploads/bao-cao-quy-1-2023.pdf") is None
+        assert server.count("/uploads/bao-cao-quy-1-2023.pdf") == 0
         assert state.get(server.base_url + "/sitemap.xml")["status"] == "done"
         state.close()
         assert server.count("/tim-kiem") == 0
         archived = {p.url.replace(server.base_url, ""): p for p in iter_archived_pages(tmp_path)}
         assert archived["/cai-cach-hanh-chinh/trang-rat-lon-20230504.html"].truncated == "length"
-        assert archived["/uploads/bao-cao-quy-1-2023.pdf"].body.startswith(b"%PDF")
         statuses = Counter(p.status for p in iter_archived_pages(tmp_path))
         assert statuses[429] == 1 and statuses[503] == 1 and statuses[302] == 1
         assert summary.counts["failed"] == 2

@@ -64,7 +64,7 @@ def test_ok_page_and_conditional_refetch(newspaper):
     assert again.not_modified and not again.ok and again.final.body == b""
     sent = [r for r in newspaper.requests if r.path == ARTICLE][-1].headers
     assert sent["If-None-Match"] == etag
-    assert sent["User-Agent"].startswith("cchc-nlp/") and "contact:" in sent["User-Agent"]
+    assert sent["User-Agent"].startswith("cchc-nlp/") and "PLACEHOLDER" not in sent["User-Agent"]
 
 
 def test_robots_disallow_and_crawl_delay(newspaper):

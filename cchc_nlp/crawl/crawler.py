@@ -39,9 +39,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cchc_nlp._version import __version__
-from cchc_nlp.crawl.links import find_links, parse_feed
-from cchc_nlp.crawl.state import CrawlState
-from cchc_nlp.errors import CchcError, InputError
+from cchc_nlp.crawl.discover import discover
+from cchc_nlp.crawl.links import parse_feed
+from cchc_nlp.crawl.shapes import SiteShapes
+from cchc_nlp.crawl.state import LISTING_KINDS, CrawlState
+from cchc_nlp.errors import CchcError, FetchError, InputError
 from cchc_nlp.ingest.archive import TruncatedArchiveError, WarcWriter, scan_warc, warc_files
 from cchc_nlp.ingest.fetch import (
     DEFAULT_USER_AGENT,
@@ -59,7 +61,7 @@ from cchc_nlp.page import (
     choose_profile,
     decode_html,
     get_profile,
-    is_article_page,
+    page_kind,
 )
 
 __all__ = ["CrawlOptions", "CrawlSummary", "Crawler", "crawl", "export_articles"]
@@ -79,7 +81,9 @@ class CrawlOptions:
     start_urls: list[str]
     out: Path
     profile: str | None = None
-    max_pages: int | None = None
+    max_pages: int | None = None  # article fetches
+    max_listings: int | None = None  # listing, start, feed and sitemap fetches
+    max_empty_listings: int = 3  # a pagination chain ends after this many pages without new article links
     since: date | None = None
     delay: float = 1.0
     allow_hosts: list[str] = field(default_factory=list)
@@ -138,6 +142,7 @@ class Crawler:
             self.out / "warc", fsync=options.fsync, description=f"cchc-nlp crawl of {', '.join(options.start_urls)}"
         )
         self._kill_at = _test_kill_point()
+        self._shapes: dict[str, SiteShapes] = {}
         self._fetches_this_run = 0
         self._robots_archived = 0
 
@@ -241,24 +246,47 @@ class Crawler:
         if recovered:
             self.log(f"crawl: recovered {recovered} fetch(es) archived before the previous run stopped")
         try:
-            while True:
-                if (
-                    self.options.max_pages is not None
-                    and self.state.fetched_count(self.generation) >= self.options.max_pages
-                ):
-                    self.log(f"crawl: reached --max-pages {self.options.max_pages}")
-                    break
-                row = self.state.next_pending()
-                if row is None:
-                    break
-                self._visit(row)
+            self._loop()
         finally:
             self.writer.close()
-        articles = export_articles(self.out, self.state, profile=self.profile)
-        counts = self.state.counts()
-        summary = CrawlSummary(self._fetches_this_run, counts, articles, recovered, self.out)
-        self.state.close()
-        return summary
+        try:
+            self._check_start_urls()
+            articles = export_articles(self.out, self.state, profile=self.profile)
+            counts = self.state.counts()
+        finally:
+            self.state.close()
+        return CrawlSummary(self._fetches_this_run, counts, articles, recovered, self.out)
+
+    def _loop(self) -> None:
+        """Fetch until the frontier is empty or the budgets are spent (articles first, see CrawlState)."""
+        options, listings_closed = self.options, False
+        while True:
+            if options.max_pages is not None and self._fetched(("article",)) >= options.max_pages:
+                self.log(f"crawl: reached --max-pages {options.max_pages} (article pages)")
+                return
+            budget = options.max_listings
+            if not listings_closed and budget is not None and self._fetched(LISTING_KINDS) >= budget:
+                self.log(f"crawl: reached --max-listings {budget}; fetching the articles found")
+                listings_closed = True
+            row = self.state.next_pending(("article",) if listings_closed else None)
+            if row is None:
+                return
+            self._visit(row)
+
+    def _fetched(self, kinds: tuple[str, ...]) -> int:
+        return self.state.fetched_count(self.generation, kinds)
+
+    def _check_start_urls(self) -> None:
+        """One clear error when not a single start URL could be fetched (refused, unreachable, HTTP error)."""
+        rows = [self.state.get(canonicalize_url(url)) for url in self.options.start_urls]
+        failed = [row for row in rows if row is not None and row["status"] in ("refused", "failed", "skipped")]
+        if not rows or len(failed) < len(rows):
+            return
+        details = "; ".join(f"{row['url']}: {row['reason'] or row['status']}" for row in failed[:3])
+        raise FetchError(
+            f"no start URL could be crawled ({details}); check the address, robots.txt, your network, or "
+            "--allow-private for a local mirror"
+        )
 
     def _hint_is_old(self, hint: str | None) -> bool:
         return bool(self.options.since and hint and hint < self.options.since.isoformat())
@@ -288,6 +316,7 @@ class Crawler:
                     attempts=row["attempts"] + result.attempts,
                     generation=self.generation,
                     fetched_at=_now() if status == "failed" else None,
+                    fetched_as=row["kind"],
                 )
             if status == "failed":
                 self._fetches_this_run += 1
@@ -370,8 +399,10 @@ class Crawler:
             "warc_offset": offsets[-1] if offsets else None,
             "record_id": record_ids[-1] if record_ids else None,
             "reason": result.error or result.skipped,
+            "fetched_as": row["kind"],
         }
         discovered: list[tuple[str, str, str | None]] = []  # (url, kind, hint)
+        analysed = False
         if result.error:
             fields["status"] = "failed"
         elif result.skipped:
@@ -391,6 +422,7 @@ class Crawler:
             fields["etag"] = final.header("ETag")
             fields["last_modified"] = final.header("Last-Modified")
             fields.update(self._analyse(row, result, discovered))
+            analysed = True
         else:
             fields["status"] = "failed"
             fields["reason"] = f"HTTP {final.status if final else '?'}"
@@ -401,9 +433,7 @@ class Crawler:
                 self.state.add(
                     final_url, row["kind"], found_on=url, status="redirected", reason=f"reached through {url}"
                 )
-            for target, kind, hint in discovered:
-                if host_of(target) in self.allowed_hosts:
-                    self.state.add(target, kind, found_on=url, hint_date=hint)
+            self._queue(row, discovered, fields if analysed else {})
             if applied_end is not None:
                 self.state.set_applied_bytes(warc_file.name, applied_end)
         self.log(f"crawl: {fields['status']} {url}" + (f" ({fields['reason']})" if fields.get("reason") else ""))
@@ -419,17 +449,17 @@ class Crawler:
         ):
             pages, nested = parse_feed(final.body, page_url)
             discovered.extend((u, "sitemap", None) for u in nested)
+            if b"<urlset" in final.body[:4096]:
+                pages = self._sitemap_articles(page_url, pages)
             discovered.extend((u, "article", hint) for u, hint in pages)
             return {"is_article": 0, "kind": row["kind"] if row["kind"] != "start" else "feed"}
         html = decode_html(final.body, charset_from_content_type(final.header("Content-Type")))
         profile = self.profile or choose_profile(page_url, html)
         kind_hint = row["kind"]
-        article_like = (
-            is_article_page(html, page_url, profile=profile)
-            if kind_hint != "listing"
-            else profile.is_article_url(page_url)
-        )
-        if article_like and kind_hint != "listing":
+        verdict = None if kind_hint == "listing" else page_kind(html, page_url, profile=profile)
+        if kind_hint == "article" and verdict is not None:
+            self._shapes_of(row["url"]).fetched(row["url"], verdict.is_article)
+        if verdict is not None and verdict.is_article:
             try:
                 article = article_from_html(html, page_url, profile=profile)
             except CchcError as exc:
@@ -448,19 +478,69 @@ class Crawler:
             elif self._hint_is_old((article.published or "")[:10]):
                 fields.update(status="old", reason=f"published {article.published}, before --since")
             return fields
-        links = find_links(html, page_url, profile)
-        discovered.extend((u, "article", hint) for u, hint in links.articles)
-        discovered.extend((u, "feed", None) for u in links.feeds)
-        all_old = links.dated_items > 0 and all(self._hint_is_old(h) for _, h in links.articles if h)
+        found = discover(html, page_url, profile, shapes=self._shapes_of(page_url), allowed_hosts=self.allowed_hosts)
+        for note in found.notes:
+            self.log(f"crawl: {page_url}: {note}")
+        discovered.extend((link.url, "article", link.hint) for link in found.articles)
+        discovered.extend((link.url, "feed", None) for link in found.feeds)
+        dated = [link.hint for link in found.articles if link.hint]
+        all_old = bool(dated) and all(self._hint_is_old(h) for h in dated)
         if not all_old:
-            discovered.extend((u, "listing", None) for u in links.listings)
+            discovered.extend((link.url, "listing", None) for link in found.listings)
         for sitemap in self.fetcher.sitemaps(page_url):
             discovered.append((canonicalize_url(sitemap), "sitemap", None))
-        return {
-            "is_article": 0,
-            "kind": "listing" if row["kind"] != "start" else "start",
-            "reason": "every dated item is before --since: pagination not followed" if all_old else None,
-        }
+        reason = "every dated item is before --since: pagination not followed" if all_old else None
+        if kind_hint == "article" and verdict is not None:
+            reason = f"not an article ({verdict.reason}): read as a listing"
+        return {"is_article": 0, "kind": "listing" if kind_hint != "start" else "start", "reason": reason}
+
+    def _queue(self, row: sqlite3.Row, discovered: list[tuple[str, str, str | None]], fields: dict) -> None:
+        """Add what a page leads to; a listing without new article links counts toward ending its chain."""
+        url = row["url"]
+        new_articles, listings = 0, []
+        for target, kind, hint in discovered:
+            if host_of(target) not in self.allowed_hosts:
+                continue
+            if kind == "listing":
+                listings.append(target)
+            elif self.state.add(target, kind, found_on=url, hint_date=hint) and kind == "article":
+                new_articles += 1
+        barren = 0
+        if fields.get("kind") in ("listing", "start") and fields.get("status") == "done":
+            barren = 0 if new_articles else (row["barren"] or 0) + 1
+            self.state.update(url, barren=barren)
+            if barren >= self.options.max_empty_listings and listings:
+                self.log(
+                    f"crawl: {url}: {barren} listing pages in a row without new article links; this pagination "
+                    "chain ends here"
+                )
+                listings = []
+        for target in listings:
+            self.state.add(target, "listing", found_on=url, barren=barren)
+        for host, shapes in self._shapes.items():
+            self.state.set_meta(f"shapes:{host}", shapes.to_json())
+
+    def _shapes_of(self, url: str) -> SiteShapes:
+        host = host_of(url)
+        if host not in self._shapes:
+            self._shapes[host] = SiteShapes.from_json(self.state.meta(f"shapes:{host}"))
+        return self._shapes[host]
+
+    def _sitemap_articles(self, url: str, pages: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+        """The entries of a sitemap to fetch as articles: all of them, unless the site's article URL shape is
+        known and most entries lack it (a sitemap of pages, categories, tags or authors)."""
+        shapes = self._shapes_of(url)
+        known = shapes.article_shapes()
+        if not known or not pages:
+            return pages
+        shaped = [(u, hint) for u, hint in pages if shapes.trusted(u)]
+        if len(shaped) * 2 >= len(pages):
+            return pages
+        self.log(
+            f"crawl: sitemap {url}: {len(pages) - len(shaped)} of {len(pages)} URLs are not shaped like this site's "
+            f"articles ({', '.join(known[:2])}); left out"
+        )
+        return shaped
 
     # ----------------------------------------------------------------- test hooks
 

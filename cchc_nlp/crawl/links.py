@@ -1,29 +1,20 @@
-"""Link discovery: the article and listing links of a page (profile selectors, pagination),
-sitemaps and RSS/Atom feeds."""
+"""Link discovery in short (`find_links`, over `cchc_nlp.crawl.discover`) and the pages of
+sitemaps and RSS/Atom feeds (`parse_feed`)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
+from cchc_nlp.crawl.discover import discover
 from cchc_nlp.ingest.urls import canonicalize_url
-from cchc_nlp.page import (
-    SiteProfile,
-    chrome_rules,
-    decode_html,
-)
-from cchc_nlp.text.dates import find_datelines
+from cchc_nlp.page import SiteProfile
 
 __all__ = ["Links", "find_links", "parse_feed"]
-
-
-_PAGINATION_RE = re.compile(
-    r"([?&](page|p|trang|pageindex|_cur|cur|start|offset)=\d+)|(/(page|trang)[-/]?\d+/?$)|(_cur=\d+)", re.IGNORECASE
-)
 
 
 @dataclass
@@ -37,94 +28,19 @@ class Links:
     items_since: int = 0
 
 
-def _item_date(anchor) -> str | None:
-    """A date written in the listing item around a link ("02/07/2021"), ISO, or None."""
-    holder = anchor
-    for _ in range(3):
-        if holder.parent is None:
-            break
-        holder = holder.parent
-        text = holder.get_text(" ", strip=True)
-        if len(text) > 400:
-            break
-        found = find_datelines(text)
-        if found:
-            return found[0][2].date().isoformat()
-    return None
-
-
-def find_links(html: str | bytes, url: str, profile: SiteProfile) -> Links:
+def find_links(html: str | bytes, url: str, profile: SiteProfile | None = None) -> Links:
     """Article, listing (pagination) and feed links of a listing page, absolute and canonical.
 
-    Articles: links matched by the profile's listing.article_links selectors or
-    article_url_patterns, else headline-like links (five words or more) outside
-    menus, headers and footers. Pagination: the profile's next_page selectors,
-    rel="next", "Trang sau"/"»"-style texts and page numbers whose URL looks like a
-    page of a listing. Feeds: <link rel="alternate"> RSS/Atom.
+    The rules are those of `cchc_nlp.crawl.discover.discover` (repeated item blocks,
+    pagination, the profile's selectors added); this is its short form.
     """
-    soup = BeautifulSoup(decode_html(html), "lxml")
-    base = url
-    base_tag = soup.find("base", href=True)
-    if base_tag is not None:
-        base = urljoin(url, base_tag["href"])
-    links = Links()
-    seen: set[str] = set()
-
-    def absolute(href: str | None) -> str | None:
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            return None
-        target = canonicalize_url(urljoin(base, href.strip()))
-        return target if urlsplit(target).scheme in ("http", "https") else None
-
-    for link in soup.find_all("link", href=True):
-        rel = " ".join(link.get("rel") or []).lower()
-        kind = (link.get("type") or "").lower()
-        if "alternate" in rel and ("rss" in kind or "atom" in kind):
-            target = absolute(link["href"])
-            if target and target not in seen:
-                seen.add(target)
-                links.feeds.append(target)
-        if "next" in rel.split():
-            target = absolute(link["href"])
-            if target and target not in seen:
-                seen.add(target)
-                links.listings.append(target)
-    for chrome in soup.select("nav, header, footer, [class*=menu], [id*=menu]"):
-        chrome.decompose()
-
-    def add_article(anchor) -> None:
-        target = absolute(anchor.get("href"))
-        if target and target not in seen:
-            seen.add(target)
-            hint = _item_date(anchor)
-            links.articles.append((target, hint))
-
-    for selector in profile.article_links:
-        for anchor in soup.select(selector):
-            add_article(anchor)
-    next_texts = chrome_rules().next_texts
-    for selector in profile.next_page:
-        for anchor in soup.select(selector):
-            target = absolute(anchor.get("href"))
-            if target and target not in seen:
-                seen.add(target)
-                links.listings.append(target)
-    for anchor in soup.find_all("a", href=True):
-        target = absolute(anchor["href"])
-        if not target or target in seen or target == canonicalize_url(url):
-            continue
-        text = " ".join(anchor.get_text(" ").split())
-        rel = " ".join(anchor.get("rel") or []).lower()
-        if profile.is_article_url(target):
-            add_article(anchor)
-        elif "next" in rel.split() or text.lower() in next_texts or (text.isdigit() and _PAGINATION_RE.search(target)):
-            seen.add(target)
-            links.listings.append(target)
-        elif not profile.article_links and not profile.is_listing_url(target) and len(text.split()) >= 5:
-            add_article(anchor)
-    for _, hint in links.articles:
-        if hint:
-            links.dated_items += 1
+    found = discover(html, url, profile)
+    links = Links(
+        articles=[(link.url, link.hint) for link in found.articles],
+        listings=[link.url for link in found.listings],
+        feeds=[link.url for link in found.feeds],
+    )
+    links.dated_items = sum(1 for _, hint in links.articles if hint)
     return links
 
 

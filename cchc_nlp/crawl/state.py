@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cchc_nlp.errors import InputError
 
-__all__ = ["CrawlState"]
+__all__ = ["CrawlState", "LISTING_KINDS"]
 
 
 _SCHEMA = """
@@ -35,7 +35,9 @@ CREATE TABLE IF NOT EXISTS urls (
     record_id TEXT,
     fetched_at TEXT,
     generation INTEGER,
-    attempts INTEGER NOT NULL DEFAULT 0
+    attempts INTEGER NOT NULL DEFAULT 0,
+    fetched_as TEXT,               -- the kind the URL had when it was fetched (budgets: --max-pages, --max-listings)
+    barren INTEGER NOT NULL DEFAULT 0  -- listings: pages in a row without new article links, ending at this one
 );
 CREATE INDEX IF NOT EXISTS urls_frontier ON urls (status, priority, seq);
 CREATE INDEX IF NOT EXISTS urls_hash ON urls (content_hash);
@@ -44,6 +46,9 @@ CREATE TABLE IF NOT EXISTS warc_files (name TEXT PRIMARY KEY, applied_bytes INTE
 
 
 _PRIORITY = {"sitemap": 0, "feed": 0, "article": 1, "start": 2, "listing": 2}
+# columns added after the first release: a state file written before them gets them on opening
+_ADDED_COLUMNS = {"fetched_as": "TEXT", "barren": "INTEGER NOT NULL DEFAULT 0"}
+LISTING_KINDS = ("start", "listing", "sitemap", "feed")
 
 
 _FINISHED = ("done", "duplicate", "old", "skipped", "refused", "failed", "redirected")
@@ -60,6 +65,10 @@ class CrawlState:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
+            present = {row[1] for row in self.db.execute("PRAGMA table_info(urls)")}
+            for name, declaration in _ADDED_COLUMNS.items():
+                if name not in present:
+                    self.db.execute(f"ALTER TABLE urls ADD COLUMN {name} {declaration}")
         except sqlite3.DatabaseError as exc:
             raise InputError(
                 f"{self.path} is not a crawl state database ({exc}); remove it or use another --out"
@@ -91,21 +100,30 @@ class CrawlState:
         hint_date: str | None = None,
         status: str = "pending",
         reason: str | None = None,
+        barren: int = 0,
     ) -> bool:
         """Insert a URL if unseen; True when it was new."""
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM urls").fetchone()[0]
         cursor = self.db.execute(
-            "INSERT OR IGNORE INTO urls (url, seq, kind, priority, status, found_on, hint_date, reason) VALUES (?, "
-            "?, ?, ?, ?, ?, ?, ?)",
-            (url, seq, kind, _PRIORITY.get(kind, 2), status, found_on, hint_date, reason),
+            "INSERT OR IGNORE INTO urls (url, seq, kind, priority, status, found_on, hint_date, reason, barren) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (url, seq, kind, _PRIORITY.get(kind, 2), status, found_on, hint_date, reason, barren),
         )
         return cursor.rowcount == 1
 
     def get(self, url: str) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM urls WHERE url = ?", (url,)).fetchone()
 
-    def next_pending(self) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM urls WHERE status = 'pending' ORDER BY priority, seq LIMIT 1").fetchone()
+    def next_pending(self, kinds: tuple[str, ...] | None = None) -> sqlite3.Row | None:
+        """The next URL to fetch (feeds and sitemaps, then articles, then listings), of `kinds` if given."""
+        if kinds is None:
+            return self.db.execute(
+                "SELECT * FROM urls WHERE status = 'pending' ORDER BY priority, seq LIMIT 1"
+            ).fetchone()
+        marks = ", ".join("?" for _ in kinds)
+        return self.db.execute(
+            f"SELECT * FROM urls WHERE status = 'pending' AND kind IN ({marks}) ORDER BY priority, seq LIMIT 1", kinds
+        ).fetchone()
 
     def update(self, url: str, **fields) -> None:
         names = ", ".join(f"{k} = ?" for k in fields)
@@ -119,9 +137,17 @@ class CrawlState:
         ).fetchone()
         return row["url"] if row else None
 
-    def fetched_count(self, generation: int) -> int:
+    def fetched_count(self, generation: int, kinds: tuple[str, ...] | None = None) -> int:
+        """URLs fetched in this crawl generation (of the kinds they had when fetched, if given)."""
+        if kinds is None:
+            return self.db.execute(
+                "SELECT COUNT(*) FROM urls WHERE generation = ? AND fetched_at IS NOT NULL", (generation,)
+            ).fetchone()[0]
+        marks = ", ".join("?" for _ in kinds)
         return self.db.execute(
-            "SELECT COUNT(*) FROM urls WHERE generation = ? AND fetched_at IS NOT NULL", (generation,)
+            f"SELECT COUNT(*) FROM urls WHERE generation = ? AND fetched_at IS NOT NULL AND "
+            f"COALESCE(fetched_as, kind) IN ({marks})",
+            (generation, *kinds),
         ).fetchone()[0]
 
     def counts(self) -> dict[str, int]:

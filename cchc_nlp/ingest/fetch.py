@@ -45,6 +45,7 @@ from cchc_nlp.ingest.urls import host_of
 
 __all__ = [
     "DEFAULT_USER_AGENT",
+    "user_agent",
     "HTML_TYPES",
     "FEED_TYPES",
     "FetchPolicy",
@@ -56,8 +57,20 @@ __all__ = [
 
 DEFAULT_USER_AGENT = (
     f"cchc-nlp/{__version__} (research crawler of public administrative-reform news; "
-    "polite: robots.txt, 1 request/s per host; contact: CONTACT-EMAIL-PLACEHOLDER)"
+    "polite: robots.txt, 1 request/s per host)"
 )
+
+
+def user_agent(contact: str | None = None) -> str:
+    """The crawler's User-Agent, with `; contact: ...` only when a contact is given.
+
+    >>> "contact" in user_agent(), user_agent("a@b.vn").endswith("; contact: a@b.vn)")
+    (False, True)
+    """
+    contact = " ".join((contact or "").split())
+    return DEFAULT_USER_AGENT if not contact else DEFAULT_USER_AGENT[:-1] + f"; contact: {contact})"
+
+
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 FEED_TYPES = frozenset(
     {"application/xml", "text/xml", "application/rss+xml", "application/atom+xml", "application/rdf+xml"}

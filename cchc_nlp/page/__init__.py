@@ -11,7 +11,7 @@ from cchc_nlp.page.chrome import CleanedParagraphs, chrome_rules, clean_paragrap
 from cchc_nlp.page.decode import decode_html
 from cchc_nlp.page.dumps import article_from_text
 from cchc_nlp.page.html import article_from_html
-from cchc_nlp.page.kind import is_article_page
+from cchc_nlp.page.kind import PageKind, is_article_page, page_kind
 from cchc_nlp.page.profiles import GENERIC_PROFILE, SiteProfile, choose_profile, get_profile, site_profiles
 
 __all__ = [
@@ -20,6 +20,8 @@ __all__ = [
     "article_from_html",
     "article_from_text",
     "is_article_page",
+    "page_kind",
+    "PageKind",
     "decode_html",
     "get_profile",
     "choose_profile",

@@ -31,7 +31,6 @@ class _ChromeRules:
     remove_selectors: tuple[str, ...]
     clock_selectors: tuple[str, ...]
     related_selectors: tuple[str, ...]
-    next_texts: frozenset[str]
     lead_source_tag: re.Pattern
 
 
@@ -63,7 +62,6 @@ def chrome_rules() -> _ChromeRules:
             remove_selectors=tuple(data["remove_selectors"]),
             clock_selectors=tuple(data["clock_selectors"]),
             related_selectors=tuple(data["related_selectors"]),
-            next_texts=frozenset(t.lower() for t in data["listing_next_texts"]),
             lead_source_tag=re.compile(data["lead_source_tag"], re.IGNORECASE),
         )
     except (KeyError, TypeError, ValueError) as exc:
