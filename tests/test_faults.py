@@ -300,3 +300,66 @@ def test_csv_neutralisation_touches_text_columns_only_and_is_reversible(tmp_path
     for fmt in ("parquet", "jsonl"):
         write_table(data, tmp_path / f"m.{fmt}", fmt)
         assert read_table(tmp_path / f"m.{fmt}", "metrics", fmt).equals(data)
+
+
+# --------------------------------------------------------------------------- archives
+
+
+def _warc_bytes(pages: list[tuple[str, str]]) -> tuple[bytes, list[int]]:
+    """An uncompressed WARC of (url, html) responses; the offsets of the responses."""
+    from extract_corpus import write_warc
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.warc"
+        offsets = write_warc(path, pages)
+        return path.read_bytes(), offsets
+
+
+def _pages(start: int, n: int) -> list[tuple[str, str]]:
+    return [(Sample(i).url.replace("tiengiang", f"warc{start}"), Sample(i).html()) for i in range(start, start + n)]
+
+
+def test_archives_that_are_not_warcs_or_are_odd(tmp_path, capsys):
+    import gzip
+
+    corpus = tmp_path / "corpus"
+    good = _good(corpus, n=2)
+    # not WARCs: gzipped text, a zip file, an HTML page, each named like a WARC
+    (corpus / "notes.warc.gz").write_bytes(gzip.compress(b"hello, this is not a WARC\n" * 500))
+    (corpus / "bundle.warc.gz").write_bytes(b"PK\x03\x04" + bytes(300))
+    (corpus / "page.warc").write_text(Sample(40).html(), encoding="utf-8")
+    # a WARC compressed as one gzip stream (gzip crawl.warc): records by their real offsets
+    data, offsets = _warc_bytes(_pages(50, 3))
+    (corpus / "single.warc.gz").write_bytes(gzip.compress(data))
+    good |= {f"{corpus / 'single.warc.gz'}@0+{offset}" for offset in offsets}
+    # a WARC whose first record lies about its length: warcio warns, the pages are read
+    data, offsets = _warc_bytes(_pages(60, 2))
+    (corpus / "liar.warc").write_bytes(data.replace(b"Content-Length: 2", b"Content-Length: 1", 1))
+    good |= {f"{corpus / 'liar.warc'}@{offset}" for offset in offsets}
+    # gzip members with junk between two good ones: the junk is skipped, the rest read
+    first, second = _warc_bytes(_pages(70, 1)), _warc_bytes(_pages(71, 1))
+    junk = gzip.compress(b"this is junk\n" * 3)
+    members = gzip.compress(first[0]) + junk + gzip.compress(second[0])
+    (corpus / "junk.warc.gz").write_bytes(members)
+    good |= {f"{corpus / 'junk.warc.gz'}@0+{first[1][0]}"}
+    after = len(gzip.compress(first[0])) + len(junk)
+    good |= {f"{corpus / 'junk.warc.gz'}@{after}+{second[1][0]}"}
+    code, err, summary = _extract(capsys, str(corpus), "--out", str(tmp_path / "out"))
+    assert code == 1 and err == []  # nothing of warcio's on the terminal
+    ds = _assert_tables(tmp_path / "out", good)
+    errors = sorted(zip(ds.errors["path"], ds.errors["error"], strict=True))
+    assert errors == [
+        (str(corpus / "bundle.warc.gz"), "NotAWarc"),
+        (str(corpus / "junk.warc.gz"), "MalformedRecords"),
+        (str(corpus / "liar.warc"), "MalformedRecords"),
+        (str(corpus / "notes.warc.gz"), "NotAWarc"),
+        (str(corpus / "page.warc"), "NotAWarc"),
+    ]
+    messages = dict(zip(ds.errors["path"], ds.errors["message"], strict=True))
+    assert (
+        "is not a WARC archive (the gzipped file begins with 'hello, this is not a WARC"
+        in messages[str(corpus / "notes.warc.gz")]
+    )
+    assert "Content-Length is invalid" in messages[str(corpus / "liar.warc")]
+    assert "the rest of that gzip member was skipped" in messages[str(corpus / "junk.warc.gz")]
+    assert all("\n" not in message for message in messages.values())

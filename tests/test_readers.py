@@ -128,7 +128,8 @@ def test_garbage_warc_is_one_error(tmp_path):
     path = tmp_path / "junk.warc.gz"
     path.write_bytes(b"this is not an archive at all\n" * 10)
     (item,) = list(iter_items(_one(path)))
-    assert item.error[0] == "read" and item.label == f"{path}@0"
+    assert item.error[:2] == ("read", "NotAWarc") and item.label == str(path)  # the whole file, not a record
+    assert "is not a WARC archive (it begins with 'this is not an archive" in item.error[2]
 
 
 def _jsonl_item(tmp_path, record, name="r.jsonl"):

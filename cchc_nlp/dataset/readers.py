@@ -29,8 +29,8 @@ from typing import Any, BinaryIO
 from cchc_nlp import page
 from cchc_nlp.article import Article, make_doc_id
 from cchc_nlp.dataset.inputs import INPUT_KINDS, InputFile, find_inputs, input_kind, scan_inputs
-from cchc_nlp.errors import InputError
-from cchc_nlp.ingest.archive import TruncatedArchiveError, iter_archived_pages
+from cchc_nlp.errors import InputError, one_line
+from cchc_nlp.ingest.archive import CorruptArchiveError, NotAWarcError, TruncatedArchiveError, iter_archived_pages
 from cchc_nlp.text.dates import parse_dateline
 from cchc_nlp.timeutil import iso_datetime
 
@@ -198,16 +198,18 @@ def _bounded_lines(handle: BinaryIO) -> Iterator[bytes | int]:
 
 def _warc_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, None, int]:
     """Complete 200 HTML responses of an archive (cchc_nlp.ingest.archive); a damaged archive
-    gives its good records, then one error item where it breaks."""
+    gives its good records, then one error item where it breaks, and one more when warcio
+    found malformed records on the way. A file that is not a WARC is one error item."""
     index = 0
-    last_offset = None
-    error: tuple[str, tuple[str, str, str]] | None = None
+    last = None
+    notes: list[str] = []
+    errors: list[tuple[str, tuple[str, str, str]]] = []
     try:
-        for page in iter_archived_pages(source.real):
-            last_offset = page.offset
+        for page in iter_archived_pages(source.real, notes=notes):
+            last = page.position
             if page.status != 200 or not page.is_html:
                 continue
-            label = f"{source.path}@{page.offset}"
+            label = f"{source.path}@{page.position}"
             if page.truncated is not None:
                 item = _item(
                     source,
@@ -226,22 +228,26 @@ def _warc_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, N
                 yield item
             index += 1
     except TruncatedArchiveError as exc:
-        error = (
-            f"{source.path}@{exc.offset}",
-            (
-                "read",
-                "TruncatedArchiveError",
-                f"truncated archive: incomplete record at byte {exc.offset}; the records before it were read",
-            ),
+        message = f"truncated archive: incomplete record at byte {exc.offset}; the records before it were read"
+        errors.append((f"{source.path}@{exc.offset}", ("read", "TruncatedArchiveError", message)))
+    except NotAWarcError as exc:
+        errors.append((source.path, ("read", "NotAWarc", str(exc))))
+    except CorruptArchiveError as exc:
+        errors.append(
+            (f"{source.path}@{exc.offset}", ("read", "CorruptArchiveError", f"{exc}; the records before it were read"))
         )
     except OSError as exc:
-        error = (source.path, _read_error(exc))
+        errors.append((source.path, _read_error(exc)))
     except Exception as exc:  # warcio raises assorted types on corrupt data; record it and stop
-        where = "at its start" if last_offset is None else f"after the record at byte {last_offset}"
-        error = (source.path, ("read", type(exc).__name__, f"corrupt archive {where}: {exc}"))
-    if error is not None:
+        where = "at its start" if last is None else f"after the record at byte {last}"
+        errors.append((source.path, ("read", type(exc).__name__, one_line(f"corrupt archive {where}: {exc}"))))
+    if notes:
+        more = f" (and {len(notes) - 1} more)" if len(notes) > 1 else ""
+        message = f"malformed WARC records, read as far as possible: {notes[0]}{more}"
+        errors.append((source.path, ("read", "MalformedRecords", one_line(message))))
+    for label, error in errors:
         if index not in skip:
-            yield _item(source, index, error[0], error=error[1])
+            yield _item(source, index, label, error=error)
         index += 1
     return index
 
@@ -293,7 +299,7 @@ def _position(label: str) -> str:
     """':12' or '@1024' of a label (the record within a file), '' for a whole file."""
     for mark in ("@", ":"):
         head, sep, tail = label.rpartition(mark)
-        if sep and tail.isdigit():
+        if sep and tail.replace("+", "", 1).isdigit():
             return sep + tail
     return ""
 

@@ -68,7 +68,8 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "path": (
             STRING,
             'where the document came from: a file, "file.jsonl:12" (line 12), "crawl.warc.gz@10234" (record at byte '
-            "offset 10234)",
+            'offset 10234), "big.warc.gz@0+2881" (byte 2881 of the gzip stream that starts at byte 0: a .warc.gz '
+            "compressed as one stream)",
         ),
         "url": (STRING, "URL of the article, when known"),
         "canonical_url": (STRING, "the page's canonical URL, when it declares one"),

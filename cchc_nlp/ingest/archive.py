@@ -11,12 +11,21 @@ record (a crawl killed mid-write) is detected by its incomplete gzip member: eve
 complete record of every file is yielded first, then TruncatedArchiveError (a
 DataError) is raised naming the file and offset. Catch it to keep what was read;
 `repair_warc(file)` cuts the partial tail (the crawler does so when it resumes).
+
+Other people's archives are read too: gzip members are decompressed as they are read, so
+a .warc.gz compressed as one stream (`gzip crawl.warc`) costs no more memory than one
+record, and its records are located by the member's offset plus their offset in the
+decompressed member (`ArchivedPage.inner`). Whether a file is gzipped is decided by its
+first bytes, not its name. A file that is not a WARC raises NotAWarcError; warcio's
+warnings about malformed records are collected (`notes`), never printed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import logging
 import os
 import zlib
 from collections.abc import Callable, Iterator
@@ -25,17 +34,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from cchc_nlp._version import __version__
-from cchc_nlp.errors import DataError
+from cchc_nlp.errors import DataError, one_line
 from cchc_nlp.ingest.fetch import ResponseHeaders
 from cchc_nlp.ingest.urls import charset_from_content_type
 
 __all__ = [
     "ArchivedPage",
     "ArchivedRecord",
+    "CorruptArchiveError",
+    "NotAWarcError",
     "TruncatedArchiveError",
     "WarcWriter",
     "iter_archived_pages",
@@ -47,6 +59,8 @@ __all__ = [
 ]
 
 _CHUNK = 1 << 20
+_GZIP_MAGIC = b"\x1f\x8b"
+_LOG = logging.getLogger(__name__)
 # Headers describing the transfer, not the stored body (requests already decoded it).
 _TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
@@ -65,6 +79,29 @@ class TruncatedArchiveError(DataError):
         )
 
 
+class NotAWarcError(DataError):
+    """A file read as a WARC archive is not one (another format, or not a WARC at all)."""
+
+    def __init__(self, path: Path, begins: bytes, gzipped: bool):
+        self.path = Path(path)
+        shown = begins[:40].decode("latin-1").encode("unicode_escape").decode("ascii")
+        what = "the gzipped file" if gzipped else "it"
+        super().__init__(
+            f"{self.path} is not a WARC archive ({what} begins with '{shown}'); leave it out, or give it a name "
+            "that is not .warc/.warc.gz"
+        )
+
+
+class CorruptArchiveError(DataError):
+    """A record of a WARC archive cannot be parsed (the records before it were read)."""
+
+    def __init__(self, path: Path, offset: int, reason: str):
+        self.path = Path(path)
+        self.offset = offset
+        self.reason = f"unreadable WARC record: {one_line(reason, 200)}"
+        super().__init__(f"{self.path}: {self.reason} at byte {offset}")
+
+
 @dataclass(frozen=True)
 class ArchivedPage(ResponseHeaders):
     """One archived HTTP response."""
@@ -74,10 +111,17 @@ class ArchivedPage(ResponseHeaders):
     headers: list[tuple[str, str]]
     body: bytes
     record_id: str
-    offset: int  # byte offset of the record's gzip member in `path`
+    offset: int  # byte offset of the record's gzip member in `path` (of the record, in an uncompressed file)
     path: Path
     date: str  # WARC-Date, UTC
     truncated: str | None = None  # WARC-Truncated ("length": body cut at the size cap)
+    inner: int = 0  # offset of the record in its decompressed gzip member (0 when it starts the member)
+
+    @property
+    def position(self) -> str:
+        """Where the record is: "10234" (its gzip member, or its byte in an uncompressed
+        file), or "0+2881" (byte 2881 of the gzip member at 0: a file compressed as one stream)."""
+        return f"{self.offset}+{self.inner}" if self.inner else str(self.offset)
 
     @property
     def charset(self) -> str | None:
@@ -264,35 +308,145 @@ class _Truncated(Exception):
         self.offset = offset
 
 
-def _gzip_members(handle: io.BufferedReader, start: int = 0) -> Iterator[tuple[int, int, bytes]]:
-    """(start, end, decompressed bytes) of each complete gzip member; _Truncated at a partial one."""
+class _Member(io.RawIOBase):
+    """One gzip member of a file, decompressed as it is read: memory stays at a chunk or
+    two whatever the member's size. `tell()` is the position in the decompressed data
+    (what warcio reports as record offsets); `end` the file offset after the member, once
+    it is read to its end. Raises _Truncated where the file ends inside the member or its
+    data is not gzip."""
+
+    def __init__(self, handle: io.BufferedReader, start: int, pending: bytes):
+        super().__init__()
+        self.handle = handle
+        self.start = start
+        self.end: int | None = None
+        self.rest = b""  # bytes after the member that were read with it (the next member's start)
+        self._pending = pending  # compressed bytes read from the file, not yet inflated
+        self._pending_at = start  # their offset in the file
+        self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._out = bytearray()
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def _fill(self) -> bool:
+        """Inflate one more chunk; False once the member is read to its end."""
+        if self.end is not None:
+            return False
+        at_file_end = False
+        if not self._pending:
+            self._pending = self.handle.read(_CHUNK)
+            at_file_end = not self._pending
+        try:
+            data = self._inflater.decompress(self._pending, _CHUNK)
+        except zlib.error:
+            raise _Truncated(self.start) from None
+        self._out += data
+        if self._inflater.eof:
+            self.rest = self._inflater.unused_data
+            self.end = self._pending_at + len(self._pending) - len(self.rest)
+            self._pending = b""
+        elif at_file_end and not data:
+            raise _Truncated(self.start)
+        else:
+            tail = self._inflater.unconsumed_tail
+            self._pending_at += len(self._pending) - len(tail)
+            self._pending = tail
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while (size is None or size < 0 or len(self._out) < size) and self._fill():
+            pass
+        count = len(self._out) if size is None or size < 0 else min(size, len(self._out))
+        data = bytes(self._out[:count])
+        del self._out[:count]
+        self._position += count
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def peek(self, size: int) -> bytes:
+        while len(self._out) < size and self._fill():
+            pass
+        return bytes(self._out[:size])
+
+    def stream(self) -> io.RawIOBase | io.BytesIO:
+        """Something to read the member from: the member itself, or, when it is small enough
+        to be inflated in one chunk (one record per member, the usual case), its bytes."""
+        self._fill()
+        if self.end is None or self._position:
+            return self
+        data = bytes(self._out)
+        self._out.clear()
+        self._position = len(data)
+        return io.BytesIO(data)
+
+    def drain(self) -> int:
+        """Read the member to its end; returns `end`."""
+        while self._fill():
+            self._position += len(self._out)
+            self._out.clear()
+        assert self.end is not None
+        return self.end
+
+
+def _members(handle: io.BufferedReader, start: int = 0) -> Iterator[_Member]:
+    """The gzip members of a file from byte `start`, each read to its end before the next."""
     handle.seek(start)
-    position = start
-    pending = b""
-    while True:
-        if not pending:
-            pending = handle.read(_CHUNK)
-            if not pending:
-                return
-        member_start = position
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        parts: list[bytes] = []
+    position, pending = start, handle.read(_CHUNK)
+    while pending:
+        member = _Member(handle, position, pending)
+        yield member
+        position = member.drain()
+        pending = member.rest or handle.read(_CHUNK)
+
+
+class _Quiet:
+    """Steps of a warcio ArchiveIterator with what warcio writes to stderr (warnings about
+    malformed records) captured as notes instead of printed."""
+
+    def __init__(self, path: Path, notes: list[str] | None):
+        self.path = path
+        self.notes = notes
+
+    def note(self, text: str, where: str) -> None:
+        message = f"{where}: warcio: {one_line(text, 300)}"
+        if self.notes is None:
+            _LOG.warning("%s: %s", self.path, message)
+        else:
+            self.notes.append(message)
+
+    def records(self, iterator: ArchiveIterator, where: Callable[[], str], read: Callable) -> Iterator:
+        """(record, read(record)) for every record; read() runs inside the capture too."""
         while True:
+            sink = io.StringIO()
+            near = where()  # warcio warns about the end of the record before the one it reads next
             try:
-                parts.append(inflater.decompress(pending))
-            except zlib.error:
-                raise _Truncated(member_start) from None
-            position += len(pending) - len(inflater.unused_data)
-            if inflater.eof:
-                pending = inflater.unused_data
-                break
-            pending = handle.read(_CHUNK)
-            if not pending:
-                raise _Truncated(member_start)
-        yield member_start, position, b"".join(parts)
+                with contextlib.redirect_stderr(sink):
+                    record = next(iterator, None)
+                    result = read(record) if record is not None else None
+            except ArchiveLoadFailed as exc:
+                raise CorruptArchiveError(self.path, _offset_of(near), str(exc)) from None
+            finally:
+                if sink.getvalue().strip():
+                    self.note(sink.getvalue(), f"near {near}")
+            if record is None:
+                return
+            yield record, result
 
 
-def _page_from_record(record, path: Path, offset: int) -> ArchivedPage | None:
+def _offset_of(where: str) -> int:
+    return int(where.split()[-1].split("+")[0])
+
+
+def _page_from_record(record, path: Path, offset: int, inner: int = 0) -> ArchivedPage | None:
     if record.rec_type != "response" or record.http_headers is None:
         return None
     status_line = record.http_headers.get_statuscode()
@@ -311,6 +465,7 @@ def _page_from_record(record, path: Path, offset: int) -> ArchivedPage | None:
         path=path,
         date=record.rec_headers.get_header("WARC-Date"),
         truncated=record.rec_headers.get_header("WARC-Truncated"),
+        inner=inner,
     )
 
 
@@ -349,51 +504,83 @@ def scan_warc(path: str | Path, start: int = 0) -> Iterator[WarcEntry]:
         raise TruncatedArchiveError(path, exc.offset) from None
 
 
-def _entry(record, path: Path, offset: int, end: int) -> WarcEntry:
+def _entry(record, path: Path, offset: int, end: int, inner: int = 0) -> WarcEntry:
     metadata = None
     if record.rec_type == "metadata":
         try:
             metadata = json.loads(record.content_stream().read().decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
             metadata = None
-    page = _page_from_record(record, path, offset)
+    page = _page_from_record(record, path, offset, inner)
     return WarcEntry(offset, end, record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), page, metadata)
 
 
-def _iter_file(path: Path, start: int = 0) -> Iterator[WarcEntry]:
-    """The records of one file; _Truncated at a partial tail."""
+def _iter_file(path: Path, start: int = 0, notes: list[str] | None = None) -> Iterator[WarcEntry]:
+    """The records of one file; _Truncated at a partial tail, NotAWarcError when the file is
+    not a WARC, CorruptArchiveError at a record warcio cannot parse. warcio's warnings go
+    to `notes` (logged when it is None)."""
+    quiet = _Quiet(path, notes)
     with open(path, "rb") as handle:
-        if not path.name.endswith(".gz"):
+        begins = handle.read(64)
+        handle.seek(start)
+        if not begins.startswith(_GZIP_MAGIC):
+            if start == 0 and begins and not begins.lstrip().startswith(b"WARC/"):
+                raise NotAWarcError(path, begins, gzipped=False)
             iterator = ArchiveIterator(handle)
-            for record in iterator:
-                offset = iterator.get_record_offset()
-                entry = _entry(record, path, offset, offset)
-                yield WarcEntry(
-                    offset,
-                    offset + iterator.get_record_length(),
-                    entry.record_type,
-                    entry.target,
-                    entry.page,
-                    entry.metadata,
-                )
+
+            def read(record) -> WarcEntry:
+                entry = _entry(record, path, iterator.offset, 0)
+                offset = iterator.get_record_offset()  # reads the record to its end (may warn)
+                return _replace(entry, offset, offset + iterator.get_record_length())
+
+            for _, entry in quiet.records(iterator, lambda: f"byte {iterator.offset}", read):
+                yield entry
             return
-        for start_offset, end_offset, data in _gzip_members(handle, start):
-            for record in ArchiveIterator(io.BytesIO(data)):
-                yield _entry(record, path, start_offset, end_offset)
+        for member in _members(handle, start):
+            if member.start == 0:
+                head = member.peek(64)
+                if head and not head.lstrip().startswith(b"WARC/"):
+                    raise NotAWarcError(path, head, gzipped=True)
+            iterator = ArchiveIterator(member.stream())
+            steps = quiet.records(
+                iterator,
+                lambda m=member, it=iterator: f"byte {m.start}+{it.offset}",
+                lambda r, m=member, it=iterator: _entry(r, path, m.start, 0, it.offset),
+            )
+            held: WarcEntry | None = None  # one record of lookahead: only the member's last one ends with it
+            try:
+                for _, entry in steps:
+                    if held is not None:
+                        yield held
+                    held = entry
+            except CorruptArchiveError as exc:  # gzip members stand alone: go on with the next one
+                quiet.note(f"{exc.reason}; the rest of that gzip member was skipped", f"byte {exc.offset}")
+            end = member.drain()
+            if held is not None:
+                yield _replace(held, held.offset, end)
 
 
-def iter_archived_pages(path: str | Path, *, start_offsets: dict[Path, int] | None = None) -> Iterator[ArchivedPage]:
+def _replace(entry: WarcEntry, offset: int, end: int) -> WarcEntry:
+    return WarcEntry(offset, end, entry.record_type, entry.target, entry.page, entry.metadata)
+
+
+def iter_archived_pages(
+    path: str | Path, *, start_offsets: dict[Path, int] | None = None, notes: list[str] | None = None
+) -> Iterator[ArchivedPage]:
     """Every archived response under `path` (see module docstring), in file and record order.
 
     Yields all responses, redirects and errors included: use `page.ok` to keep complete
     200 HTML pages and cchc_nlp.page.is_article_page to skip listings. Raises
-    TruncatedArchiveError after the last good record when a file ends mid-record.
-    `start_offsets` (file -> byte offset) resumes reading files part-way.
+    TruncatedArchiveError after the last good record when a file ends mid-record,
+    NotAWarcError for a file that is not a WARC, CorruptArchiveError at a record that
+    cannot be parsed. warcio's warnings about malformed records are appended to `notes`
+    (one line each), or logged when it is None. `start_offsets` (file -> byte offset)
+    resumes reading files part-way.
     """
     problems: list[tuple[Path, int]] = []
     for file in warc_files(path):
         try:
-            for entry in _iter_file(file, (start_offsets or {}).get(file, 0)):
+            for entry in _iter_file(file, (start_offsets or {}).get(file, 0), notes):
                 if entry.page is not None:
                     yield entry.page
         except _Truncated as exc:
@@ -408,8 +595,8 @@ def complete_length(path: str | Path, start: int = 0) -> int:
     end = start
     try:
         with open(path, "rb") as handle:
-            for _, member_end, _ in _gzip_members(handle, start):
-                end = member_end
+            for member in _members(handle, start):
+                end = member.drain()
     except _Truncated as exc:
         return exc.offset
     return end
