@@ -440,14 +440,24 @@ def test_metrics_by_filters_and_adds_context(research):
 
 
 def test_wide_table_by_province_and_period(research):
-    table = research.wide("dossier.received", period="year")
+    table = research.wide("dossier.received", period="year", codes=False)
     assert table.loc["Hà Nam", "2020"] == 250  # the latest report of the year
     assert table.loc["Sóc Trăng", "2021"] == 80 and table.loc["Bạc Liêu", "2020"] == 70
-    assert research.wide("dossier.received", period="year", agg="sum").loc["Hà Nam", "2020"] == 350
+    assert research.wide("dossier.received", period="year", agg="sum", codes=False).loc["Hà Nam", "2020"] == 350
     quarters = research.wide("dossier.received", period="quarter")
     assert list(quarters.columns) == ["2020Q2", "2020Q3", "2020Q4", "2021Q1"]
-    assert research.wide("dossier.on_time_or_early", period="month", value="share").loc["Hà Nam", "2020-09"] == 98.5
-    assert research.wide("no.such.metric").empty
+    # rows name the province, its code and its 2025 successor, in the official order of codes
+    assert list(quarters.index) == [
+        ("Hà Nam", "35", "Ninh Bình"),
+        ("Sóc Trăng", "94", "Cần Thơ"),
+        ("Bạc Liêu", "95", "Cà Mau"),
+    ]
+    share = research.wide("dossier.on_time_or_early", period="month", value="share", codes=False)
+    assert share.loc["Hà Nam", "2020-09"] == 98.5
+    with pytest.raises(InputError, match="did you mean 'dossier.received'"):
+        research.wide("dossier.recieved")
+    with pytest.raises(InputError, match="value must be one of 'value', 'share', not 'shares'; did you mean 'share'"):
+        research.wide("dossier.received", value="shares")
     with pytest.raises(InputError):
         research.wide("dossier.received", period="2020")
 

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from cchc_nlp.errors import InputError
 from cchc_nlp.records import METRIC_COLUMNS
 from cchc_nlp.research import plot
+from cchc_nlp.tag.gazetteer import province_names_in_order
 
 PROVINCES = ("Thừa Thiên Huế", "Đắk Lắk", "Bà Rịa - Vũng Tàu")
 
@@ -238,7 +239,8 @@ def test_select_metric_rejects_other_inputs():
 def test_wide_table_is_province_by_period():
     table = plot.wide_table(make_metrics(), "index.par.rank")
     assert list(table.columns) == ["2018", "2019", "2020"]
-    assert list(table.index) == sorted(PROVINCES)
+    official = province_names_in_order()  # rows in the official order of province codes
+    assert list(table.index) == sorted(PROVINCES, key=official.index)
     assert table.loc["Đắk Lắk"].tolist() == [40.0, 44.0, 31.0]
     assert plot.wide_table(make_metrics(), "index.pci.rank").empty
 
@@ -282,7 +284,8 @@ def test_metric_over_time_draws_one_line_per_province():
 
 def test_heatmap_writes_each_cell():
     ax = plot.province_period_heatmap(make_metrics(), "dossier.on_time_or_early", "share")
-    assert [label.get_text() for label in ax.get_yticklabels()] == sorted(PROVINCES)
+    official = province_names_in_order()
+    assert [label.get_text() for label in ax.get_yticklabels()] == sorted(PROVINCES, key=official.index)
     cells = {text.get_text() for text in ax.texts}
     assert {"95", "94,6", "98,5"} <= cells
     assert ax.images[0].get_array().shape == (3, 3)

@@ -150,10 +150,11 @@ def test_tables_hold_the_summaries(soup):
         rows = soup.find("table", id=table_id).find_all("tr")
         return [[cell.get_text() for cell in row.find_all(["th", "td"])] for row in rows]
 
-    assert ["Đắk Lắk", "40", "31"] in cells("wide-index.par.rank")
-    assert ["Đắk Lắk", "95", "95.9"] in cells("wide-dossier.on_time_or_early")
-    assert ["Thừa Thiên Huế", "1132"] in cells("wide-tthc.simplified")
-    assert ["Đắk Lắk", "3", "2016-03-01", "2020-03-01"] in cells("articles-by-province")
+    # province x year tables built on the panel: the province, its code and 2025 successor, the figures
+    assert ["Đắk Lắk", "66", "Đắk Lắk", "40", "31"] in cells("wide-index.par.rank")
+    assert ["Đắk Lắk", "66", "Đắk Lắk", "95", "95.9"] in cells("wide-dossier.on_time_or_early")
+    assert ["Thừa Thiên Huế", "46", "Huế", "1132"] in cells("wide-tthc.simplified")
+    assert ["Đắk Lắk", "66", "Đắk Lắk", "3", "3", "2016-03-01", "2020-03-01"] in cells("articles-by-province")
     assert ["index.par.rank", "6", "6", "3", "0"] in cells("metrics-by-key")
     warnings = cells("warnings")
     assert len(warnings) == 2 and "share_mismatch: 1132/1937" in " ".join(warnings[1])
@@ -220,7 +221,8 @@ def test_report_of_a_real_extraction(tmp_path, capsys):
         [c.get_text() for c in row.find_all(["th", "td"])]
         for row in page.find("table", id="wide-index.par.rank").find_all("tr")
     ]
-    assert ["Vĩnh Long", "19", ""] in rank and ["Bà Rịa - Vũng Tàu", "", "18"] in rank
+    assert ["Vĩnh Long", "86", "Vĩnh Long", "19", ""] in rank
+    assert ["Bà Rịa - Vũng Tàu", "77", "Hồ Chí Minh", "", "18"] in rank
     assert "share_mismatch" in page.find("table", id="warnings").get_text()
     officials = page.find("table", id="officials").get_text()
     assert "Phó Chủ tịch UBND tỉnh" in officials and "Vĩnh Long" in officials

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from cchc_nlp.dataset.dedup import dup_groups
 from cchc_nlp.dataset.parts import PartStore
 from cchc_nlp.dataset.readers import InputFile
 from cchc_nlp.dataset.tables import (
@@ -79,10 +80,16 @@ def consolidate(
     seen: set[str] = set()
     dropped: set[tuple[str, int]] = set()
     error_inputs: set[str] = set()
+    groups = _dup_groups(segments)
 
     def rows_of(table: str, rows: pa.Table) -> pa.Table:
         """Drop duplicate documents from a slice, count what it holds."""
         if table == "articles":
+            rows = rows.set_column(
+                rows.schema.get_field_index("dup_group"),
+                "dup_group",
+                pa.array([groups.get(d) for d in rows["doc_id"].to_pylist()], pa.string()),
+            )
             keep = []
             for doc_id, source, index in zip(
                 rows["doc_id"].to_pylist(), rows["_input"].to_pylist(), rows["_item"].to_pylist(), strict=True
@@ -143,6 +150,37 @@ def consolidate(
         "error_inputs": error_inputs,
         "gone": _gone_paths(tasks, gone),  # kept in the tables, or dropped with prune
     }
+
+
+def _dup_groups(segments: list[tuple[str, int, int, Path]]) -> dict[str, str]:
+    """doc_id -> dup_group of the live articles (cchc_nlp.dataset.dedup), from the MinHash
+    signatures the workers stored (parts of older versions: from the text)."""
+    doc_ids: list[str] = []
+    signatures: list[bytes | None] = []
+    texts: list[str | None] = []
+    published: list[str | None] = []
+    part: _Part | None = None
+    for source, start, end, folder in segments:
+        if part is None or part.folder != folder:
+            path = folder / "articles.parquet"
+            has_minhash = "_minhash" in pq.read_schema(path).names
+            columns = ["doc_id", "published", "_input", "_item", "_minhash" if has_minhash else "text"]
+            part = _Part(folder, pq.read_table(path, columns=columns))
+        low, high = part.rows(source, start, end)
+        rows = part.data.slice(low, high - low).to_pydict()
+        for i, doc_id in enumerate(rows["doc_id"]):
+            doc_ids.append(doc_id)
+            signatures.append(rows["_minhash"][i] if "_minhash" in rows else None)
+            texts.append(rows["text"][i] if "text" in rows else None)
+            published.append(rows["published"][i])
+    unique = {d: i for i, d in reversed(list(enumerate(doc_ids)))}  # a doc_id found twice: its first place
+    keep = sorted(unique.values())
+    return dup_groups(
+        [doc_ids[i] for i in keep],
+        texts=[texts[i] for i in keep],
+        signatures=[signatures[i] for i in keep],
+        order=[published[i] for i in keep],
+    )
 
 
 def _gone_paths(tasks: list[tuple[Path, dict[str, Any]]], gone: list[str]) -> list[str]:

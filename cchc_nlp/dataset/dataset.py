@@ -19,7 +19,6 @@ how a run reads, parallelizes, resumes and writes in `cchc_nlp.dataset.run`.
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
 import tempfile
@@ -30,14 +29,15 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from cchc_nlp.dataset.dedup import dup_groups
+from cchc_nlp.dataset.panel import PERIODS, panel_frame, wide_frame, with_articles
 from cchc_nlp.dataset.run import CHUNK_SIZE, run_extract
+from cchc_nlp.dataset.select import metric_keys_matching, province_mask
 from cchc_nlp.dataset.tables import FORMATS, SCHEMAS, TABLES, read_table, table_file, write_table
 from cchc_nlp.errors import DataError, InputError
+from cchc_nlp.tag.gazetteer import PROVINCE_COLUMNS, province_columns
 
 __all__ = ["Dataset", "extract", "PERIODS"]
-
-# period name -> pandas period frequency
-PERIODS = {"year": "Y", "quarter": "Q", "month": "M"}
 
 
 class Dataset:
@@ -94,6 +94,7 @@ class Dataset:
                 frames[table] = _to_pandas(read_table(path, table, fmt))
             except FileNotFoundError:
                 raise DataError(f"{path} is missing; run the extraction again") from None
+        _backfill(frames)
         return cls(**frames, manifest=manifest, path=directory)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -130,41 +131,51 @@ class Dataset:
 
     def metrics_by(
         self,
-        province: str | Sequence[str] | None = None,
+        province: str | int | Sequence[str | int] | None = None,
         metric: str | Sequence[str] | None = None,
         period: str | None = None,
         include_targets: bool = False,
+        *,
+        province_2025: str | int | Sequence[str | int] | None = None,
+        dedup: bool = False,
     ) -> pd.DataFrame:
         """Metric rows with their article's context, filtered.
 
-        Each row gets `province` (the figure's own province, else its article's),
-        `published`, `title`, `url`, and with `period` a `period` column (a pandas Period of
-        the figure's period end, else of the publication date).
+        Each row gets `province` and its codes (the figure's own province, else its
+        article's; none for national figures), `published`, `title`, `url`, `dup_group`, and
+        with `period` a `period` column (a pandas Period of the figure's period end, else of
+        the publication date).
 
-        province: a name or names (case and diacritics as in the table).
-        metric: a key, a list of keys, or a pattern ("dossier.*").
+        province: a name, code or list of them, with or without diacritics ("Soc Trang",
+            "94", "TP.HCM"); province_2025: the same for the post-merger province (34 units:
+            "Cần Thơ" keeps the rows of Sóc Trăng, Hậu Giang and Cần Thơ). An unknown name is
+            an InputError with suggestions.
+        metric: a key, a list of keys, or a pattern ("dossier.*"); one that matches no key is
+            an InputError with suggestions.
         period: "year", "quarter" or "month" adds the period column; a period such as
             "2020", "2020Q2" or "2020-06" keeps only the figures of that period.
         include_targets: keep goals (is_target) too; by default only achievements.
+        dedup: keep the rows of one article per near-duplicate group (`articles.dup_group`),
+            so that sums count a story published under several URLs once.
 
-        >>> ds.metrics_by(province="Vĩnh Long", metric="dossier.*", period="2018")  # doctest: +SKIP
+        Every scope is kept (an agency's or a district's figure too): `panel` keeps the
+        province's own figures.
+
+        >>> ds.metrics_by(province="Vinh Long", metric="dossier.*", period="2018")  # doctest: +SKIP
         """
-        rows = self.metrics.merge(
-            self.articles[["doc_id", "province", "published", "published_date", "title", "url"]].rename(
-                columns={"province": "article_province"}
-            ),
-            on="doc_id",
-            how="left",
-        )
-        rows["province"] = rows["province"].where(rows["province"].notna(), rows["article_province"])
+        rows = with_articles(self.metrics, self.articles)
         if not include_targets:
             rows = rows[rows["is_target"].ne(True)]
         if province is not None:
-            wanted = [province] if isinstance(province, str) else list(province)
-            rows = rows[rows["province"].isin(wanted)]
+            rows = rows[province_mask(rows, province)]
+        if province_2025 is not None:
+            rows = rows[province_mask(rows, province_2025, "province_2025_code", "province_2025")]
         if metric is not None:
-            patterns = [metric] if isinstance(metric, str) else list(metric)
-            rows = rows[rows["metric"].map(lambda key: any(fnmatch.fnmatchcase(str(key), p) for p in patterns))]
+            keys = metric_keys_matching(metric, present=self.metrics["metric"].dropna().unique())
+            rows = rows[rows["metric"].isin(keys)]
+        if dedup:
+            first = self.articles.drop_duplicates("dup_group") if "dup_group" in self.articles else self.articles
+            rows = rows[rows["doc_id"].isin(first["doc_id"]) | rows["dup_group"].isna()]
         if period is not None:
             freq, selected = _period_spec(period)
             rows = rows.assign(period=_period_of(rows, freq))
@@ -172,46 +183,71 @@ class Dataset:
                 rows = rows[rows["period"] == selected]
         return rows.reset_index(drop=True)
 
+    def panel(
+        self,
+        metric: str | Sequence[str],
+        period: str = "year",
+        *,
+        province: str | int | Sequence[str | int] | None = None,
+        province_2025: str | int | Sequence[str | int] | None = None,
+        unit: str | None = None,
+        value: str = "value",
+        include_targets: bool = False,
+        candidates: bool = False,
+    ) -> pd.DataFrame:
+        """The province x period panel: one row per province, period and metric with the
+        province's own figure, its evidence (doc_id, sentence, url), the number of
+        candidate figures, whether they conflict, and the province's code and 2025
+        successor. How rows are chosen: `cchc_nlp.dataset.panel`; what was left out and
+        why: `.attrs["caveats"]` (`cchc_nlp.dataset.panel.caveat_lines`).
+
+        candidates: every candidate row of the cells instead, `chosen` marking the panel's.
+
+        >>> ds.panel("index.par.score")[["province", "period", "value", "conflict"]]  # doctest: +SKIP
+        """
+        return panel_frame(
+            self.metrics,
+            self.articles,
+            metric,
+            period,
+            province=province,
+            province_2025=province_2025,
+            unit=unit,
+            value=value,
+            include_targets=include_targets,
+            candidates=candidates,
+        )
+
     def wide(
         self,
         metric: str,
         period: str = "year",
         value: str = "value",
-        agg: str = "last",
+        agg: str = "best",
         unit: str | None = None,
+        *,
+        by: str = "province",
+        codes: bool = True,
     ) -> pd.DataFrame:
-        """One metric as a province x period table.
+        """One metric as a province x period table built on `panel`: rows are provinces
+        (index levels province, province_code, province_2025, in official order), columns
+        periods.
 
-        period: "year", "quarter" or "month" (of the figure's period end, else the
-            publication date).
+        period: "year", "quarter" or "month".
         value: "value" or "share" (the stated percent).
-        agg: "last" (the figure with the latest period end, then the latest publication: the
-            most complete cumulative report), or a pandas aggregation ("max", "mean",
-            "median", "sum", "count").
+        agg: "best" (the panel's figure; "last" is the same), or "max", "min", "mean",
+            "median", "sum", "count" over the cell's stories, one figure each (copies of an
+            article are one story).
         unit: keep figures of this unit only; default: the metric's most common unit.
+        by: "province_2025" follows the 34 provinces across the 2025 merger (the figures of
+            merged provinces added up for counts, averaged otherwise).
+        codes: False indexes the rows by the province name alone (`.loc["Hà Nam", "2020"]`).
 
         >>> ds.wide("dossier.received", period="quarter")  # doctest: +SKIP
-        period       2020Q1  2020Q2
-        province
-        Hà Nam       7182.0  8120.0
         """
-        if period not in PERIODS:
-            raise InputError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
-        rows = self.metrics_by(metric=metric, period=period)
-        if unit is None and not rows.empty:
-            unit = rows["unit"].mode().iloc[0]
-        if unit is not None:
-            rows = rows[rows["unit"] == unit]
-        rows = rows.dropna(subset=[value, "province", "period"])
-        if rows.empty:
-            return pd.DataFrame(index=pd.Index([], name="province"), columns=pd.Index([], name="period"))
-        if agg == "last":
-            rows = rows.sort_values(["period_end", "published"], na_position="first", kind="stable")
-            agg = "last"
-        table = rows.pivot_table(index="province", columns="period", values=value, aggfunc=agg)
-        table.columns = table.columns.astype(str)
-        table.columns.name = "period"
-        return table
+        return wide_frame(
+            self.metrics, self.articles, metric, period, value=value, agg=agg, unit=unit, by=by, codes=codes
+        )
 
     def __repr__(self) -> str:
         where = f" from {self.path}" if self.path else ""
@@ -229,6 +265,24 @@ def _to_pandas(data) -> pd.DataFrame:
         if pa.types.is_list(field.type):
             frame[field.name] = pd.Series(data.column(field.name).to_pylist(), index=frame.index, dtype=object)
     return frame
+
+
+def _backfill(frames: dict[str, pd.DataFrame]) -> None:
+    """Columns that tables written by an older version lack (read as nulls): the province
+    codes and the near-duplicate groups, derived here as an extraction would."""
+    articles, metrics = frames["articles"], frames["metrics"]
+    if len(articles) and articles["dup_group"].isna().all():
+        groups = dup_groups(articles["doc_id"].tolist(), articles["text"].tolist(), order=articles["published"])
+        articles["dup_group"] = articles["doc_id"].map(groups)
+    published = dict(zip(articles["doc_id"], articles["published"], strict=False))
+    for frame in (articles, metrics):
+        if not (frame["province_code"].isna().all() and frame["province"].notna().any()):
+            continue  # codes present (or no province to code)
+        filled = [
+            province_columns(p, published.get(d)) for p, d in zip(frame["province"], frame["doc_id"], strict=True)
+        ]
+        for column in PROVINCE_COLUMNS:
+            frame[column] = [f[column] for f in filled]
 
 
 def _period_spec(period: str) -> tuple[str, pd.Period | None]:

@@ -28,6 +28,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from cchc_nlp.dataset.cells import neutralize_formulas, restore_formulas
+from cchc_nlp.dataset.dedup import signature_bytes
 from cchc_nlp.records import METRIC_COLUMNS, province_name_of
 from cchc_nlp.tag.gazetteer import province_columns
 from cchc_nlp.timeutil import iso_datetime, to_date
@@ -235,8 +236,18 @@ SCHEMAS: dict[str, pa.Schema] = {
     table: pa.schema([pa.field(name, dtype) for name, (dtype, _) in columns.items()])
     for table, columns in DATA_DICTIONARY.items()
 }
+# Internal columns of one table only: the MinHash signature of an article's text, computed
+# with its other rows in the worker, grouped into dup_group when the tables are consolidated.
+TABLE_INTERNAL_COLUMNS: dict[str, dict[str, pa.DataType]] = {"articles": {"_minhash": pa.binary()}}
+
 PART_SCHEMAS: dict[str, pa.Schema] = {
-    table: pa.schema(list(schema) + [pa.field(name, dtype) for name, dtype in INTERNAL_COLUMNS.items()])
+    table: pa.schema(
+        list(schema)
+        + [
+            pa.field(name, dtype)
+            for name, dtype in {**INTERNAL_COLUMNS, **TABLE_INTERNAL_COLUMNS.get(table, {})}.items()
+        ]
+    )
     for table, schema in SCHEMAS.items()
 }
 
@@ -349,8 +360,9 @@ def article_row(article: Any, doc: Any, n_entities: int, n_metrics: int, from_in
         "n_chars": len(doc.text),
         "n_entities": n_entities,
         "n_metrics": n_metrics,
-        "dup_group": None,  # set when the tables are consolidated (cchc_nlp.dataset.dedup)
+        "dup_group": None,  # set when the tables are consolidated, from _minhash (cchc_nlp.dataset.dedup)
         "text": doc.text,
+        "_minhash": signature_bytes(doc.text),
     }
 
 

@@ -61,7 +61,9 @@ def _alternation(kind: str) -> str:
 def owner_patterns() -> dict[str, re.Pattern]:
     alt = _alternation
     return {
-        "national": re.compile(rf"(?i)(?<!\w)(?:{alt('national')})(?!\w)"),
+        "national": re.compile(
+            rf"(?i)(?<!\w)(?:(?:{alt('national_head')})[^;.]{{0,40}}?(?:{alt('national_field')})|{alt('national')})(?!\w)"
+        ),
         "ranking": re.compile(rf"(?i)(?<!\w)(?:{alt('ranking')})(?!\w)"),
         "respectively": re.compile(rf"(?i)(?<!\w)(?:{alt('respectively')})(?!\w)"),
         "title": re.compile(rf"(?<!\w)(?:{alt('title')})\s+$"),
@@ -362,7 +364,9 @@ def _anaphor_owners(ctx: ArticleOwners, antecedents: list[Owner], found: list[Ow
             prior = [
                 a
                 for a in antecedents
-                if a.end <= m.start() and (a.subject or "").lower().startswith(("thành phố", "tp"))
+                if a.end <= m.start()
+                and a.scope == "unit"
+                and (a.subject or "").lower().startswith(("thành phố", "tp"))
             ]
             if not prior:
                 out.append(Owner(m.start(), m.end(), "province", None, "tỉnh", ctx.province))

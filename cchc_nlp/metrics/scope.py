@@ -143,7 +143,7 @@ def _owner_of(ctx: ArticleOwners, row: dict[str, Any], sent: Sentence) -> Owner 
     national = [o for o in owners if o.scope == "national" and o.end <= start]
     if national and (not before or before[-1].end <= national[-1].start):
         gap = text[national[-1].end : start]
-        if len(gap) <= NATIONAL_GAP and not re.search(r"[;\d]", gap):
+        if len(gap) <= NATIONAL_GAP and not re.search(r";|(?<![\d/])(?!(?:19|20)\d\d(?!\d))\d", gap):
             return national[-1]
     if not before:
         return None

@@ -30,6 +30,7 @@ from matplotlib.axes import Axes
 from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import MaxNLocator
 
+from cchc_nlp.dataset.panel import panel_frame, province_rows, wide_frame
 from cchc_nlp.errors import InputError
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "metric_label",
     "select_metric",
     "wide_table",
+    "panel_chart",
     "warning_codes",
     "metric_over_time",
     "province_period_heatmap",
@@ -183,8 +185,9 @@ def select_metric(
         column is copied to "value".
     period: "year", "half", "quarter" or "month": the calendar period holding each row's
         period end (its start, or the article's publication date, when there is no end).
-    scope_level: keep rows of this level ("tỉnh", "huyện", "xã") or of no stated level;
-        None keeps every row.
+    scope_level: "tỉnh" keeps the province's own figures (scope province, and ranking
+        entries naming a province, as `Dataset.panel`); "huyện" or "xã" rows of that level
+        or of no stated level; None keeps every row.
     include_targets: keep targets ("phấn đấu đạt 95%"), which are not achievements.
     unit: with value="value", keep rows of this unit only; default: the metric's most
         common unit, so counts and percents of one key are never mixed on an axis.
@@ -198,7 +201,9 @@ def select_metric(
     rows = metrics[metrics["metric"] == metric].copy()
     if not include_targets and "is_target" in rows.columns:
         rows = rows[~rows["is_target"].fillna(False).astype(bool)]
-    if scope_level is not None and "scope_level" in rows.columns:
+    if scope_level == "tỉnh":  # the province's own figures (cchc_nlp.dataset.panel)
+        rows = rows[province_rows(rows)]
+    elif scope_level is not None and "scope_level" in rows.columns:
         rows = rows[rows["scope_level"].isna() | (rows["scope_level"] == scope_level)]
     date = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns]")
     for column in ("period_end", "period_start", "published"):
@@ -234,19 +239,76 @@ def wide_table(
     agg: str = "last",
     scope_level: str | None = "tỉnh",
     unit: str | None = None,
+    by: str = "province",
 ) -> pd.DataFrame:
     """Province x period table of one metric; NaN = no figure.
 
-    agg: "last" (the row with the latest period end, then publication: the most complete
-    cumulative report, as `Dataset.wide`), or a pandas aggregation ("median", "max"...).
+    Built on the panel (`cchc_nlp.dataset.panel`, `Dataset.wide`): each cell is the
+    province's own figure, copies of an article counted once; `attrs["caveats"]` says what
+    was left out. agg: "last" (or "best": the panel's figure), or "max", "min", "mean",
+    "median", "sum", "count" over the cell's candidates. period "half" (2018-H1) is not a
+    panel period: its cells are the last report of the half-year among the province's own
+    figures. scope_level other than "tỉnh" tables the rows of that level instead.
     """
-    rows = select_metric(data, metric, value, period=period, scope_level=scope_level, unit=unit)
-    if rows.empty:
-        return pd.DataFrame()
-    table = rows.pivot_table(index="province", columns="period", values="value", aggfunc=agg)
-    table.columns = [str(column) for column in table.columns]
-    table.columns.name = "period"
-    return table.sort_index()
+    if period == "half" or scope_level not in ("tỉnh", None):
+        rows = select_metric(data, metric, value, period=period, scope_level=scope_level, unit=unit)
+        if rows.empty:
+            return pd.DataFrame()
+        table = rows.pivot_table(index="province", columns="period", values="value", aggfunc=agg)
+        table.columns = [str(column) for column in table.columns]
+        table.columns.name = "period"
+        return table.sort_index()
+    metrics = _table(data, "metrics")
+    articles = getattr(data, "articles", None) if not isinstance(data, pd.DataFrame) else None
+    agg = "best" if agg == "last" else agg
+    return wide_frame(metrics, articles, metric, period, value=value, agg=agg, unit=unit, by=by, codes=False)
+
+
+def panel_chart(
+    data: Any,
+    metric: str,
+    value: str = "value",
+    *,
+    provinces: Iterable[str] | None = None,
+    by: str = "province",
+    ax: Axes | None = None,
+) -> Axes:
+    """One metric by province over the years, from the panel: one line per province (or per
+    2025 province with by="province_2025"), a point per year with its figure; cells whose
+    candidates conflict are drawn as open circles. Accepts a Dataset or a panel DataFrame."""
+    ax = _axes(ax, (8, 4.5))
+    if isinstance(data, pd.DataFrame) and "period_match" in data.columns:
+        panel = data[data["metric"] == metric]
+    else:
+        panel = panel_frame(_table(data, "metrics"), getattr(data, "articles", None), metric, "year", value=value)
+    title = metric_label(metric) + (" — %" if value == "share" else "")
+    ax.set_title(title)
+    if provinces is not None:
+        panel = panel[panel["province"].isin(list(provinces)) | panel["province_2025"].isin(list(provinces))]
+    if panel.empty:
+        return _no_data(ax, f"không có số liệu {metric}")
+    panel = panel.assign(year=panel["period"].astype(str).str.slice(0, 4).astype(int))
+    key = "province_2025" if by == "province_2025" else "province"
+    for name, group in panel.groupby(key, sort=False):
+        if by == "province_2025":  # several pre-merger provinces: their sum (counts) or mean
+            counts = group["unit"].eq("count").all()
+            series = group.groupby("year")["value"].agg("sum" if counts else "mean")
+            conflict = group.groupby("year")["conflict"].any()
+        else:
+            series = group.set_index("year")["value"].sort_index()
+            conflict = group.set_index("year")["conflict"].sort_index()
+        (line,) = ax.plot(series.index, series.values, marker="o", label=name)
+        flagged = conflict[conflict].index
+        if len(flagged):
+            ax.scatter(flagged, series.loc[flagged], s=90, facecolors="white", edgecolors=line.get_color(), zorder=3)
+    ax.set_xlabel("năm")
+    ax.set_ylabel("%" if value == "share" else "giá trị")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(True, alpha=0.3)
+    _legend(ax)
+    if metric.endswith(".rank"):
+        _rank_axis(ax)
+    return ax
 
 
 def warning_codes(warnings: Any) -> list[str]:

@@ -29,8 +29,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from cchc_nlp.dataset import Dataset
+from cchc_nlp.dataset.panel import caveat_lines, panel_frame, wide_frame
 from cchc_nlp.errors import DataError, InputError
 from cchc_nlp.research import plot
+from cchc_nlp.tag.gazetteer import province_columns
 
 __all__ = [
     "HEADLINE_METRICS",
@@ -137,11 +139,18 @@ def officials_table(data: Any) -> pd.DataFrame:
 
 def summary_tables(data: Any) -> dict[str, pd.DataFrame]:
     """The report's tables, by name: articles_by_province, metrics_by_key, warnings, errors,
-    officials, and one wide table per headline metric ("wide:<metric>")."""
+    officials, conflicts, and per headline metric its panel ("panel:<metric>") and province x
+    year table built on it ("wide:<metric>", caveats in its attrs)."""
     articles, metrics, errors = _frame(data, "articles"), _frame(data, "metrics"), _frame(data, "errors")
     tables: dict[str, pd.DataFrame] = {}
 
     if not articles.empty:
+        if "province_code" not in articles.columns:  # tables written before the codes existed
+            filled = [province_columns(p) if isinstance(p, str) else {} for p in articles.get("province", [])]
+            articles = articles.assign(
+                province_code=[f.get("province_code") for f in filled],
+                province_2025=[f.get("province_2025") for f in filled],
+            )
         frame = articles.assign(
             province=articles["province"].fillna("(không rõ)") if "province" in articles.columns else "(không rõ)",
             date=pd.to_datetime(
@@ -151,7 +160,14 @@ def summary_tables(data: Any) -> dict[str, pd.DataFrame]:
         )
         tables["articles_by_province"] = (
             frame.groupby("province")
-            .agg(articles=("doc_id", "count"), first=("date", "min"), last=("date", "max"))
+            .agg(
+                province_code=("province_code", "first"),
+                province_2025=("province_2025", "first"),
+                articles=("doc_id", "count"),
+                stories=("dup_group", "nunique") if "dup_group" in frame.columns else ("doc_id", "nunique"),
+                first=("date", "min"),
+                last=("date", "max"),
+            )
             .sort_values("articles", ascending=False)
             .assign(
                 first=lambda t: t["first"].dt.strftime("%Y-%m-%d"), last=lambda t: t["last"].dt.strftime("%Y-%m-%d")
@@ -192,7 +208,20 @@ def summary_tables(data: Any) -> dict[str, pd.DataFrame]:
         tables["warnings"] = pd.DataFrame()
 
     for metric, value, _ in HEADLINE_METRICS:
-        tables[f"wide:{metric}"] = plot.wide_table(data, metric, value) if not metrics.empty else pd.DataFrame()
+        if metrics.empty or "metric" not in metrics.columns:
+            tables[f"wide:{metric}"] = tables[f"panel:{metric}"] = pd.DataFrame()
+            continue
+        panel = panel_frame(metrics, articles if not articles.empty else None, metric, "year", value=value)
+        wide = wide_frame(metrics, articles if not articles.empty else None, metric, "year", value=value)
+        tables[f"wide:{metric}"] = wide
+        tables[f"panel:{metric}"] = panel
+    conflicts = [
+        tables[f"panel:{m}"][tables[f"panel:{m}"]["conflict"]]
+        for m, _, _ in HEADLINE_METRICS
+        if not tables[f"panel:{m}"].empty
+    ]
+    keep = ["province", "province_code", "period", "metric", "value", "other_values", "doc_id", "sentence"]
+    tables["conflicts"] = pd.concat(conflicts)[keep].reset_index(drop=True) if conflicts else pd.DataFrame()
 
     tables["officials"] = officials_table(data)
     tables["errors"] = errors.reset_index(drop=True)
@@ -253,17 +282,30 @@ def render_report(data: Any, title: str = "Báo cáo dữ liệu CCHC", source: 
         "<h2>Số liệu theo chỉ tiêu</h2>",
         _table_html(tables["metrics_by_key"], "metrics-by-key", "Không có số liệu."),
     ]
+    parts.append(
+        '<p class="note">'
+        + esc(
+            "Bảng tỉnh × năm dựng từ panel (Dataset.panel): mỗi ô là số liệu của chính tỉnh (phạm vi toàn tỉnh, "
+            "hoặc tỉnh trong một bảng xếp hạng), bài đăng lại (cùng dup_group) chỉ tính một lần; số liệu của sở, "
+            "huyện, xã, cấp hành chính và số liệu cả nước không vào bảng."
+        )
+        + "</p>"
+    )
     for metric, value, heading in HEADLINE_METRICS:
         parts.append(f"<h2>{esc(heading)} <small>({esc(metric)})</small></h2>")
         wide = tables[f"wide:{metric}"]
+        caveats = caveat_lines(wide.attrs.get("caveats", {})) if not wide.empty else []
         if wide.empty:
-            parts.append(f'<p class="note">{esc("Không có số liệu " + metric + " cấp tỉnh có kỳ báo cáo.")}</p>')
+            parts.append(f'<p class="note">{esc("Không có số liệu " + metric + " của cấp tỉnh có kỳ báo cáo.")}</p>')
             continue
         parts.append(_table_html(wide, f"wide-{metric}", ""))
+        if caveats:
+            parts.append("<p>Lưu ý (caveats):</p><ul>" + "".join(f"<li>{esc(c)}</li>" for c in caveats) + "</ul>")
         if metric.endswith(".rank"):
             parts.append(_img(lambda ax, m=metric: plot.rank_chart(data, m, ax=ax), heading))
         else:
-            parts.append(_img(lambda ax, m=metric, v=value: plot.metric_over_time(data, m, v, ax=ax), heading))
+            panel = tables[f"panel:{metric}"]
+            parts.append(_img(lambda ax, p=panel, m=metric, v=value: plot.panel_chart(p, m, v, ax=ax), heading))
         rows, columns = wide.shape
         parts.append(
             _img(
@@ -273,6 +315,10 @@ def render_report(data: Any, title: str = "Báo cáo dữ liệu CCHC", source: 
             )
         )
     parts += [
+        "<h2>Ô có số liệu mâu thuẫn (conflicts)</h2>",
+        '<p class="note">Các ô của panel có nhiều giá trị khác nhau cho cùng một kỳ; giá trị được chọn và các giá trị '
+        "khác, kèm bằng chứng.</p>",
+        _table_html(tables["conflicts"], "conflicts", "Không có ô mâu thuẫn.", index=False),
         "<h2>Cảnh báo nhất quán</h2>",
         '<p class="note">Số liệu được ghi đúng như văn bản; cảnh báo nêu chỗ các con số không khớp nhau.</p>',
     ]
