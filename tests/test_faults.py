@@ -363,3 +363,62 @@ def test_archives_that_are_not_warcs_or_are_odd(tmp_path, capsys):
     assert "Content-Length is invalid" in messages[str(corpus / "liar.warc")]
     assert "the rest of that gzip member was skipped" in messages[str(corpus / "junk.warc.gz")]
     assert all("\n" not in message for message in messages.values())
+
+
+# --------------------------------------------------------------------------- pathological pages
+
+NUKEVIET_PAGE = (
+    Path(__file__).parent / "fixtures/sites/nukeviet/news/cai-cach-hanh-chinh/kiem-tra-cchc-tai-huyen-cho-don-102.html"
+)
+
+
+def _nested(html: str, before: str, depth: int) -> str:
+    at = html.index(before)
+    return html[:at] + "<div>" * depth + "<p>Đoạn văn nằm rất sâu.</p>" + "</div>" * depth + html[at:]
+
+
+@pytest.mark.parametrize("depth", [3_000, pytest.param(10_000, marks=pytest.mark.slow)])
+def test_html_nested_10000_deep_is_read_or_one_clear_row(tmp_path, capsys, depth):
+    """Deeper than Python's recursion limit (1,000), as deep as the issue's page (slow: the
+    CSS selectors of the profile visit every element)."""
+    corpus = tmp_path / "corpus"
+    good = _good(corpus, n=2)
+    # a page a site profile reads: walked without recursion, whatever the depth
+    profiled = NUKEVIET_PAGE.read_text(encoding="utf-8")
+    deep = corpus / "profiled_deep.html"
+    deep.write_text(_nested(profiled, "<p", depth), encoding="utf-8")
+    good.add(str(deep))
+    # a page only the generic extractor reads: lxml would drop what is below 256 levels
+    generic = corpus / "generic_deep.html"
+    generic.write_text(_nested(Sample(80).html(), "<p>", depth), encoding="utf-8")
+    code, err, _ = _extract(capsys, str(corpus), "--out", str(tmp_path / "out"))
+    assert code == 1 and err == []
+    ds = _assert_tables(tmp_path / "out", good)
+    assert "Đoạn văn nằm rất sâu." in ds.articles.set_index("path").at[str(deep), "text"]
+    (row,) = ds.errors.itertuples()
+    assert (row.path, row.stage) == (str(generic), "page")
+    assert f"nests {depth + 4:,} elements deep" in row.message and "fix the page's markup" in row.message
+    assert "RecursionError" not in row.message
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "utf-32-be", "utf-8-sig"])
+def test_text_and_html_with_a_byte_order_mark_are_decoded(tmp_path, capsys, codec):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    mark = {"utf-16-be": "\ufeff", "utf-32-be": "\ufeff"}.get(codec, "")  # the BE codecs write no mark by themselves
+    (corpus / "dump.txt").write_bytes((mark + Sample(90).dump()).encode(codec))
+    (corpus / "page.html").write_bytes((mark + Sample(91).html()).encode(codec))
+    code, err, _ = _extract(capsys, str(corpus), "--out", str(tmp_path / "out"))
+    assert code == 0 and err == []
+    ds = _assert_tables(tmp_path / "out", {str(corpus / "dump.txt"), str(corpus / "page.html")})
+    assert set(ds.articles["title"]) == {Sample(90).title, Sample(91).title}
+
+
+def test_utf16_without_a_mark_is_one_row_with_the_right_hint(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    good = _good(corpus, n=1)
+    (corpus / "notepad.txt").write_bytes(Sample(92).dump().encode("utf-16-le"))
+    code, err, _ = _extract(capsys, str(corpus), "--out", str(tmp_path / "out"))
+    assert code == 1
+    (row,) = _assert_tables(tmp_path / "out", good).errors.itertuples()
+    assert row.stage == "decode" and "iconv -f utf-16le -t utf-8" in row.message

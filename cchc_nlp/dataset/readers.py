@@ -31,6 +31,7 @@ from cchc_nlp.article import Article, make_doc_id
 from cchc_nlp.dataset.inputs import INPUT_KINDS, InputFile, find_inputs, input_kind, scan_inputs
 from cchc_nlp.errors import InputError, one_line
 from cchc_nlp.ingest.archive import CorruptArchiveError, NotAWarcError, TruncatedArchiveError, iter_archived_pages
+from cchc_nlp.page.decode import decode_bom
 from cchc_nlp.text.dates import parse_dateline
 from cchc_nlp.timeutil import iso_datetime
 
@@ -265,7 +266,7 @@ def to_article(item: RawItem) -> Article | None:
         raise DocumentError(stage, message)
     payload = item.payload or b""
     if item.kind == "txt":
-        article = page.article_from_text(_decode(payload), path=item.label)
+        article = page.article_from_text(_decode_text(payload), path=item.label)
     elif item.kind == "html":
         article = page.article_from_html(payload)
     elif item.kind == "warc":
@@ -304,7 +305,31 @@ def _position(label: str) -> str:
     return ""
 
 
+def _decode_text(payload: bytes) -> str:
+    """A text file: UTF-8, or UTF-16/UTF-32 with a byte-order mark (Windows editors write them)."""
+    try:
+        text = decode_bom(payload)
+    except UnicodeDecodeError as exc:
+        raise DocumentError("decode", f"malformed {exc.encoding.upper()} text (bad bytes at {exc.start})") from None
+    if not text or "\x00" in text or not _reads_as_text(text):  # a mark on binary data proves nothing
+        return _decode(payload)
+    return text
+
+
+def _reads_as_text(text: str) -> bool:
+    """Whether text decoded by its byte-order mark looks like text of this corpus: mostly
+    characters below U+2000 (Latin and Vietnamese letters, digits, punctuation). Binary data
+    that happens to begin with a mark decodes to a run of CJK and other far characters."""
+    sample = [c for c in text[:2000] if not c.isspace()]
+    return bool(sample) and sum(ord(c) < 0x2000 for c in sample) >= 0.5 * len(sample)
+
+
 def _decode(payload: bytes) -> str:
+    utf16 = _utf16_without_mark(payload)
+    if utf16:
+        raise DocumentError(
+            "decode", f"{utf16.upper()} text without a byte-order mark; convert it: iconv -f {utf16} -t utf-8"
+        )
     try:
         text = payload.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -314,6 +339,21 @@ def _decode(payload: bytes) -> str:
     if "\x00" in text:
         raise DocumentError("decode", "binary data, not a text file")
     return text
+
+
+def _utf16_without_mark(payload: bytes) -> str | None:
+    """ "utf-16le" or "utf-16be" when the bytes look like UTF-16 text (a NUL in every other
+    byte, as Latin letters and Vietnamese ones of the U+00xx-U+01xx blocks give), else None."""
+    head = payload[:400]
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd >= 0.4 * pairs and even <= 0.05 * pairs:
+        return "utf-16le"
+    if even >= 0.4 * pairs and odd <= 0.05 * pairs:
+        return "utf-16be"
+    return None
 
 
 def _jsonl_article(payload: bytes, label: str) -> Article:

@@ -20,7 +20,7 @@ from cchc_nlp.dataset.tables import (
     metric_rows,
     to_table,
 )
-from cchc_nlp.errors import CchcError
+from cchc_nlp.errors import CchcError, one_line
 from cchc_nlp.records import entities, metrics
 
 try:
@@ -103,7 +103,13 @@ def process_items(items: list[RawItem]) -> dict[str, Any]:
 def _failure(item: RawItem, stage: str, exc: BaseException, doc_id: str | None = None) -> dict[str, Any]:
     """The errors row of a document that failed at `stage`."""
     kind = item.error[1] if item.error else "InputError" if isinstance(exc, DocumentError) else type(exc).__name__
-    message = str(exc) if isinstance(exc, CchcError) else f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, RecursionError):  # a last resort: the page readers walk trees without recursion
+        message = (
+            "the document is nested too deeply for the page extractor (RecursionError); fix its markup, or add a "
+            "site profile for its site"
+        )
+    else:
+        message = one_line(exc if isinstance(exc, CchcError) else f"{type(exc).__name__}: {exc}")
     where = {"_input": item.input, "_key": item.key, "_item": item.index}
     return {**error_row(item.label, item.input_path, stage, kind, message, doc_id), **where}
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from bs4 import Comment, NavigableString, Tag
+from bs4 import Comment, NavigableString, PageElement, Tag
 
 from cchc_nlp.errors import DataError
 from cchc_nlp.page.lines import _clean, _words
@@ -55,7 +55,10 @@ _BLOCK_TAGS = frozenset(
 
 
 def _blocks(element: Tag) -> list[str]:
-    """The text of an element as paragraphs: one per block element or <br>-separated line."""
+    """The text of an element as paragraphs: one per block element or <br>-separated line.
+
+    The tree is walked with an explicit stack, not recursion: a page nested 100,000
+    elements deep is read like any other."""
     blocks: list[str] = []
     buffer: list[str] = []
 
@@ -65,27 +68,43 @@ def _blocks(element: Tag) -> list[str]:
         if text:
             blocks.append(text)
 
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
-                buffer.append(str(child))
-                continue
-            if not isinstance(child, Tag):
-                continue
-            if child.name == "br":
+    # (children still to visit, whether the element is a block: a paragraph ends with it)
+    stack: list[tuple[Iterator[PageElement], bool]] = [(iter(element.children), False)]
+    while stack:
+        children, is_block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if is_block:
                 flush()
-            elif child.name in _BLOCK_TAGS:
-                flush()
-                walk(child)
-                flush()
-            else:
-                walk(child)
-
-    walk(element)
+            continue
+        if isinstance(child, Comment):
+            continue
+        if isinstance(child, NavigableString):
+            buffer.append(str(child))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        if child.name == "br":
+            flush()
+        elif child.name in _BLOCK_TAGS:
+            flush()
+            stack.append((iter(child.children), True))
+        else:
+            stack.append((iter(child.children), False))
     flush()
     return blocks
+
+
+def _depth(root: Tag) -> int:
+    """How deeply elements nest under `root` (its children are 1; no recursion)."""
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in element.children if isinstance(child, Tag))
+    return deepest
 
 
 def _text(element: Tag | None) -> str:

@@ -1,4 +1,5 @@
-"""HTML bytes -> text: the BOM, the HTTP and <meta> charsets, UTF-8, windows-1258; then NFC."""
+"""HTML bytes -> text: the BOM (UTF-8, UTF-16, UTF-32), the HTTP and <meta> charsets, UTF-8,
+windows-1258; then NFC."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import codecs
 import re
 import unicodedata
 
-__all__ = ["decode_html"]
+__all__ = ["decode_html", "decode_bom"]
 
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
@@ -20,6 +21,30 @@ def _codec(name: str | None) -> str | None:
         return None
 
 
+# byte-order marks, longest first: the UTF-32 LE mark begins with the UTF-16 LE one
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode_bom(data: bytes, errors: str = "strict") -> str | None:
+    """The text of bytes that begin with a Unicode byte-order mark (UTF-8, UTF-16 or UTF-32,
+    either byte order), without the mark; None when there is no mark. With errors="strict"
+    a malformed text raises UnicodeDecodeError.
+
+    >>> decode_bom("Hà Nội".encode("utf-16")), decode_bom("Huế".encode("utf-32")), decode_bom(b"plain")
+    ('Hà Nội', 'Huế', None)
+    """
+    for mark, codec in _BOMS:
+        if data.startswith(mark):
+            return data[len(mark) :].decode(codec, errors=errors)
+    return None
+
+
 def decode_html(data: bytes | str, encoding: str | None = None) -> str:
     """HTML bytes -> NFC text: BOM, then the HTTP charset, the <meta> charset, UTF-8, windows-1258.
 
@@ -28,10 +53,9 @@ def decode_html(data: bytes | str, encoding: str | None = None) -> str:
     """
     if isinstance(data, str):
         return unicodedata.normalize("NFC", data)
-    if data.startswith(codecs.BOM_UTF8):
-        return unicodedata.normalize("NFC", data[3:].decode("utf-8", errors="replace"))
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return unicodedata.normalize("NFC", data.decode("utf-16", errors="replace"))
+    marked = decode_bom(data, errors="replace")
+    if marked is not None:
+        return unicodedata.normalize("NFC", marked)
     candidates = [_codec(encoding)]
     meta = _META_CHARSET_RE.search(data[:4096])
     candidates.append(_codec(meta.group(1).decode("ascii")) if meta else None)

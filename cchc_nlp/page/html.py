@@ -26,8 +26,9 @@ from bs4 import BeautifulSoup
 
 from cchc_nlp._version import __version__
 from cchc_nlp.article import Article
+from cchc_nlp.errors import InputError
 from cchc_nlp.ingest.urls import canonicalize_url, site_host
-from cchc_nlp.page.blocks import _blocks, _decompose_all, _pull_captions, _select_first, _text
+from cchc_nlp.page.blocks import _blocks, _decompose_all, _depth, _pull_captions, _select_first, _text
 from cchc_nlp.page.chrome import chrome_rules, clean_paragraphs
 from cchc_nlp.page.compose import _make_article
 from cchc_nlp.page.dating import _dateline_of, _nearest_dateline, _parse_iso
@@ -36,7 +37,11 @@ from cchc_nlp.page.lines import _fold
 from cchc_nlp.page.metadata import _page_meta, _profile_date, _strip_site_suffix, _visible_lines
 from cchc_nlp.page.profiles import SiteProfile, _resolve_profile
 
-__all__ = ["article_from_html"]
+__all__ = ["article_from_html", "GENERIC_MAX_DEPTH"]
+
+# libxml2's HTML parser, under lxml and so trafilatura, drops elements nested deeper than this (<html> is 1;
+# measured with lxml 6)
+GENERIC_MAX_DEPTH = 256
 
 
 def article_from_html(
@@ -98,6 +103,13 @@ def article_from_html(
         raw_paragraphs = _blocks(container)
         extractor = f"profile:{chosen.name}/{chosen.version} cchc_nlp/{__version__}"
     else:
+        depth = _depth(soup)
+        if depth > GENERIC_MAX_DEPTH:  # lxml stops at this depth and trafilatura would lose the text below it
+            raise InputError(
+                f"the page's HTML nests {depth:,} elements deep, deeper than the {GENERIC_MAX_DEPTH} levels the "
+                "generic extractor (trafilatura) reads without losing text; fix the page's markup, or add a site "
+                "profile whose body selector finds the article (profiles read any depth)"
+            )
         raw_paragraphs = _trafilatura_paragraphs(text, url)
         captions = [_text(f) for f in soup.find_all("figcaption") if _text(f)]
         extractor = _generic_extractor_name()
