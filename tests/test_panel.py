@@ -165,3 +165,33 @@ def test_grouping_a_few_thousand_texts_is_quick():
     texts += texts[:20]  # 20 exact copies
     groups = dup_groups([str(i) for i in range(len(texts))], texts)
     assert len(set(groups.values())) == 2000
+
+
+# --- the panel's own evaluation ----------------------------------------------------------
+
+
+def test_a_bad_gold_panel_line_is_one_clear_error(tmp_path):
+    from cchc_nlp.errors import DataError
+    from cchc_nlp.research.panel_eval import load_panel_gold
+
+    bad = tmp_path / "panel_bad.jsonl"
+    bad.write_text('{"id": "x", "documents": [], "metrics": {}}\n', encoding="utf-8")
+    with pytest.raises(DataError, match="panel_bad.jsonl:1: a panel set needs cells"):
+        load_panel_gold(bad)
+    bad.write_text(
+        '{"id": "x", "documents": [], "metrics": {"index.par.score": {}}, '
+        '"cells": [{"metric": "index.par.score", "province": "Atlantis", "period": "2020", "value": 1}]}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match="unknown province"):
+        load_panel_gold(bad)
+
+
+@pytest.mark.slow
+def test_evaluate_panel_on_the_gold_panels(capsys):
+    from cchc_nlp import cli
+
+    assert cli.main(["evaluate", "panel", "--json"]) == 0
+    scores = {s["set"]: s for s in json.loads(capsys.readouterr().out)}
+    assert scores["panel-samples"]["cell_accuracy"] == 1.0  # the ten bundled samples
+    assert scores["all"]["cell_accuracy"] >= 0.95 and scores["all"]["precision"] >= 0.95

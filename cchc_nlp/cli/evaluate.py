@@ -1,5 +1,6 @@
-"""`cchc-nlp evaluate entities|metrics`: score the taggers and the metric rules against the
-gold sets (`cchc_nlp.research.entities_eval`, `cchc_nlp.research.metrics_eval`)."""
+"""`cchc-nlp evaluate entities|metrics|panel`: score the taggers, the metric rules and the
+province x period panel against the gold sets (`cchc_nlp.research.entities_eval`,
+`cchc_nlp.research.metrics_eval`, `cchc_nlp.research.panel_eval`)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,13 @@ from cchc_nlp.research.metrics_eval import (
     load_gold,
     score_table,
 )
+from cchc_nlp.research.panel_eval import (
+    PanelScores,
+    default_panel_gold,
+    evaluate_panel_set,
+    load_panel_gold,
+    panel_table,
+)
 from cchc_nlp.text.pipeline import load
 
 __all__ = ["configure_parser", "run"]
@@ -38,10 +46,47 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     for task, configure in (("entities", _configure_entities), ("metrics", _configure_metrics)):
         sub = tasks.add_parser(task, help=f"precision, recall and F1 of the {task} against the gold set")
         configure(sub)
+    _configure_panel(
+        tasks.add_parser("panel", help="cell accuracy of the province x period panel against a gold panel")
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.task == "panel":
+        return _run_panel(args)
     return _run_entities(args) if args.task == "entities" else _run_metrics(args)
+
+
+# --------------------------------------------------------------------------- panel
+
+
+def _configure_panel(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--gold", nargs="+", metavar="FILE", type=Path, help="gold panel files (default: tests/gold/panel_*.jsonl)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument("--errors", action="store_true", help="list wrong, missing and spurious cells")
+
+
+def _run_panel(args: argparse.Namespace) -> int:
+    files = list(args.gold) if args.gold else default_panel_gold()
+    if not files:
+        raise InputError("no panel gold files found under tests/gold; run from the repository or pass --gold FILE")
+    results = []
+    for path in files:
+        for data in load_panel_gold(path):
+            results.append(evaluate_panel_set(data, keep_errors=args.errors))
+    total = PanelScores("all")
+    for scores in results:
+        total.add(scores)
+    if args.json:
+        print(json.dumps([s.as_dict() for s in [*results, total]], ensure_ascii=False, indent=2))
+        return 0
+    print("The province x period panel against gold panels (" + ", ".join(str(f) for f in files) + ")")
+    print(panel_table([*results, total]))
+    for line in total.errors:
+        print("  " + line)
+    return 0
 
 
 # --------------------------------------------------------------------------- entities

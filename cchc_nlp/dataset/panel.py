@@ -12,7 +12,8 @@ Which rows are candidates (the rest are counted in the panel's caveats):
   without a subject and without a level below tỉnh;
 * with a province (the row's own, else its article's);
 * of one unit: an index score in points and one in percent are the same scale; otherwise the
-  metric's most common unit (a count and a percent of one key never share a cell);
+  metric's most common unit (a count and a percent of one key never share a cell); with
+  value="share" (the stated percent) every unit;
 * placed by the period the figure covers: the period holding its end (else its publication
   date). A figure whose period is longer than the cell ("giai đoạn 2016-2020" in a year
   cell) is not placed, and an achieved figure whose period ends after its article was
@@ -23,15 +24,15 @@ Which rows are candidates (the rest are counted in the panel's caveats):
 
 The chosen figure of a cell: the province's own report before a ranking list, an exact
 figure before an approximate one, a figure covering exactly the cell before one for a part
-of it ("6 tháng đầu năm" in a year cell), then the latest period end (the most complete
-cumulative report), the larger count (the whole province's before a part of it), the
-latest publication, the highest confidence. `n_candidates` counts
-the candidate rows of the cell, `n_values` the distinct exact values for the chosen
-figure's period, and `conflict` is true when there are several (two sources, or one text
-giving two figures for one key and period); `other_values` lists every other candidate
-value. `period_match` says how the figure's period sits in the cell: exact, point (an
-as-of date), within (a part of the cell: a month in a year cell), published (no period:
-placed by its publication date).
+of it ("6 tháng đầu năm" in a year cell), then the latest period end and the earliest
+start (the most complete cumulative report: "lũy kế quý I" before "tháng 3"), the larger
+count (the whole province's before a part of it), the latest publication, the highest
+confidence. `n_candidates` counts the candidate rows of the cell, `n_values` the distinct
+exact values for the chosen figure's period, and `conflict` is true when there are
+several (two sources, or one text giving two figures for one key and period);
+`other_values` lists every other candidate value. `period_match` says how the figure's
+period sits in the cell: exact, point (an as-of date), within (a part of the cell: a
+month in a year cell), published (no period: placed by its publication date).
 """
 
 from __future__ import annotations
@@ -133,7 +134,8 @@ def province_rows(rows: pd.DataFrame) -> pd.Series:
     subject = rows["subject"] if "subject" in rows else pd.Series(None, index=rows.index, dtype=object)
     level = rows["scope_level"] if "scope_level" in rows else pd.Series(None, index=rows.index, dtype=object)
     legacy = scope.isna() & subject.isna() & (level.isna() | level.eq("tỉnh"))
-    ranked = scope.eq("ranking") & subject.map(lambda s: isinstance(s, str) and _is_province_name(s))
+    named = pd.Series([isinstance(s, str) and _is_province_name(s) for s in subject], index=rows.index, dtype=bool)
+    ranked = scope.eq("ranking") & named
     return scope.eq("province") | ranked | legacy
 
 
@@ -186,7 +188,7 @@ def panel_frame(
         rows = rows[province_mask(rows, province_2025, "province_2025_code", "province_2025")]
     drop(rows["province"].isna(), "no province")
     rows = rows.assign(unit_key=[_unit_key(m, u) for m, u in zip(rows["metric"], rows["unit"], strict=True)])
-    for key, group in rows.groupby("metric") if len(rows) else ():
+    for key, group in rows.groupby("metric") if len(rows) and value == "value" else ():
         wanted = _unit_key(key, unit) if unit is not None else group["unit_key"].mode().iloc[0]
         drop(rows["metric"].eq(key) & rows["unit_key"].ne(wanted), "another unit")
     drop(rows[value].isna(), f"no {value}")
@@ -195,7 +197,7 @@ def panel_frame(
     rows = _one_per_group(rows, caveats)
     chosen = _choose(rows)
     caveats["conflicts"] = int(chosen["conflict"].sum()) if len(chosen) else 0
-    caveats["warned"] = int(chosen["warnings"].map(lambda w: bool(len(w)) if w is not None else False).sum())
+    caveats["warned"] = sum(1 for w in chosen["warnings"] if w is not None and len(w)) if len(chosen) else 0
     out = chosen if not candidates else rows.assign(chosen=rows.index.isin(chosen["_row"]))
     out = _finish(out, value, candidates)
     out.attrs["caveats"] = caveats
@@ -245,14 +247,15 @@ def _order(rows: pd.DataFrame) -> pd.DataFrame:
         _exact=rows["qualifier"].fillna("exact").ne("exact").astype(int),
         _match=rows["period_match"].map(_MATCH_RANK).fillna(9),
         _end=pd.to_datetime(rows["period_end"]).fillna(_FAR_PAST),
+        _start=pd.to_datetime(rows["period_start"]).fillna(pd.Timestamp("2200-01-01")),
         # of two counts of the province for one period, the larger is the more inclusive
         # ("toàn thành phố tiếp nhận" over the one-stop centre's share of it)
         _size=rows["value_used"].where(rows["unit"].eq("count"), 0.0).fillna(0.0),
         _pub=rows["published"].fillna("").astype(str),
         _conf=rows["confidence"].fillna(0.0) if "confidence" in rows else 0.0,
     ).sort_values(
-        ["province", "period", "metric", "_own", "_exact", "_match", "_end", "_size", "_pub", "_conf"],
-        ascending=[True, True, True, True, True, True, False, False, False, False],
+        ["province", "period", "metric", "_own", "_exact", "_match", "_end", "_start", "_size", "_pub", "_conf"],
+        ascending=[True, True, True, True, True, True, False, True, False, False, False],
         kind="stable",
     )
 

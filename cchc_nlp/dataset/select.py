@@ -97,7 +97,9 @@ def province_mask(
         # rows without a code (a name the gazetteer does not know): compare the names themselves
         keys = {place_key(str(v)) for v in _as_list(values)}
         uncoded = frame[code_column].isna() if code_column in frame else pd.Series(True, index=frame.index)
-        by_name = frame[name_column].map(lambda n: isinstance(n, str) and place_key(n) in keys)
+        by_name = pd.Series(
+            [isinstance(n, str) and place_key(n) in keys for n in frame[name_column]], index=frame.index, dtype=bool
+        )
         mask = mask | (uncoded & by_name)
     return mask
 

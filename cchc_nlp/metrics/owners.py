@@ -355,7 +355,7 @@ def _anaphor_owners(ctx: ArticleOwners, antecedents: list[Owner], found: list[Ow
             continue  # a name follows (the holder scan read it) or an enumeration "xã, phường"
         lead = text[max(0, m.start() - LEAD_WINDOW) : m.start()]
         if pats["quantifier"].search(lead) or re.search(
-            r"(?i)(?:xã|phường|huyện|quận|thị trấn|sở|ngành)\s*,\s*$", lead
+            r"(?i)(?:xã|phường|huyện|quận|thị trấn|tỉnh|sở|ngành)\s*,\s*$", lead
         ):
             continue
         scope, head = table[word]
