@@ -1,19 +1,32 @@
-"""Throughput, scaling and memory of `cchc-nlp extract`, against bare underthesea.ner.
+"""The whole `cchc-nlp extract` command, as a user times it, against bare underthesea.ner.
 
-    python benchmarks/bench_extract.py                    # N = 2,000, 1 and 2 processes
-    python benchmarks/bench_extract.py --sizes 500,2000,8000
-    python benchmarks/bench_extract.py --sizes 500 --jobs 1,2 --ner-sample 20
+    python benchmarks/bench_extract.py                       # N = 240 and 2,000; --jobs 1 and the default
+    python benchmarks/bench_extract.py --sizes 240 --jobs 1 --repeat 3
+    python benchmarks/bench_extract.py --sizes 500,2000,8000 --jobs 1,2
 
-For each N it writes a corpus of N articles made from corpus/samples (page dumps and HTML
-pages; in each copy the digits of counts, the days of dates and the surnames are changed,
-so the copies are distinct documents), runs the full extraction (page extraction,
-pipeline, tables) as the command line does, once per --jobs value, and prints articles/s,
-the speed-up over one process, and the peak RSS of the main and worker processes. The
-reference, measured in the same run: bare `underthesea.ner` over the same article texts,
-one call per paragraph, on a sample of articles, extrapolated to N.
+Corpus: N distinct real-length articles (`_corpus.write_corpus`): the real articles of
+../shared/corpus (real, real2, seeds) when present, plus corpus/samples (page dumps and
+HTML pages), cycled, each copy with the digits of its counts, the days of its dates and its
+surnames changed. The shared texts are written to a temporary folder only.
 
-Targets on a 2-core machine: >= 15 articles/s on one process and >= 5x bare
-underthesea.ner; >= 1.7x with 2 processes; peak RSS < 500 MB per process; time linear in N.
+Measured, each in a subprocess timed from outside (start-up, page extraction, pipeline,
+part files, consolidation, manifest: everything `time cchc-nlp extract ...` shows):
+
+* start-up: the whole command on one article;
+* the whole command on N articles, once per --jobs value ("default" = no --jobs option);
+* steady state: the time of one more article, (T(N2) - T(N1)) / (N2 - N1) between the
+  two sizes with one process.
+
+The reference, measured in the same run: bare `underthesea.ner` (model loaded, warm),
+one call per paragraph, over the article texts of the same corpus: each distinct article
+is timed once and counted as often as the corpus holds copies of it (copies differ in a
+few digits and names only). "x bare ner" is the bare ner time over the N articles divided
+by the whole command's wall time.
+
+Targets (2-core machine): >= 5x bare ner at N = 240 with one process, on the way to >= 10x;
+start-up (one article) under 1 s of the command's own work; peak RSS < 500 MB per process.
+Other processes on the machine slow the wall-clock figures: the load average is printed
+before and after, run it on a quiet machine and repeat (--repeat keeps the best run).
 """
 
 from __future__ import annotations
@@ -21,91 +34,37 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "corpus" / "samples"
-
-SURNAMES = [
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-]
-_SURNAME_RE = re.compile(r"\b(" + "|".join(SURNAMES) + r")\b")
-_DATE_RE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
-# a count: digits with thousands dots or a decimal comma, not part of a date, a fraction or a document number
-_COUNT_RE = re.compile(r"(?<![\d/.,:-])(\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?)(?![\d/:-]|\.\d)")
+from _corpus import base_articles, write_corpus
 
 
-def vary(text: str, variant: int) -> str:
-    """A distinct copy of a sample: last digit of counts, day of dates, surnames changed."""
-    digit_shift, surname_shift, day_shift = variant % 10, variant // 10 % len(SURNAMES), variant // 160 % 28
-
-    def count(match: re.Match) -> str:
-        number = match.group(1)
-        before = match.string[max(0, match.start() - 6) : match.start()].lower()
-        if re.fullmatch(r"(19|20)\d\d", number) or before.endswith(("tháng ", "quý ", "ngày ")):
-            return number  # years, months and days stay valid
-        last = str((int(number[-1]) + digit_shift) % 10)
-        return number[:-1] + last
-
-    def date(match: re.Match) -> str:
-        day = (int(match.group(1)) - 1 + day_shift) % 28 + 1
-        return f"{day:0{len(match.group(1))}d}/{match.group(2)}/{match.group(3)}"
-
-    def surname(match: re.Match) -> str:
-        return SURNAMES[(SURNAMES.index(match.group(1)) + surname_shift) % len(SURNAMES)]
-
-    text = _DATE_RE.sub(date, text)
-    text = _COUNT_RE.sub(count, text)
-    return _SURNAME_RE.sub(surname, text)
-
-
-def build_corpus(folder: Path, n: int) -> None:
-    samples = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".html"))
-    if not samples:
-        sys.exit(f"no samples in {SAMPLES}")
-    texts = [p.read_text(encoding="utf-8") for p in samples]
-    for i in range(n):
-        sample = i % len(samples)
-        sub = folder / f"{i // 1000:03d}"
-        sub.mkdir(parents=True, exist_ok=True)
-        (sub / f"{i:05d}_{samples[sample].name}").write_text(vary(texts[sample], i // len(samples)), encoding="utf-8")
-
-
-def run_extract(corpus: Path, out: Path, jobs: int) -> dict:
+def run_extract(corpus: Path, out: Path, jobs: str) -> dict:
     """One run of the command line; wall time and the manifest's figures."""
+    if out.exists():
+        shutil.rmtree(out)
+    command = [sys.executable, "-m", "cchc_nlp", "extract", str(corpus), "--out", str(out), "--quiet"]
+    if jobs != "default":
+        command += ["--jobs", jobs]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "cchc_nlp", "extract", str(corpus), "--out", str(out), "--jobs", str(jobs), "--quiet"],
-        capture_output=True,
-        text=True,
-    )
+    done = subprocess.run(command, capture_output=True, text=True, cwd=out.parent)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)  # the command and its workers
     if done.returncode not in (0, 1) or not (out / "manifest.json").is_file():
         sys.exit(f"extract failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return {
         "seconds": seconds,
-        "cpu": manifest["run"]["cpu_seconds"],  # main and worker processes
+        "cpu": cpu,
+        "workers": manifest["run"].get("workers"),
         "articles": manifest["counts"]["articles"],
         "errors": manifest["counts"]["errors"],
         "rss_main": manifest["run"]["peak_rss_mb"]["main"],
@@ -113,104 +72,151 @@ def run_extract(corpus: Path, out: Path, jobs: int) -> dict:
     }
 
 
-def ner_seconds_per_article(out: Path, sample: int) -> float:
-    """Bare underthesea.ner, one call per paragraph, over `sample` extracted articles."""
+def best_run(corpus: Path, out: Path, jobs: str, repeat: int) -> dict:
+    runs = [run_extract(corpus, out, jobs) for _ in range(repeat)]
+    best = min(runs, key=lambda r: r["seconds"])
+    return dict(best, all_seconds=[r["seconds"] for r in runs])
+
+
+def ner_seconds_per_base(out: Path, n_base: int) -> tuple[list[float], list[float]]:
+    """Bare underthesea.ner, one call per paragraph, over the extracted text of each
+    distinct article (files 0 .. n_base-1 of the corpus): wall and CPU seconds of each
+    (0 for one that is not an article)."""
     import pandas as pd
     from underthesea import ner
 
-    texts = pd.read_parquet(out / "articles.parquet", columns=["text"])["text"].tolist()
-    step = max(1, len(texts) // sample)
-    chosen = texts[::step][:sample]
+    articles = pd.read_parquet(out / "articles.parquet", columns=["path", "text"])
+    text_of = {
+        int(Path(path).name.split("_", 1)[0]): text for path, text in zip(articles.path, articles.text, strict=True)
+    }
     ner("Khởi động mô hình.")  # model loading is not part of the measure
-    start = time.perf_counter()
-    for text in chosen:
-        for paragraph in text.split("\n"):
+    seconds, cpu = [], []
+    for index in range(n_base):
+        text = text_of.get(index)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        for paragraph in (text or "").split("\n"):
             if paragraph.strip():
                 ner(paragraph)
-    return (time.perf_counter() - start) / len(chosen)
+        seconds.append(time.perf_counter() - start if text is not None else 0.0)
+        cpu.append(time.process_time() - start_cpu if text is not None else 0.0)
+    return seconds, cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="2000", help="comma-separated corpus sizes N (default 2000)")
-    parser.add_argument("--jobs", default="1,2", help="comma-separated process counts (default 1,2)")
+    parser.add_argument("--sizes", default="240,2000", help="comma-separated corpus sizes N (default 240,2000)")
     parser.add_argument(
-        "--ner-sample", type=int, default=20, help="articles timed with bare underthesea.ner (default 20)"
+        "--jobs", default="1,default", help="comma-separated --jobs values; 'default' = no --jobs (default 1,default)"
     )
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement, the fastest is kept (default 1)")
+    parser.add_argument("--startup-repeat", type=int, default=3, help="runs of the one-article command (default 3)")
+    parser.add_argument("--samples-only", action="store_true", help="corpus/samples only, not ../shared/corpus")
     parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    baseline = os.getloadavg()[0]
-    jobs_list = [int(j) for j in args.jobs.split(",")]
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    jobs_list = args.jobs.split(",")
+    articles = base_articles(samples_only=args.samples_only)
+    load_before = os.getloadavg()
+    print(
+        f"{len(articles)} distinct articles ({sum(len(t) for _, t in articles) // len(articles):,} characters on "
+        f"average), {os.cpu_count()} CPUs, load average {load_before[0]:.2f} {load_before[1]:.2f}",
+        flush=True,
+    )
 
     with tempfile.TemporaryDirectory(prefix="bench-extract-") as tmp:
         work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        one = work / "corpus_1"
+        if not one.exists():
+            write_corpus(one, 1, articles)
+        startup_runs = [run_extract(one, work / "out_1", "1") for _ in range(args.startup_repeat)]
+        startup = [r["seconds"] for r in startup_runs]
+        startup_cpu = [r["cpu"] for r in startup_runs]
+        print(
+            f"start-up: the whole command on one article {', '.join(f'{s:.2f}' for s in startup)} s "
+            f"(CPU {', '.join(f'{s:.2f}' for s in startup_cpu)} s)",
+            flush=True,
+        )
+
         rows = []
-        ner_per_article = None
+        copies: dict[int, list[int]] = {}
         for n in sizes:
             corpus = work / f"corpus_{n}"
-            if not corpus.exists():
-                build_corpus(corpus, n)
+            if corpus.exists():
+                shutil.rmtree(corpus)
+            copies[n] = write_corpus(corpus, n, articles)
             for jobs in jobs_list:
-                out = work / f"out_{n}_{jobs}"
-                if out.exists():
-                    import shutil
-
-                    shutil.rmtree(out)
-                result = run_extract(corpus, out, jobs)
+                result = best_run(corpus, work / f"out_{n}_{jobs}", jobs, args.repeat)
                 result.update(n=n, jobs=jobs, rate=result["articles"] / result["seconds"])
                 rows.append(result)
                 print(
-                    f"N={n:>6,}  jobs={jobs}  {result['seconds']:7.1f} s  {result['rate']:6.1f} articles/s  "
-                    f"peak RSS main {result['rss_main']} MB, worker {result['rss_worker']} MB  "
-                    f"CPU {result['cpu']:.1f} s ({1000 * result['cpu'] / result['articles']:.0f} ms/article)  "
+                    f"N={n:>6,}  jobs={jobs:>7}  {result['seconds']:7.1f} s "
+                    f"({', '.join(f'{s:.1f}' for s in result['all_seconds'])})  {result['rate']:6.1f} articles/s  "
+                    f"{result['workers'] or 1} process(es)  peak RSS main {result['rss_main']} MB, worker "
+                    f"{result['rss_worker']} MB  CPU {result['cpu']:.1f} s  "
                     f"({result['articles']:,} articles, {result['errors']} errors)",
                     flush=True,
                 )
-            if ner_per_article is None:
-                ner_per_article = ner_seconds_per_article(work / f"out_{n}_{jobs_list[0]}", args.ner_sample)
+        first = rows[0]
+        first_out = work / f"out_{first['n']}_{first['jobs']}"
+        per_base, per_base_cpu = ner_seconds_per_base(first_out, min(len(articles), sizes[0]))
+        if sizes[0] < len(articles):
+            print(f"note: N={sizes[0]} holds {sizes[0]} of the {len(articles)} distinct articles; ner timed on those")
+        load_after = os.getloadavg()
+
+    def ner_total(n: int, cpu: bool = False) -> float:
+        return sum(c * t for c, t in zip(copies[n], per_base_cpu if cpu else per_base, strict=False))
 
     print()
-    ner_rate = 1 / ner_per_article
     print(
-        f"reference: bare underthesea.ner {ner_per_article:.3f} s/article ({ner_rate:.1f} articles/s), "
-        f"{args.ner_sample} articles timed"
+        f"reference: bare underthesea.ner {sum(per_base) / len(per_base):.3f} s per distinct article "
+        f"({len(per_base)} timed)"
     )
-    print("| N | processes | seconds | articles/s | x bare ner | speed-up | ms/article | peak RSS main / worker MB |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print(
+        "| N | --jobs | processes | seconds (whole command) | articles/s | bare ner seconds | x bare ner | "
+        "CPU s (command / ner) | x bare ner, CPU | peak RSS main / worker MB |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for row in rows:
-        single = next(r for r in rows if r["n"] == row["n"] and r["jobs"] == jobs_list[0])
+        ner, ner_cpu = ner_total(row["n"]), ner_total(row["n"], cpu=True)
         print(
-            f"| {row['n']:,} | {row['jobs']} | {row['seconds']:.1f} | {row['rate']:.1f} | "
-            f"{row['rate'] / ner_rate:.1f} | "
-            f"{row['rate'] / single['rate']:.2f} | {1000 / row['rate']:.1f} | {row['rss_main']} / {row['rss_worker']} |"
+            f"| {row['n']:,} | {row['jobs']} | {row['workers'] or 1} | {row['seconds']:.1f} | {row['rate']:.1f} | "
+            f"{ner:.1f} | {ner / row['seconds']:.1f} | {row['cpu']:.1f} / {ner_cpu:.1f} | {ner_cpu / row['cpu']:.1f} | "
+            f"{row['rss_main']} / {row['rss_worker']} |"
         )
-    one = [r for r in rows if r["jobs"] == 1]
-    two = [r for r in rows if r["jobs"] == 2]
     print()
-    if one:
-        best = max(r["rate"] for r in one)
+    print(
+        f"start-up (whole command, one article): {min(startup):.2f}-{max(startup):.2f} s, "
+        f"CPU {min(startup_cpu):.2f}-{max(startup_cpu):.2f} s"
+    )
+    one_process = [r for r in rows if r["jobs"] == "1"]
+    if len(one_process) >= 2:
+        small, big = one_process[0], one_process[-1]
+        more = big["n"] - small["n"]
+        per_article = (big["seconds"] - small["seconds"]) / more
+        ner_per_article = (ner_total(big["n"]) - ner_total(small["n"])) / more
+        cpu_per_article = (big["cpu"] - small["cpu"]) / more
+        ner_cpu_per_article = (ner_total(big["n"], cpu=True) - ner_total(small["n"], cpu=True)) / more
+        fixed = small["seconds"] - small["n"] * per_article
         print(
-            f"one process: {best:.1f} articles/s (target >= 15), {best / ner_rate:.1f}x bare underthesea.ner (target "
-            ">= 5)"
+            f"steady state, one process: {1000 * per_article:.1f} ms per article ({1 / per_article:.1f} articles/s), "
+            f"{ner_per_article / per_article:.1f}x bare ner; fixed cost {fixed:.1f} s"
+            f"; by CPU time {1000 * cpu_per_article:.1f} ms per article, {ner_cpu_per_article / cpu_per_article:.1f}x "
+            f"bare ner, fixed cost {small['cpu'] - small['n'] * cpu_per_article:.1f} s"
         )
-    if one and two:
-        speedups = [t["rate"] / o["rate"] for o, t in zip(one, two, strict=False)]
-        print(f"two processes: speed-up {min(speedups):.2f}-{max(speedups):.2f} (target >= 1.7)")
-    if baseline > 0.5:
-        print(
-            f"WARNING: load average {baseline:.2f} before the benchmark: other processes may have shared the CPUs; "
-            "wall-clock rates and speed-ups are then understated (CPU ms/article is the steadier figure)"
-        )
+    for jobs in jobs_list:
+        if jobs == "1":
+            continue
+        for row in (r for r in rows if r["jobs"] == jobs):
+            single = next((r for r in one_process if r["n"] == row["n"]), None)
+            if single:
+                print(f"--jobs {jobs} at N={row['n']:,}: {single['seconds'] / row['seconds']:.2f}x one process")
     peak = max(max(r["rss_main"] or 0, r["rss_worker"] or 0) for r in rows)
     print(f"peak RSS of any process: {peak} MB (target < 500)")
-    if len(one) > 1:
-        per_article = [1 / r["rate"] for r in one]
-        print(
-            f"time per article across N={', '.join(str(r['n']) for r in one)}: "
-            f"{', '.join(f'{1000 * p:.1f} ms' for p in per_article)} "
-            f"(max/min {max(per_article) / min(per_article):.2f}; linear when close to 1)"
-        )
+    print(
+        f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}"
+        + (" (other processes shared the CPUs: wall-clock figures are understated)" if load_before[0] > 0.5 else "")
+    )
 
 
 if __name__ == "__main__":
