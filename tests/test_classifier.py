@@ -269,6 +269,65 @@ def test_direct_scoring_equals_the_pipeline(shipped):
     assert np.abs(shipped.probabilities(contexts) - expected).max() < 1e-9
 
 
+def test_scorer_only_loading_gives_the_same_probabilities_without_scikit_learn(shipped):
+    fast = model.load_model(model.MODEL_PATH, scorer_only=True)
+    assert fast.pipeline is None and fast._scorer is not None
+    assert (fast.classes, fast.sha256, fast.threshold) == (shipped.classes, shipped.sha256, shipped.threshold)
+    frame, _, _ = training.training_examples()
+    odd = {"left": " Đạt\t\t  TỶ LỆ  ", "near": "a", "right": "hồ sơ\n\nx", "shape": "0,0%"}
+    contexts = frame.to_dict("records") + [{"left": "", "near": "", "right": "", "shape": ""}, odd]
+    assert np.array_equal(fast.probabilities(contexts), shipped.probabilities(contexts))  # bit for bit
+    assert fast.decide(contexts) == shipped.decide(contexts)
+
+
+@pytest.mark.parametrize("text", ["", "a", "Hồ  sơ\t\tđúng hạn", " 1.234,5 %  ", "ĐẠT\n\nTỶ LỆ 98,81%", "x" * 12])
+def test_char_wb_ngrams_equal_scikit_learns(text):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from cchc_nlp.metrics.model_file import char_wb_ngrams
+
+    for ngram_range, lowercase in [((2, 5), True), ((1, 3), False), ((3, 3), True)]:
+        analyzer = TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range, lowercase=lowercase).build_analyzer()
+        assert char_wb_ngrams(text, ngram_range, lowercase) == analyzer(text)
+
+
+def test_scorer_only_loading_falls_back_to_skops_and_its_allow_list(tmp_path):
+    import skops.io as sio
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    evil = tmp_path / "evil.skops"
+    sio.dump(FunctionTransformer(func=os.system), evil)
+    with pytest.raises(DataError, match="refusing to load"):
+        model.load_model(evil, scorer_only=True)
+    other = Pipeline([("words", CountVectorizer()), ("model", LogisticRegression())])
+    other.fit(["một hai", "ba bốn", "năm sáu"], ["a", "b", "c"])
+    path = tmp_path / "other.skops"
+    sio.dump(other, path)
+    loaded = model.load_model(path, threshold=0.1, scorer_only=True)  # a shape the direct scorer does not compute
+    assert loaded.pipeline is not None and loaded.classes == ("a", "b", "c")
+    broken = tmp_path / "broken.skops"
+    broken.write_bytes(b"not a zip file")
+    with pytest.raises(DataError, match="not a skops file"):
+        model.load_model(broken, scorer_only=True)
+
+
+def test_the_pipeline_loads_the_classifier_without_scikit_learn():
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from cchc_nlp.metrics.model import default_classifier\n"
+        "assert default_classifier() is not None\n"
+        "print(sorted(m for m in ('sklearn', 'skops', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_batch_and_single_calls_agree(shipped):
     text = "Trung tâm tiếp nhận 1.234 hồ sơ, trả kết quả qua bưu điện 56 hồ sơ; không có số."
     contexts = [(text, 20, 25), (text, 58, 60), "không có số nào"]

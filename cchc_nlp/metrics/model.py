@@ -19,6 +19,7 @@ pickle runs arbitrary code); loading refuses any type outside `TRUSTED_TYPES`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -33,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from cchc_nlp.errors import DataError, InputError
+from cchc_nlp.metrics.model_file import SkopsObject, char_wb_ngrams, read_state
 from cchc_nlp.resources import shipped_dir
 from cchc_nlp.text.numbers import find_numbers
 
@@ -121,15 +123,18 @@ class MetricClassifier:
     `cchc_nlp.metrics` (see `__call__`).
     """
 
-    pipeline: Any
+    pipeline: Any  # the fitted scikit-learn pipeline; None when read without it (`scorer_only`)
     threshold: float = DEFAULT_THRESHOLD
     sha256: str | None = None
-    classes: tuple[str, ...] = field(init=False)
-    _scorer: _DirectScorer | None = field(init=False, repr=False, compare=False)
+    classes: tuple[str, ...] = ()  # the pipeline's, when there is one
+    _scorer: _DirectScorer | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.classes = tuple(str(label) for label in self.pipeline.classes_)
-        self._scorer = _DirectScorer.of(self.pipeline)
+        if self.pipeline is not None:
+            self.classes = tuple(str(label) for label in self.pipeline.classes_)
+            self._scorer = _DirectScorer.of(self.pipeline)
+        elif self._scorer is None or not self.classes:
+            raise InputError("a MetricClassifier needs a fitted pipeline, or a direct scorer and its classes")
 
     def probabilities(self, contexts: Sequence[Mapping[str, str]]) -> np.ndarray:
         """Class probabilities (rows: contexts, columns: `classes`)."""
@@ -216,6 +221,59 @@ class _DirectScorer:
             blocks.append((column, vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_))
         return cls(blocks, model.coef_, model.intercept_)
 
+    @classmethod
+    def from_state(cls, root: SkopsObject) -> tuple[_DirectScorer, tuple[str, ...]] | None:
+        """The scorer and the classes of a pipeline read by `model_file.read_state` (no
+        scikit-learn), or None for any shape this does not reproduce exactly."""
+        steps = root.attrs.get("steps") if root.type_name == "sklearn.pipeline.Pipeline" else None
+        named = dict(steps) if isinstance(steps, list) and all(len(step) == 2 for step in steps) else {}
+        features, model = named.get("features"), named.get("model")
+        if not (
+            isinstance(features, SkopsObject)
+            and features.type_name == "sklearn.compose._column_transformer.ColumnTransformer"
+            and features.attrs.get("remainder") == "drop"
+            and isinstance(model, SkopsObject)
+            and model.type_name == "sklearn.linear_model._logistic.LogisticRegression"
+            and model.attrs.get("multi_class", "multinomial") == "multinomial"
+        ):
+            return None
+        classes, coef, intercept = (model.attrs.get(name) for name in ("classes_", "coef_", "intercept_"))
+        arrays = all(isinstance(a, np.ndarray) for a in (classes, coef, intercept))
+        if not arrays or len(classes) < 3 or classes.dtype.kind not in "U" or coef.dtype != np.float64:
+            return None
+        blocks = []
+        for entry in features.attrs.get("transformers_") or [None]:
+            if not (isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[1], SkopsObject)):
+                return None
+            _, vectorizer, column = entry
+            settings = vectorizer.attrs
+            tfidf = settings.get("_tfidf")
+            idf = tfidf.attrs.get("idf_") if isinstance(tfidf, SkopsObject) else None
+            exact = (
+                vectorizer.type_name == "sklearn.feature_extraction.text.TfidfVectorizer"
+                and isinstance(column, str)
+                and settings.get("analyzer") == "char_wb"
+                and settings.get("input") == "content"
+                and settings.get("preprocessor") is None
+                and not settings.get("strip_accents")
+                and settings.get("dtype") == "numpy.float64"
+                and settings.get("norm") == "l2"
+                and settings.get("use_idf") is True
+                and settings.get("sublinear_tf") is True
+                and settings.get("binary") is False
+                and isinstance(settings.get("ngram_range"), tuple)
+                and isinstance(settings.get("vocabulary_"), dict)
+                and isinstance(idf, np.ndarray)
+                and idf.dtype == np.float64
+            )
+            if not exact:
+                return None
+            analyzer = functools.partial(
+                char_wb_ngrams, ngram_range=settings["ngram_range"], lowercase=bool(settings.get("lowercase"))
+            )
+            blocks.append((column, analyzer, settings["vocabulary_"], idf))
+        return cls(blocks, coef, intercept), tuple(str(label) for label in classes)
+
     def __call__(self, contexts: Sequence[Mapping[str, str]]) -> np.ndarray:
         scores = np.tile(self.intercept, (len(contexts), 1))
         offset = 0
@@ -266,30 +324,41 @@ def _check_types(sio: Any, data: bytes, where: str) -> list[str]:
     return list(untrusted)
 
 
-def load_model(path: str | Path = MODEL_PATH, threshold: float | None = None) -> MetricClassifier:
+def load_model(
+    path: str | Path = MODEL_PATH, threshold: float | None = None, *, scorer_only: bool = False
+) -> MetricClassifier:
     """Load a skops model file after checking its types against `TRUSTED_TYPES`.
 
     threshold: minimum probability of a metric decision; default the card's, else 0.5.
+    scorer_only: the classifier is only used to score mentions, so `pipeline` may stay
+        None: a file of the shape the direct scorer computes is read without skops and
+        scikit-learn (`cchc_nlp.metrics.model_file`; the same decisions, 3 s less at start).
     """
-    import skops.io as sio  # skops and scikit-learn load only with a model, not with the rules
-
     path = Path(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise DataError(f"model file {path} not found; run `cchc-nlp train metric-classifier`") from None
+    if threshold is None:
+        threshold = read_card(path.with_name(path.name.replace(".skops", ".card.json"))).get(
+            "threshold", DEFAULT_THRESHOLD
+        )
+    digest = hashlib.sha256(data).hexdigest()
     try:
+        state = read_state(data) if scorer_only else None
+        direct = _DirectScorer.from_state(state) if state is not None else None
+        if direct is not None:
+            scorer, classes = direct
+            return MetricClassifier(None, float(threshold), digest, classes=classes, _scorer=scorer)
+        import skops.io as sio  # skops and scikit-learn load only with a model, not with the rules
+
         trusted = _check_types(sio, data, str(path))
         pipeline = sio.loads(data, trusted=trusted)
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
         raise DataError(
             f"model file {path} is not a skops file ({exc}); retrain with `cchc-nlp train metric-classifier`"
         ) from None
-    if threshold is None:
-        threshold = read_card(path.with_name(path.name.replace(".skops", ".card.json"))).get(
-            "threshold", DEFAULT_THRESHOLD
-        )
-    return MetricClassifier(pipeline, threshold=float(threshold), sha256=hashlib.sha256(data).hexdigest())
+    return MetricClassifier(pipeline, threshold=float(threshold), sha256=digest)
 
 
 def read_card(path: Path) -> dict[str, Any]:
@@ -316,7 +385,7 @@ def default_classifier() -> MetricClassifier | None:
     if not MODEL_PATH.is_file():
         return None
     card = read_card(CARD_PATH)
-    classifier = load_model(MODEL_PATH, threshold=card.get("threshold"))
+    classifier = load_model(MODEL_PATH, threshold=card.get("threshold"), scorer_only=True)
     if card.get("sha256") and card["sha256"] != classifier.sha256:
         raise DataError(
             f"{MODEL_PATH} does not match the SHA-256 in {CARD_PATH}; retrain with `cchc-nlp train metric-classifier`"
