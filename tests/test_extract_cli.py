@@ -100,3 +100,20 @@ def test_two_processes_give_the_same_tables(corpus, tmp_path):
     one, two = Dataset.load(tmp_path / "one"), Dataset.load(tmp_path / "two")
     for table in ("articles", "entities", "metrics", "errors"):
         pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
+
+
+def test_default_jobs_is_one_process_per_cpu_but_one_for_a_small_run(corpus, tmp_path, capsys, monkeypatch):
+    from cchc_nlp.dataset import engines, run
+
+    monkeypatch.setattr(run, "available_cpus", lambda: 4)
+    assert run.processes_for(None, 1000, 16) == 4
+    assert run.processes_for(None, engines.POOL_MIN_DOCUMENTS - 1, 16) == 1
+    assert run.processes_for(None, 40, 16) == 3  # no more workers than tasks
+    assert run.processes_for(1, 1000, 16) == 1 and run.processes_for(2, 1, 16) == 1
+    monkeypatch.setattr(engines.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert engines.available_cpus() == 1  # the affinity mask, not the machine's count
+    out = tmp_path / "out"
+    assert main(["extract", str(corpus.root), "--out", str(out), "-q"]) == 0
+    assert ", 1 process)" in capsys.readouterr().out
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["run"]["jobs"] == 1 and manifest["run"]["workers"] == 1  # a small run stays in this process

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import importlib
 import os
 import sys
 import tempfile
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from cchc_nlp._version import __version__
 from cchc_nlp.errors import CchcError, InputError, one_line
@@ -54,7 +56,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _import_command(name: str, frozen: bool) -> Any:
+    """Import a subcommand's module without garbage collection meanwhile: its dependencies
+    (spaCy, pyarrow...) create about a million objects that live as long as the process,
+    and little garbage. `frozen` (for the program itself): they are then frozen, so that
+    later collections, the one at exit included, skip them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        module = importlib.import_module(name)
+    finally:
+        if enabled:
+            gc.enable()
+    if frozen:
+        gc.freeze()
+    return module
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    as_program = argv is None  # the cchc-nlp program itself, not a caller of main()
     argv = list(sys.argv[1:] if argv is None else argv)
     command = "cchc-nlp"
     try:
@@ -65,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return EXIT_USAGE
         command = f"cchc-nlp {known.command}"
-        module = importlib.import_module(known._module)
+        module = _import_command(known._module, frozen=as_program)
         subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         module.configure_parser(subparsers.choices[known.command])
         args = parser.parse_args(argv)

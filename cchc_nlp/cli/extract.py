@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from cchc_nlp.dataset.engines import POOL_MIN_DOCUMENTS, available_cpus
 from cchc_nlp.dataset.inputs import InputProblem
 from cchc_nlp.dataset.run import CHUNK_SIZE, RunInterrupted, run_extract
 from cchc_nlp.dataset.tables import FORMATS
@@ -25,7 +26,16 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory")
     parser.add_argument("--format", choices=FORMATS, default="parquet", help="table format (default: parquet)")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default: 1)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help=(
+            f"processes (default: one per CPU, {available_cpus()} here, but one for a run of fewer than "
+            f"{POOL_MIN_DOCUMENTS} documents; --jobs 1: this process only)"
+        ),
+    )
     parser.add_argument(
         "--engine",
         choices=("local", "dask"),

@@ -311,7 +311,7 @@ def extract(
     paths: str | os.PathLike | Iterable[str | os.PathLike],
     out: str | os.PathLike | None = None,
     *,
-    jobs: int = 1,
+    jobs: int | None = 1,
     engine: str = "local",
     scheduler: str | None = None,
     limit: int | None = None,
@@ -326,7 +326,9 @@ def extract(
         .jsonl records.
     out: output directory (tables, manifest.json, parts for resuming); None to keep the
         result in memory only.
-    jobs: worker processes (or Dask workers of the local cluster with engine="dask").
+    jobs: worker processes (or Dask workers of the local cluster with engine="dask");
+        None: one per available CPU, but this process alone for fewer than 32 documents
+        (the command line's default).
     engine: "local" or "dask"; scheduler: a Dask scheduler address ("tcp://host:8786").
     limit: process at most this many new documents.
     prune: drop the rows of inputs an earlier run on `out` had and this one has not

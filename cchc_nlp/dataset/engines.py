@@ -23,10 +23,23 @@ from typing import Any
 from cchc_nlp.dataset.readers import RawItem
 from cchc_nlp.dataset.tables import TABLES, error_row, to_table
 from cchc_nlp.dataset.tasks import Task
-from cchc_nlp.dataset.worker import process_items
+from cchc_nlp.dataset.worker import pipeline, process_items
 from cchc_nlp.errors import InputError
 
-__all__ = ["StopRequest", "run_in_process", "run_pool", "run_dask"]
+__all__ = ["POOL_MIN_DOCUMENTS", "StopRequest", "available_cpus", "run_in_process", "run_pool", "run_dask"]
+
+# Below this many documents, a run with the default number of processes stays in one:
+# each worker loads the pipeline (about a second), more than it saves on so few documents.
+POOL_MIN_DOCUMENTS = 32
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on: its affinity mask where the OS has one (Linux; a
+    container or `taskset` may allow fewer than the machine has), else all of them."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 def _init_worker(parent: int) -> None:
@@ -162,8 +175,9 @@ def _crash_result(task: Task) -> dict[str, Any]:
 
 def _pool_context():
     """How worker processes start. A process running a single thread (the command line)
-    can fork safely: workers start at once with the modules already imported. Otherwise
-    (a notebook, a threaded program) a fork server, or spawn where there is none."""
+    can fork safely: this process loads the pipeline once and the workers start with it
+    (its pages shared until written). Otherwise (a notebook, a threaded program) a fork
+    server, or spawn where there is none, and each worker loads the pipeline itself."""
     # spaCy and the components load in the main process only for a pool (forked workers inherit them)
     from cchc_nlp.text.pipeline import DEFAULT_COMPONENTS
 
@@ -177,6 +191,7 @@ def _pool_context():
     if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
         for module in modules:
             importlib.import_module(module)
+        pipeline()
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")

@@ -8,10 +8,12 @@ into tasks of `chunk_size` documents, and hands each task to `process_items` (pa
 extraction, pipeline, rows) on one of three engines:
 
 * ``jobs=1``: in this process;
-* ``jobs=N``: N worker processes (the tagging holds the GIL, so threads would not help);
-  each worker loads the pipeline once; if a worker dies (a crash in a component, out of
-  memory), its tasks are retried one document at a time and the document that kills a
-  worker again becomes an errors row;
+* ``jobs=N``: N worker processes (the tagging holds the GIL, so threads would not help;
+  no more workers than tasks); each worker loads the pipeline once; if a worker dies (a
+  crash in a component, out of memory), its tasks are retried one document at a time and
+  the document that kills a worker again becomes an errors row;
+* ``jobs=None`` (the command line's default): one worker per CPU this process may use,
+  but this process alone for a run of fewer than `POOL_MIN_DOCUMENTS` documents;
 * ``engine="dask"``: the same function on a Dask cluster (a LocalCluster of `jobs`
   workers, or the scheduler at `scheduler`).
 
@@ -48,7 +50,14 @@ from typing import Any
 from tqdm import tqdm
 
 from cchc_nlp.dataset.consolidate import consolidate
-from cchc_nlp.dataset.engines import StopRequest, run_dask, run_in_process, run_pool
+from cchc_nlp.dataset.engines import (
+    POOL_MIN_DOCUMENTS,
+    StopRequest,
+    available_cpus,
+    run_dask,
+    run_in_process,
+    run_pool,
+)
 from cchc_nlp.dataset.inputs import InputFile, InputProblem, scan_inputs
 from cchc_nlp.dataset.manifest import environment
 from cchc_nlp.dataset.parts import PartStore
@@ -62,7 +71,16 @@ from cchc_nlp.dataset.tasks import InputState, Task, plan_tasks
 from cchc_nlp.dataset.worker import cpu_seconds, peak_rss_mb
 from cchc_nlp.errors import InputError
 
-__all__ = ["CHUNK_SIZE", "ENGINES", "MANIFEST", "RunReport", "RunInterrupted", "run_extract", "gone_message"]
+__all__ = [
+    "CHUNK_SIZE",
+    "ENGINES",
+    "MANIFEST",
+    "RunReport",
+    "RunInterrupted",
+    "processes_for",
+    "run_extract",
+    "gone_message",
+]
 
 CHUNK_SIZE = 16  # documents per task: large enough to amortize a round trip, small enough to balance 2 workers
 ENGINES = ("local", "dask")
@@ -85,6 +103,7 @@ class RunReport:
     problems: list[InputProblem] = field(default_factory=list)  # paths that could not be looked at
     gone: list[str] = field(default_factory=list)  # inputs of earlier runs not among this run's
     pruned: bool = False  # whether the rows of the gone inputs were dropped
+    processes: int = 1  # processes that worked on the documents (local engine; Dask: workers asked for)
 
     @property
     def exit_code(self) -> int:
@@ -101,7 +120,8 @@ class RunReport:
             f"({c['warnings']:,} warnings), {c['errors']:,} errors"
             + (f", {c['skipped']:,} archived pages skipped (not articles)" if c.get("skipped") else "")
             + (f", {c['duplicates']:,} duplicate documents kept once" if c.get("duplicates") else ""),
-            f"this run: {self.processed:,} documents in {self.seconds:.1f} s ({rate:.1f}/s)",
+            f"this run: {self.processed:,} documents in {self.seconds:.1f} s ({rate:.1f}/s, "
+            f"{self.processes} process{'es' if self.processes > 1 else ''})",
             f"tables in {self.out}: {', '.join(p.name for p in self.tables.values())} and {MANIFEST}",
         ]
         if self.problems:
@@ -127,25 +147,44 @@ def _progress_bar(**options: Any) -> Any:
     return ProgressBar(**options)
 
 
-def _known_total(inputs: list[InputFile], state: dict[tuple[str, str], InputState], limit: int | None) -> int | None:
-    """How many documents the run will process, when it is cheap to know (no archives)."""
-    total = 0
+# For choosing the number of processes only: an archived page takes about this many bytes.
+ARCHIVE_BYTES_PER_PAGE = 30_000
+
+
+def _document_count(
+    inputs: list[InputFile], state: dict[tuple[str, str], InputState], limit: int | None
+) -> tuple[int, bool]:
+    """How many documents the run will process, and whether that is exact: the pages of
+    an archive are not counted in advance (too slow) but estimated from its size."""
+    total, exact = 0, True
     for source in inputs:
         known = state.get((source.real, source.key))
         if known is not None and known.complete:
             continue
         if source.kind == "warc":
-            return None
-        if source.kind == "jsonl":
+            exact = False
+            count = max(1, source.size // ARCHIVE_BYTES_PER_PAGE)
+        elif source.kind == "jsonl":
             try:
                 with open(source.real, "rb") as handle:
                     count = sum(1 for line in handle if line.strip())
             except OSError:  # gone or unreadable since it was listed: reading it will say so
-                return None
+                exact, count = False, 1
         else:
             count = 1
         total += max(0, count - len(known.covered) if known else count)
-    return total if limit is None else min(total, limit)
+    return (total if limit is None else min(total, limit)), exact
+
+
+def processes_for(jobs: int | None, documents: int, chunk_size: int) -> int:
+    """How many processes a local run uses for about `documents` documents: `jobs`, or by
+    default (None) one per available CPU, but one for fewer than POOL_MIN_DOCUMENTS
+    documents; never more than there are tasks."""
+    if jobs is None:
+        if documents < POOL_MIN_DOCUMENTS:
+            return 1
+        jobs = available_cpus()
+    return min(jobs, max(1, -(-documents // chunk_size)))
 
 
 def run_extract(
@@ -153,7 +192,7 @@ def run_extract(
     out: str | os.PathLike,
     *,
     fmt: str = "parquet",
-    jobs: int = 1,
+    jobs: int | None = 1,
     engine: str = "local",
     scheduler: str | None = None,
     limit: int | None = None,
@@ -163,12 +202,13 @@ def run_extract(
 ) -> RunReport:
     """Extract the documents of `paths` into the output directory `out` (see module doc).
 
+    `jobs`: processes, None for one per available CPU (fewer for a small run).
     `prune`: drop the rows of inputs of earlier runs that are not among this run's."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    if jobs < 1:
+    if jobs is not None and jobs < 1:
         raise InputError(f"--jobs must be 1 or more, not {jobs}")
     if chunk_size < 1:
         raise InputError(f"chunk size must be 1 or more, not {chunk_size}")
@@ -187,8 +227,10 @@ def run_extract(
         state = store.state()
         tasks = plan_tasks(inputs, state, chunk_size, limit)
         processed = 0
+        documents, exact = _document_count(inputs, state, limit)
+        processes = processes_for(jobs, documents, chunk_size) if engine == "local" else jobs or available_cpus()
         bar = _progress_bar(
-            total=_known_total(inputs, state, limit),
+            total=documents if exact else None,
             unit=" articles",
             disable=not progress,
             file=sys.stderr,
@@ -214,11 +256,11 @@ def run_extract(
         with contextlib.closing(bar), StopRequest() as stop:
             try:
                 if engine == "dask":
-                    run_dask(tasks, done, jobs, scheduler, stop)
-                elif jobs == 1:
+                    run_dask(tasks, done, processes, scheduler, stop)
+                elif processes == 1 and jobs in (1, None):  # an explicit --jobs N >= 2 keeps its workers' isolation
                     run_in_process(tasks, done, stop)
                 else:
-                    run_pool(tasks, done, jobs, stop)
+                    run_pool(tasks, done, processes, stop)
             except KeyboardInterrupt:
                 # Ctrl-C or kill (TERM): the finished parts become the tables; the next run goes on.
                 # (A second Ctrl-C during consolidation leaves the previous tables, also fine.)
@@ -249,7 +291,7 @@ def run_extract(
                 "documents": processed,
                 "documents_per_second": round(processed / seconds, 2) if seconds > 0 else None,
                 "engine": engine,
-                "jobs": jobs,
+                "jobs": processes,
                 "workers": len(worker_rss),
                 "peak_rss_mb": {"main": peak_rss_mb(), "worker_max": max(worker_rss.values(), default=None)},
                 # CPU of this run: the main process, plus the worker processes (their whole life)
@@ -279,6 +321,7 @@ def run_extract(
         problems=scan.problems,
         gone=merged["gone"],
         pruned=prune,
+        processes=processes,
     )
     if interrupted:
         raise RunInterrupted(report)
