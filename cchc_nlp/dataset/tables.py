@@ -340,6 +340,7 @@ def article_row(article: Any, doc: Any, n_entities: int, n_metrics: int, from_in
     else:
         province, province_source = None, None
     url = article.url or article.canonical_url
+    text = doc.text  # built from the tokens on each access: once
     return {
         "doc_id": article.doc_id,
         "path": article.path,
@@ -357,12 +358,12 @@ def article_row(article: Any, doc: Any, n_entities: int, n_metrics: int, from_in
         "text_province": text_province,
         "author": article.author,
         "extractor": article.extractor,
-        "n_chars": len(doc.text),
+        "n_chars": len(text),
         "n_entities": n_entities,
         "n_metrics": n_metrics,
         "dup_group": None,  # set when the tables are consolidated, from _minhash (cchc_nlp.dataset.dedup)
-        "text": doc.text,
-        "_minhash": signature_bytes(doc.text),
+        "text": text,
+        "_minhash": signature_bytes(text),
     }
 
 
@@ -446,7 +447,8 @@ def to_table(table: str, rows: list[dict[str, Any]], internal: bool = True) -> p
 
 def public_table(table: str, data: pa.Table) -> pa.Table:
     """Drop the internal columns and check the schema."""
-    return data.select(SCHEMAS[table].names).cast(SCHEMAS[table])
+    data = data.select(SCHEMAS[table].names)
+    return data if data.schema.equals(SCHEMAS[table]) else data.cast(SCHEMAS[table])
 
 
 # --- files --------------------------------------------------------------------------

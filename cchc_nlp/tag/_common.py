@@ -11,6 +11,7 @@ from spacy.util import filter_spans
 
 from cchc_nlp.records import add_entities
 from cchc_nlp.text.dates import find_datelines
+from cchc_nlp.text.pipeline import DOC_TEXT_KEY
 
 __all__ = [
     "UPPER",
@@ -87,7 +88,7 @@ def phrase_regex(phrases: Iterable[str], *, ignore_case: bool = False, cap_first
     return re.compile(r"(?<![\w/])" + body + r"(?!\w)")
 
 
-TEXT_CACHE_KEY = "cchc_text"
+TEXT_CACHE_KEY = DOC_TEXT_KEY  # set by the tokenizer; built here for a Doc made otherwise
 
 
 def doc_text(doc: Doc) -> str:

@@ -28,7 +28,7 @@ from cchc_nlp.text.normalize import normalize
 from cchc_nlp.text.segment import Token, segment_words, split_sentences
 from cchc_nlp.timeutil import iso_date
 
-__all__ = ["CchcVietnamese", "VietnameseTokenizer", "load", "DEFAULT_COMPONENTS", "MAX_TEXT_CHARS"]
+__all__ = ["CchcVietnamese", "VietnameseTokenizer", "load", "DEFAULT_COMPONENTS", "DOC_TEXT_KEY", "MAX_TEXT_CHARS"]
 
 # Larger inputs are refused with an InputError (a page dump is rarely over 100 kB).
 MAX_TEXT_CHARS = 20_000_000
@@ -47,6 +47,10 @@ DEFAULT_COMPONENTS: list[tuple[str, str]] = [
     ("cchc_article_province", "cchc_nlp.tag.article_province"),
     ("cchc_metrics", "cchc_nlp.metrics"),
 ]
+
+# doc.user_data key of the normalized text: the tokenizer keeps it for the components
+# (spaCy rebuilds doc.text on each access); cchc_metrics, the last, removes it.
+DOC_TEXT_KEY = "cchc_text"
 
 # Doc extension attributes, registered once at import (spaCy's recommended pattern).
 DOC_EXTENSIONS: dict[str, Any] = {
@@ -83,6 +87,7 @@ class VietnameseTokenizer:
         normalized = normalize(text)
         doc = self.doc_from_normalized(normalized.text)
         doc._.offsets = [list(pair) for pair in normalized.anchors]
+        doc.user_data[DOC_TEXT_KEY] = normalized.text
         return doc
 
     def doc_from_normalized(self, text: str) -> Doc:
