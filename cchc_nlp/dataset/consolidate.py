@@ -31,7 +31,11 @@ __all__ = ["consolidate"]
 
 
 def _read_part(folder: Path, table: str) -> pa.Table:
-    return pq.read_table(folder / f"{table}.parquet", schema=PART_SCHEMAS[table])
+    path = folder / f"{table}.parquet"
+    with pq.ParquetFile(path) as part:
+        if part.schema_arrow.equals(PART_SCHEMAS[table]):  # written by this version: read as it is (fast)
+            return part.read()
+    return pq.read_table(path, schema=PART_SCHEMAS[table])  # an older part: missing columns become nulls
 
 
 def consolidate(
