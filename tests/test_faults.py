@@ -422,3 +422,102 @@ def test_utf16_without_a_mark_is_one_row_with_the_right_hint(tmp_path, capsys):
     assert code == 1
     (row,) = _assert_tables(tmp_path / "out", good).errors.itertuples()
     assert row.stage == "decode" and "iconv -f utf-16le -t utf-8" in row.message
+
+
+# --------------------------------------------------------------------------- crawl
+
+
+def _site(root: Path, depth: int) -> dict[str, str]:
+    """A portal whose listing (nested `depth` deep) links an article, a page nested deeper
+    than lxml reads, a redirect loop, a response that claims gzip but is not, one with an
+    unknown charset and a missing page."""
+    names = ["ok", "deep", "loop", "badgzip", "charset", "missing"]
+    urls = {name: f"/tin-tuc/cai-cach-hanh-chinh/bai-{name}-2023040{i}.html" for i, name in enumerate(names, 1)}
+    items = "".join(
+        f"<div class='item'><h3><a href='{url}'>Hội nghị cải cách hành chính số {i} của huyện</a></h3></div>"
+        for i, url in enumerate(urls.values())
+    )
+    deep_listing = "<div>" * depth + f"<div class='list'>{items}</div>" + "</div>" * depth
+    (root / "index.html").parent.mkdir(parents=True, exist_ok=True)
+    (root / "index.html").write_text(f"<html><body>{deep_listing}</body></html>", encoding="utf-8")
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
+    folder = root / "tin-tuc" / "cai-cach-hanh-chinh"
+    folder.mkdir(parents=True)
+    (folder / Path(urls["ok"]).name).write_text(Sample(100).html(), encoding="utf-8")
+    deep = _nested(Sample(101).html(), "<p>", max(depth, 300))
+    (folder / Path(urls["deep"]).name).write_text(deep, encoding="utf-8")
+    (folder / "charset.html").write_text(Sample(102).html().replace("charset='utf-8'", ""), encoding="utf-8")
+    routes = {
+        urls["loop"]: {"status": 302, "headers": {"Location": urls["loop"] + "?lap=1"}},
+        urls["loop"] + "?lap=1": {"status": 302, "headers": {"Location": urls["loop"]}},
+        urls["badgzip"]: {
+            "body": "không phải gzip",
+            "content_type": "text/html",
+            "headers": {"Content-Encoding": "gzip"},
+        },
+        urls["charset"]: {"file": str(folder / "charset.html"), "content_type": "text/html; charset=klingon"},
+    }
+    (root / "routes.json").write_text(json.dumps(routes), encoding="utf-8")
+    return urls
+
+
+@pytest.mark.parametrize("depth", [0, pytest.param(10_000, marks=pytest.mark.slow)])
+def test_a_crawl_of_a_misbehaving_portal_then_its_extraction(tmp_path, capsys, monkeypatch, depth):
+    from cchc_nlp.crawl import CrawlState
+    from cchc_nlp.testing import start_fixture_server
+
+    for name in list(os.environ):
+        if "proxy" in name.lower():
+            monkeypatch.delenv(name)
+    urls = _site(tmp_path / "site", depth)
+    corpus = tmp_path / "corpus"
+    with start_fixture_server(tmp_path / "site") as server:
+        args = ["--allow-private", "--delay", "0", "--quiet", "--timeout", "2", "--retries", "1"]
+        code = main(["crawl", server.base_url + "/", "--out", str(corpus), *args])
+    captured = capsys.readouterr()
+    assert code == 1 and "Traceback" not in captured.err + captured.out
+    assert captured.err == "" and len(captured.out.splitlines()) == 1 and "failed 3" in captured.out
+    state = CrawlState(corpus / "crawl.sqlite")
+    row = {name: state.get(server.base_url + url) for name, url in urls.items()}
+    state.close()
+    assert row["ok"]["status"] == "done" and row["charset"]["status"] == "done"
+    assert row["loop"]["status"] == "failed" and "redirects" in row["loop"]["reason"]
+    assert row["badgzip"]["status"] == "failed" and "ContentDecodingError" in row["badgzip"]["reason"]
+    assert row["missing"]["status"] == "failed"
+    nests = f"nests {max(depth, 300) + 4:,} elements deep"
+    assert nests in row["deep"]["reason"]
+    # the archive it wrote: every good page an article once, the deep one a clear row
+    code, err, _ = _extract(capsys, str(corpus), "--out", str(tmp_path / "out"))
+    assert code == 1 and err == []
+    ds = Dataset.load(tmp_path / "out")
+    assert {server.base_url + urls[name] for name in ("ok", "charset")} <= set(ds.articles["url"])
+    assert ds.articles["doc_id"].is_unique and ds.articles["path"].is_unique
+    deep = ds.errors[ds.errors["message"].str.contains(nests)]
+    assert len(deep) == 1 and deep["stage"].tolist() == ["page"]
+
+
+def test_crawl_command_faults_are_one_line(tmp_path, capsys):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    args = ["--allow-private", "--delay", "0", "--quiet", "--timeout", "1", "--retries", "0"]
+    cases = [
+        (
+            ["crawl", f"http://127.0.0.1:{port}/", "--out", str(tmp_path / "a"), *args],
+            1,
+            "no start URL could be crawled",
+        ),
+        (["crawl", "ftp://a.vn/x", "--out", str(tmp_path / "b")], 2, "not an http(s) URL"),
+    ]
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    cases.append((["crawl", "http://127.0.0.1/", "--out", str(tmp_path / "file"), *args], 2, "is a file"))
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "crawl.sqlite").write_bytes(b"not a database " * 100)
+    cases.append((["crawl", "http://127.0.0.1/", "--out", str(tmp_path / "c"), *args], 2, "not a crawl state database"))
+    for argv, expected, message in cases:
+        code = main(argv)
+        err = capsys.readouterr().err.splitlines()
+        assert (code, len(err)) == (expected, 1), (argv, err)
+        assert message in err[0] and err[0].startswith("cchc-nlp crawl: error:")

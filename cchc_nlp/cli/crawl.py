@@ -113,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--save-profile and --explain-all go with --explain URL")
     if not args.start_urls or args.out is None:
         raise InputError("give one or more START_URLs and --out corpus/NAME (or --explain URL to look at one page)")
+    if args.out.exists() and not args.out.is_dir():
+        raise InputError(f"--out {args.out} is a file; give a folder (corpus/NAME)")
     for name in ("max_pages", "max_listings", "max_empty_listings"):
         value = getattr(args, name)
         if value is not None and value < 1:
