@@ -114,13 +114,15 @@ def find_inputs(paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.P
 
 
 class _Scan:
+    """One discovery. Paths are kept as strings (a corpus folder can hold 100,000 files)."""
+
     def __init__(self, excluded: set[str]):
         self.excluded = excluded
         self.found: dict[str, InputFile] = {}
         self.problems: list[InputProblem] = []
 
-    def problem(self, path: Path, given: str, error: str, message: str) -> None:
-        self.problems.append(InputProblem(str(path), given, error, one_line(message)))
+    def problem(self, path: str, given: str, error: str, message: str) -> None:
+        self.problems.append(InputProblem(path, given, error, one_line(message)))
 
     def add_argument(self, given_path: Path, given: str) -> None:
         try:
@@ -128,17 +130,24 @@ class _Scan:
         except OSError as exc:
             raise InputError(_missing_argument(given_path, exc)) from None
         root = os.path.realpath(given_path)
+        # the doc_id source of a file without URL: its path under the argument's parent folder
+        prefix = os.path.join(os.path.dirname(root), "")
         if stat.S_ISDIR(info.st_mode):
             if root in self.excluded:
                 return
-            for path, real in self._walk(given_path, root, given):
-                self.add_file(path, real, os.path.dirname(root), given, logical_root=given_path)
+            top = str(given_path)
+            base = os.path.basename(root)
+            for path, real, kind in self._walk(top, root, given):
+                # reached through a link to elsewhere: its name under the input argument
+                logical = base + path[len(top) :] if not real.startswith(prefix) else ""
+                self.add_file(path, real, kind, given, prefix, logical)
             return
-        if input_kind(given_path) is None:
+        kind = input_kind(given_path)
+        if kind is None:
             raise InputError(f"input {given} is not a {_TYPES} file")
-        self.add_file(given_path, root, os.path.dirname(root), given, logical_root=given_path.parent)
+        self.add_file(str(given_path), root, kind, given, prefix, os.path.basename(root))
 
-    def add_file(self, path: Path, real: str, root: str, given: str, logical_root: Path) -> None:
+    def add_file(self, path: str, real: str, kind: str, given: str, prefix: str, logical: str) -> None:
         if real in self.found:
             return
         try:
@@ -157,32 +166,28 @@ class _Scan:
             message = "cannot read the file (permission denied); fix its permissions and run again"
             self.problem(path, given, "PermissionError", message)
             return
-        if real.startswith(root.rstrip(os.sep) + os.sep):
-            id_name = Path(os.path.relpath(real, root)).as_posix()
-        else:  # reached through a link to elsewhere: its name under the input argument
-            base = Path(os.path.realpath(logical_root)).name
-            id_name = (Path(base) / path.relative_to(logical_root)).as_posix()
+        id_name = real[len(prefix) :] if real.startswith(prefix) else logical
         self.found[real] = InputFile(
-            path=str(path),
+            path=path,
             real=real,
-            kind=input_kind(path) or "",
+            kind=kind,
             size=info.st_size,
             mtime_ns=info.st_mtime_ns,
-            id_name=id_name,
+            id_name=id_name.replace(os.sep, "/"),
         )
 
-    def _walk(self, top: Path, top_real: str, given: str) -> list[tuple[Path, str]]:
-        """(path, real path) of the input files under `top`, sorted by path. Folders are
-        listed one at a time (no recursion); a symbolic link to a folder is followed unless
-        it leads to a folder already being walked above it (a loop) or already walked."""
-        files: list[tuple[Path, str]] = []
+    def _walk(self, top: str, top_real: str, given: str) -> list[tuple[str, str, str]]:
+        """(path, real path, kind) of the input files under `top`, in path order. Folders
+        are listed one at a time (no recursion); a symbolic link to a folder is followed
+        unless it leads to a folder being walked above it (a loop) or already walked."""
+        files: list[tuple[str, str, str]] = []
         visited = {top_real}
-        stack: list[tuple[Path, str, tuple[str, ...]]] = [(top, top_real, (top_real,))]
+        stack: list[tuple[str, str, tuple[str, ...]]] = [(top, top_real, (top_real,))]
         while stack:
             folder, folder_real, ancestors = stack.pop()
             try:
                 with os.scandir(folder) as listing:
-                    entries = sorted(listing, key=lambda entry: entry.name)
+                    entries = list(listing)
             except OSError as exc:
                 self.problem(
                     folder,
@@ -195,14 +200,15 @@ class _Scan:
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
-                path = folder / entry.name
+                path = entry.name if folder == os.curdir else os.path.join(folder, entry.name)  # as Path() writes it
                 found = self._entry(entry, path, folder_real, given)
                 if found is None:
                     continue
                 is_dir, real = found
                 if not is_dir:
-                    if input_kind(entry.name) is not None:
-                        files.append((path, real))
+                    kind = input_kind(entry.name)
+                    if kind is not None:
+                        files.append((path, real, kind))
                     continue
                 if real in self.excluded:
                     continue
@@ -219,9 +225,10 @@ class _Scan:
                     continue
                 visited.add(real)
                 stack.append((path, real, (*ancestors, real)))
-        return sorted(files)
+        files.sort(key=lambda found: found[0].split(os.sep))  # the order of sorted Paths
+        return files
 
-    def _entry(self, entry: os.DirEntry, path: Path, folder_real: str, given: str) -> tuple[bool, str] | None:
+    def _entry(self, entry: os.DirEntry, path: str, folder_real: str, given: str) -> tuple[bool, str] | None:
         """(is a folder, real path) of a folder entry, or None when it cannot be followed."""
         is_link = False
         try:
@@ -249,12 +256,13 @@ class _Scan:
                     path, given, "SymlinkLoop", "symbolic link loop (the link leads back to itself); fix or remove it"
                 )
             else:
-                self.problem(path, given, type(exc).__name__, f"cannot follow it ({exc.strerror}); fix it, run again")
+                message = f"cannot follow it ({exc.strerror}); fix it and run again"
+                self.problem(path, given, type(exc).__name__, message)
             return None
         return stat.S_ISDIR(target.st_mode), os.path.realpath(path)
 
 
-def _link_target(path: Path) -> str:
+def _link_target(path: str | Path) -> str:
     try:
         return os.readlink(path)
     except OSError:
