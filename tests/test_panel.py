@@ -195,3 +195,38 @@ def test_evaluate_panel_on_the_gold_panels(capsys):
     scores = {s["set"]: s for s in json.loads(capsys.readouterr().out)}
     assert scores["panel-samples"]["cell_accuracy"] == 1.0  # the ten bundled samples
     assert scores["all"]["cell_accuracy"] >= 0.95 and scores["all"]["precision"] >= 0.95
+
+
+# --- exports for Stata and R ----------------------------------------------------------------
+
+
+def test_stata_export_keeps_unicode_labels_and_types(ds, tmp_path):
+    written = ds.to_stata(tmp_path / "stata")
+    assert {p.name for p in written} >= {"articles.dta", "metrics.dta", "panel.dta", "codebook.md", "codebook.csv"}
+    reader = pd.io.stata.StataReader(tmp_path / "stata" / "panel.dta")
+    panel = reader.read()
+    labels = reader.variable_labels()
+    assert isinstance(panel["province"].dtype, pd.CategoricalDtype)
+    assert "Bà Rịa - Vũng Tàu" in set(panel["province"]) and "Hồ Chí Minh" in set(panel["province_2025"])
+    assert labels["conflict"] and all(len(text) <= 80 for text in labels.values())
+    articles = pd.read_stata(tmp_path / "stata" / "articles.dta")
+    kontum = articles[articles["province"] == "Kon Tum"].iloc[0]
+    assert kontum["published_precision"] == "day" and kontum["published"] == pd.Timestamp("2020-09-30")
+    metrics = pd.read_stata(tmp_path / "stata" / "metrics.dta")
+    assert {"start_offset", "end_offset", "scope", "province_2025_code"} <= set(metrics.columns)  # "end" is reserved
+    assert set(metrics["is_target"].dropna()) <= {0, 1}
+    codebook = (tmp_path / "stata" / "codebook.md").read_text(encoding="utf-8")
+    assert "| published | datetime (Vietnam time) |" in codebook and "## panel" in codebook
+
+
+def test_r_export_is_csv_with_a_typed_loader(ds, tmp_path):
+    from cchc_nlp import cli
+
+    assert cli.main(["export", str(ds.path), "--format", "r", "--out", str(tmp_path / "r")]) == 0
+    articles = pd.read_csv(tmp_path / "r" / "articles.csv")
+    assert articles["published"].str.endswith("+07:00").all()
+    script = (tmp_path / "r" / "load.R").read_text(encoding="utf-8")
+    assert 'tz = "Asia/Ho_Chi_Minh"' in script and '"province" = c("Hà Nội", "Hà Giang"' in script
+    with pytest.raises(SystemExit) as exit_info:  # argparse: a usage error
+        cli.main(["export", str(ds.path), "--format", "spss"])
+    assert exit_info.value.code == 2

@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "evaluate": "score entity tagging or metric extraction against the gold sets",
     "extract": "extract articles, entities and metrics from a corpus into tables",
     "report": "write a self-contained HTML report of an extracted dataset",
+    "export": "write an extracted dataset and its panel for Stata or R, with a codebook",
     "crawl": "crawl provincial portal articles politely into a WARC archive",
     "train": "train the metric classifier (models/metric_classifier.skops) on the dev gold",
     "analyze": "print the entities and metrics of one article",

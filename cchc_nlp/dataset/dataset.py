@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 
 from cchc_nlp.dataset.dedup import dup_groups
+from cchc_nlp.dataset.export import to_r, to_stata
 from cchc_nlp.dataset.panel import PERIODS, panel_frame, wide_frame, with_articles
 from cchc_nlp.dataset.run import CHUNK_SIZE, run_extract
 from cchc_nlp.dataset.select import metric_keys_matching, province_mask
@@ -126,6 +127,17 @@ class Dataset:
     def to_jsonl(self, directory: str | os.PathLike) -> list[Path]:
         """Write the tables as JSON Lines."""
         return self.save(directory, "jsonl")
+
+    def to_stata(self, directory: str | os.PathLike) -> list[Path]:
+        """Write the tables and the yearly panel as Stata files (DIR/articles.dta, ..., panel.dta)
+        with variable labels, value labels for province and metric, and DIR/codebook.md
+        (`cchc_nlp.dataset.export`)."""
+        return to_stata(self, directory)
+
+    def to_r(self, directory: str | os.PathLike) -> list[Path]:
+        """Write the tables and the yearly panel as UTF-8 CSV with DIR/load.R, which reads them
+        into R with factors, Vietnam-time POSIXct, Dates and labels; and DIR/codebook.md."""
+        return to_r(self, directory)
 
     # --- research helpers -----------------------------------------------------------
 
