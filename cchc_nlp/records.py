@@ -73,6 +73,7 @@ METRIC_COLUMNS = (
     "start",
     "end",
     "sentence",
+    "antecedent",
     "confidence",
     "warnings",
 )

@@ -24,7 +24,7 @@ CARD = json.loads(model.CARD_PATH.read_text(encoding="utf-8"))
 @pytest.fixture(scope="module")
 def trained():
     """The model trained from the repository's dev gold, and its canonical bytes."""
-    pipeline, stats = training.train(training.DEV_GOLD)
+    pipeline, stats = training.train(training.DEV_GOLDS)
     return pipeline, stats, training.model_bytes(pipeline)
 
 
@@ -145,12 +145,11 @@ def _same_model(data: bytes, reference: bytes) -> bool:
 
 def test_training_is_reproducible_and_matches_the_shipped_file(trained):
     _, _, first = trained  # trained in this process; the shipped file in another one
-    gold_sha = hashlib.sha256(training.DEV_GOLD.read_bytes()).hexdigest()
-    assert gold_sha == CARD["training_data"]["sha256"], (
-        "tests/gold/metrics_dev.jsonl changed since the model was trained; "
-        "run `cchc-nlp train metric-classifier` and commit models/"
+    gold_shas = [hashlib.sha256(path.read_bytes()).hexdigest() for path in training.DEV_GOLDS]
+    assert gold_shas == [f["sha256"] for f in CARD["training_data"]["files"]], (
+        "the dev gold changed since the model was trained; run `cchc-nlp train metric-classifier` and commit models/"
     )
-    assert training.model_bytes(training.train(training.DEV_GOLD)[0]) == first  # same machine: same bytes
+    assert training.model_bytes(training.train(training.DEV_GOLDS)[0]) == first  # same machine: same bytes
     shipped = model.MODEL_PATH.read_bytes()
     assert hashlib.sha256(shipped).hexdigest() == CARD["sha256"]
     # Another machine's BLAS may differ in the last bits (1e-15) of the coefficients.
@@ -339,17 +338,27 @@ def test_batch_and_single_calls_agree(shipped):
 
 
 def test_card_describes_data_versions_and_held_out_scores():
-    assert CARD["training_data"]["file"] == "tests/gold/metrics_dev.jsonl"
-    assert CARD["heldout"]["file"] == "tests/gold/metrics_heldout.jsonl"
+    assert [f["file"] for f in CARD["training_data"]["files"]] == [
+        "tests/gold/metrics_dev.jsonl",
+        "tests/gold/metrics_round2_dev.jsonl",
+    ]
+    files = CARD["heldout"]["files"]
+    assert [(f["file"], f["core_only"]) for f in files] == [
+        ("tests/gold/metrics_heldout.jsonl", False),
+        ("tests/gold/metrics_round2_heldout.jsonl", True),
+    ]
     assert set(CARD["versions"]) >= {"python", "scikit-learn", "skops", "numpy", "scipy"}
-    per_class = CARD["heldout"]["mentions"]["per_class"]
-    assert per_class and all({"precision", "recall", "f1", "support"} <= set(scores) for scores in per_class.values())
+    for f in files:
+        per_class = f["mentions"]["per_class"]
+        assert per_class and all({"precision", "recall", "f1", "support"} <= set(s) for s in per_class.values())
+        assert set(f["extraction"]["delta_metric_value"]) == {"precision", "recall", "f1"}
+    assert set(CARD["heldout"]["pooled"]["delta_metric_value"]) == {"precision", "recall", "f1"}
     assert CARD["decision"].startswith("on" if CARD["enabled_by_default"] else "off")
 
 
 @pytest.mark.slow
 def test_held_out_effect_still_supports_the_cards_decision(shipped):
-    extraction = training.evaluate_extraction(shipped, training.HELDOUT_GOLD)
+    extraction = training.pooled_effect([training.evaluate_extraction(shipped, p) for p in training.HELDOUT_GOLDS])
     enabled, decision = training.decide_default(extraction)
     assert enabled is CARD["enabled_by_default"], (
         f"the held-out effect changed ({decision}); regenerate the card with `cchc-nlp train metric-classifier`"

@@ -80,7 +80,11 @@ LABELLED = [
     ("Bộ phận một cửa tiếp nhận hồ sơ từ 7 giờ 30 đến 17 giờ.", []),
     ("Tháng 5/2021 có 96 hồ sơ trễ hạn, giảm 21 hồ sơ so với tháng trước.", [("dossier.overdue", 96)]),
     ("PAR INDEX 2021 của tỉnh đạt 86,9%, xếp vị trí 14/63.", [("index.par.score", 86.9), ("index.par.rank", 14)]),
-    ("Chỉ số SIPAS đạt 84,2%, cao hơn mức trung bình cả nước (80,1%).", [("index.sipas.score", 84.2)]),
+    # the national average is a row of its own (scope "national")
+    (
+        "Chỉ số SIPAS đạt 84,2%, cao hơn mức trung bình cả nước (80,1%).",
+        [("index.sipas.score", 84.2), ("index.sipas.score", 80.1)],
+    ),
     ("Tỉnh hoàn thành 20/24 nhiệm vụ, 4 nhiệm vụ đang triển khai.", [("plan.tasks_done", 20)]),
 ]
 
@@ -259,23 +263,27 @@ def test_unlabelled_mentions_keep_their_clause():
     assert {"start", "end", "value", "unit", "sentence", "reason"} <= set(unlabelled[0])
 
 
-def test_classifier_hook_is_called_for_unlabelled_mentions_only():
+def test_classifier_hook_only_rekeys_or_removes_doubtful_rule_rows():
     calls = []
 
     def hook(context):
         calls.append(context)
         assert isinstance(context, MentionContext) and isinstance(context, str)
-        assert context.text[context.start : context.end] == "14"
-        return ("dvctt.total", 0.71)
+        return ("dossier.online", 0.71) if context.text[context.start : context.end] == "300" else ("none", 0.95)
 
-    text = "Tỉnh có 14 tổ công nghệ số cộng đồng; năm 2021 tiếp nhận 600 hồ sơ."
+    # "14 tổ" is no figure (the hook is never asked); "Công an tỉnh 300 hồ sơ" inherits its key
+    # from the row before (confidence 0.5): the hook may re-key it, not the 0.9 rows
+    text = "Tỉnh có 14 tổ công nghệ số; Trung tâm tiếp nhận 1.200 hồ sơ; Công an tỉnh 300 hồ sơ."
+    assert rows_of(text, "2022-01-01") == [("dossier.received", 1200), ("dossier.received", 300)]
     rows = extract_metrics(text, "2022-01-01", classifier=hook)
     assert [(r["metric"], r["value"], r["confidence"]) for r in rows] == [
-        ("dvctt.total", 14, 0.71),
-        ("dossier.received", 600, 0.9),
+        ("dossier.received", 1200, 0.9),
+        ("dossier.online", 300, 0.71),
     ]
-    assert len(calls) == 1 and str(calls[0]) == "Tỉnh có 14 tổ công nghệ số cộng đồng"
-    assert rows_of(text, "2022-01-01") == [("dossier.received", 600)]  # off by default
+    assert [str(c).strip() for c in calls] == ["Công an tỉnh 300 hồ sơ."]
+    # "none" with a high probability removes a doubtful row
+    assert [r["value"] for r in extract_metrics(text, "2022-01-01", classifier=lambda c: ("none", 0.9))] == [1200]
+    assert [r["value"] for r in extract_metrics(text, "2022-01-01", classifier=lambda c: None)] == [1200, 300]
 
 
 def test_input_errors():
@@ -355,4 +363,4 @@ def test_any_arrangement_of_genre_pieces_gives_well_formed_rows(pieces):
         assert 0 < r["confidence"] <= 1
         assert r["sentence"] and normalized[r["start"] : r["end"]] in r["sentence"]
     for m in number_mentions(text, "2021-06-30"):
-        assert m["status"] in ("metric", "share", "change", "unlabelled")
+        assert m["status"] in ("metric", "share", "change", "rejected", "unlabelled")

@@ -39,6 +39,7 @@ def scopes(text: str, published: str = "2023-06-30") -> list[tuple[float, str, s
             "Chỉ số CCHC năm 2022 khối huyện: huyện Long Phú đứng thứ nhất với 88,4 điểm, huyện Cù Lao Dung thứ 2 "
             "với 86,9 điểm.",
             [
+                (1, "ranking", "huyện Long Phú"),  # "đứng thứ nhất" is rank 1 (issue 10)
                 (88.4, "ranking", "huyện Long Phú"),
                 (2, "ranking", "huyện Cù Lao Dung"),
                 (86.9, "ranking", "huyện Cù Lao Dung"),

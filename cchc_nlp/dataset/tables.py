@@ -198,6 +198,11 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         "start": (pa.int64(), "character offset of the figure in articles.text"),
         "end": (pa.int64(), "end offset (exclusive)"),
         "sentence": (STRING, "the sentence the figure was read from"),
+        "antecedent": (
+            STRING,
+            'the index name, in an earlier sentence, the figure refers to ("Chỉ số SIPAS" before "Tỉnh xếp '
+            'thứ 9/63"); null when the sentence names its metric itself',
+        ),
         "confidence": (pa.float64(), "extractor's confidence, 0-1"),
         "warnings": (LIST_OF_STRINGS, "notes on doubtful figures (e.g. a stated share that does not match a/b)"),
     },

@@ -20,6 +20,7 @@ place/agency records that the tagging components put in doc._.entities when pres
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.language import Language
@@ -27,10 +28,12 @@ from spacy.tokens import Doc
 
 from cchc_nlp.errors import InputError
 from cchc_nlp.metrics.checks import check_records
-from cchc_nlp.metrics.context import assign_holder, assign_period, find_holders, target_spans, time_periods
+from cchc_nlp.metrics.context import Period, assign_holder, assign_period, find_holders, target_spans, time_periods
 from cchc_nlp.metrics.extract import analyze_text
+from cchc_nlp.metrics.indices import index_year
 from cchc_nlp.metrics.mentions import Classifier, Mention, MentionContext
 from cchc_nlp.metrics.model import default_classifier, enabled_by_default
+from cchc_nlp.metrics.rankings import shared_figures, units_in
 from cchc_nlp.metrics.scope import assign_scopes
 from cchc_nlp.records import METRIC_COLUMNS, province_name_of
 from cchc_nlp.tag.timex import find_times
@@ -87,18 +90,24 @@ def _run(
     ]
     holders_by_sentence: dict[int, list] = {}
     province_name = province_name_of(province)
+    mentions = _with_units(text, analysis, entities, published)
     rows: list[dict[str, Any]] = []
     paragraphs: list[int] = []
-    for mention in analysis.mentions:
+    for mention in mentions:
         if mention.status != "metric" or mention.metric is None:
             continue
         period = assign_period(text, mention, periods, analysis.sentences)
+        year = index_year(text, mention)
+        if year is not None and (period is None or period.period_start is None or period.period_start[:4] != str(year)):
+            period = Period(mention.start, mention.end, str(year), f"{year}-01-01", f"{year}-12-31", "PERIOD", "year")
         sent = mention.sentence
         if sent.index not in holders_by_sentence:
             holders_by_sentence[sent.index] = find_holders(
                 text, sent.start, sent.end, place_records, reserved, sent.tokens
             )
         subject, scope = assign_holder(text, mention, holders_by_sentence[sent.index])
+        if mention.subject is not None:
+            subject = mention.subject
         number = mention.number
         unit = mention.unit
         if mention.metric.endswith(".score") and unit == "count":
@@ -119,24 +128,74 @@ def _run(
             "period_start": period.period_start if period else None,
             "period_end": period.period_end if period else None,
             "period_label": period.text if period else None,
-            "scope": None,
+            "scope": mention.scope,
             "scope_level": scope,
             "subject": subject,
-            "province": province_name,
+            "province": None if mention.scope == "national" else mention.province or province_name,
             "province_code": None,
             "province_2025": None,
             "province_2025_code": None,
             "start": number.start,
             "end": number.end,
             "sentence": text[sentence.start : sentence.end],
+            "antecedent": mention.antecedent,
             "confidence": round(mention.confidence, 4),
             "warnings": [],
         }
+        _period_sanity(row, published)
         rows.append(row)
         paragraphs.append(mention.sentence.paragraph)
     check_records(rows, paragraphs)
     assign_scopes(text, rows, analysis.sentences, entities, published)
     return text, analysis.mentions, rows
+
+
+def _period_sanity(row: dict[str, Any], published: str | None) -> None:
+    """An achieved figure's period never ends after the publication date: "Năm 2023" in an
+    article of 20/12/2023 is 2023-01-01..2023-12-20, "giai đoạn 2011 - 2020 … đã đơn giản hóa"
+    in 2016 is 2011-01-01..2016-08-17 (the span is the programme's, not the figure's); a
+    period that starts after publication is no period of an achievement. Either way a
+    warning says so. Targets keep their target period."""
+    end, start = row["period_end"], row["period_start"]
+    if row["is_target"] or not published or not end or end <= published:
+        return
+    label = row["period_label"]
+    if start is not None and start > published:
+        row["period_start"] = row["period_end"] = None
+        row["warnings"].append(f"period_after_publication: {label!r} starts after {published}; period left out")
+    else:
+        row["period_end"] = published
+        row["warnings"].append(f"period_clipped: {label!r} ends {end}, after publication; clipped to {published}")
+
+
+def _with_units(
+    text: str, analysis: Any, entities: list[dict[str, Any]] | None, published: str | None
+) -> list[Mention]:
+    """The mentions, with a copy of each figure that units named together share
+    (`cchc_nlp.metrics.rankings`) right before it."""
+    by_sentence: dict[int, list[Mention]] = {}
+    for mention in analysis.mentions:
+        if mention.status == "metric":
+            by_sentence.setdefault(mention.sentence.index, []).append(mention)
+    extra: dict[int, list[Mention]] = {}
+    for sentence_mentions in by_sentence.values():
+        sentence = sentence_mentions[0].sentence
+        if not _NAMED_TOGETHER.search(text, sentence.start, sentence.end):
+            continue  # the quick check: "… và <name> cùng/có/đạt …"
+        units = units_in(text, sentence, entities, published)
+        for copy in shared_figures(text, sentence, sentence_mentions, units):
+            original = next(m for m in sentence_mentions if m.number is copy.number)
+            extra.setdefault(id(original), []).append(copy)
+    if not extra:
+        return analysis.mentions
+    out: list[Mention] = []
+    for mention in analysis.mentions:
+        out.extend(extra.get(id(mention), []))
+        out.append(mention)
+    return out
+
+
+_NAMED_TOGETHER = re.compile(r"(?i)(?<!\w)và\s+(?:\S+\s+){1,6}?(?:cùng|đều|có|đạt|xếp|đứng)(?!\w)")
 
 
 def extract_metrics(

@@ -257,6 +257,7 @@ def _paragraph_of(pos: int, sentences: list[Sentence]) -> int:
 # --------------------------------------------------------------------------- targets
 
 
+_DIGIT_NEXT = re.compile(r"\s*\d")
 _ACTUAL_CLAUSE = re.compile(
     r"(?i)(?<!\w)(?:đã|kết\s+quả|thực\s+tế|hiện\s+nay|hiện\s+có|năm\s+\d{4}|tháng\s+\d|quý\s+[IVX\d])(?!\w)"
 )
@@ -297,7 +298,10 @@ def target_spans(
         if not is_wanted and text.find(":", s.start, s.end) < 0:
             continue  # only a heading ("Mục tiêu năm 2023:") matters for other sentences
         words = tokens.get(index) or PhraseMatcher.tokens(text, s.start, s.end)
-        blocked = [(a, b) for a, b, _ in not_target.finditer(text, s.start, s.end, words)]
+        # "mục tiêu trên" blocks ("the target above"), "mục tiêu trên 80%" does not
+        blocked = [
+            (a, b) for a, b, _ in not_target.finditer(text, s.start, s.end, words) if not _DIGIT_NEXT.match(text, b)
+        ]
         for m_start, m_end, _ in target.finditer(text, s.start, s.end, words):
             if any(a <= m_start < b for a, b in blocked):
                 continue

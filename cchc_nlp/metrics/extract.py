@@ -34,6 +34,17 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from cchc_nlp.metrics.evidence import is_ordinal, mark_shapes, vet_mentions
+from cchc_nlp.metrics.indices import (
+    ORDINAL_RE,
+    carry_index,
+    group_numbers,
+    group_ranks,
+    index_cue,
+    mark_national,
+    ordinal_numbers,
+    vet_index,
+)
 from cchc_nlp.metrics.label import apply_contexts, classify_unlabelled, label_sentence
 from cchc_nlp.metrics.lexicon import Lexicon, lexicon
 from cchc_nlp.metrics.mentions import (
@@ -60,6 +71,7 @@ CUE_LOOKBACK = 30  # the words before a number where a unit cue ("xếp thứ", 
 SEPARATOR_LOOKBACK = 12  # words before a separator that make it part of a phrase ("so với", "đối với")
 SHORT_PAREN = 16  # a parenthesis this short without digits or ";" is an aside ("(HS)"), not a sub-list
 BARE_YEARS = (1990, 2035)  # a bare four-digit number in this range is a year unless a counted noun follows
+RATE_LOOKBACK = 90  # how far before a percent the "tỷ lệ" naming it is looked for
 
 _PUNCT_SEPARATOR = re.compile(r"[;,:()\[\]]|\s[-–]\s")
 _CLAUSE_SEPARATOR = re.compile(r";")
@@ -70,6 +82,9 @@ _DIGITS = re.compile(r"\d+")
 _CLOCK_BEFORE = re.compile(r"(?i)\d\s*(?:giờ|h)\s*\Z")
 _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
 _SHORT_PAREN = re.compile(rf"\([^()\d;]{{1,{SHORT_PAREN}}}\)")
+_RATE = re.compile(r"(?i)(?<!\w)t[ỷỉ]\s+lệ(?!\w)")
+_IMAGE_LINE = re.compile(r"!\[[^\]\n]*\]\(\w+://")
+_RANK_OR_POINTS = frozenset(("thứ", "hạng", "điểm"))
 _NOT_SEPARATOR_BEFORE = re.compile(r"(?i)(?<!\w)(?:đối|so|cùng|tương\s+ứng|kèm\s+theo|kèm)\s+\Z")
 
 
@@ -106,20 +121,28 @@ def analyze_text(
     numbers_by_sentence: dict[int, list[NumberMention]] = {}
     cues_by_sentence: dict[int, list[CueMatch]] = {}
     everything = all_mentions or classifier is not None
+    index_named = False  # an index name stood in an earlier sentence
     for sentence in sentences:
-        # figures are written in digits (number words, "hai", "ba", are left aside) and
-        # stand outside dates and periods ("Sáng ngày 23/12, ...")
-        if not any(not _covered(excluded, m.start()) for m in _DIGITS.finditer(text, sentence.start, sentence.end)):
+        # figures are written in digits (number words, "hai", "ba", are left aside, but not
+        # ranks: "xếp thứ nhất") and stand outside dates and periods ("Sáng ngày 23/12, ...")
+        if not any(
+            not _covered(excluded, m.start()) for m in _DIGITS.finditer(text, sentence.start, sentence.end)
+        ) and not ORDINAL_RE.search(text, sentence.start, sentence.end):
             continue
+        if _IMAGE_LINE.match(text, sentence.start, sentence.end):
+            continue  # "![caption](https://…)": an image of a page dump (its alt text repeats the headline)
         tokens = lex.cue_matcher.tokens(text, sentence.start, sentence.end)
         analysis.tokens[sentence.index] = tokens
         sentence.tokens, sentence.token_starts = tokens, [t[0] for t in tokens]
         cues = _cue_matches(lex, text, sentence.start, sentence.end, tokens)
+        index_named = index_named or index_cue(cues) is not None
         if (
             not everything
             and not cues
             and "%" not in text[sentence.start : sentence.end]
             and not any(True for _ in lex.metric_noun_matcher.finditer(text, sentence.start, sentence.end, tokens))
+            # "Tỉnh xếp thứ 9/63" after an index was named: its rank
+            and not (index_named and any(t[2] in _RANK_OR_POINTS for t in tokens))
         ):
             continue
         cues_by_sentence[sentence.index] = cues
@@ -138,24 +161,58 @@ def analyze_text(
                 if sentences[index].start <= number.start and number.end <= sentences[index].end:
                     numbers_by_sentence.setdefault(index, []).append(number)
                     break
+        for index in run:
+            sentence = sentences[index]
+            ordinals = ordinal_numbers(text, sentence.start, sentence.end) + group_numbers(
+                text, sentence.start, sentence.end
+            )
+            if ordinals:  # "thứ hai": the rank, not the number word "hai"
+                others = [
+                    n
+                    for n in numbers_by_sentence.get(index, [])
+                    if not any(o.start < n.end and n.start < o.end for o in ordinals)
+                ]
+                numbers_by_sentence[index] = sorted(others + ordinals, key=lambda n: n.start)
     previous_rows: list[Mention] = []  # labelled mentions of the previous sentence (same paragraph)
+    antecedent = None  # the last index named in the paragraph: (base, cue match)
+    earlier = None  # the first index named in the article (its topic, usually in the headline)
+    # an article that names one index only (a national announcement): it carries over paragraphs
+    index_of = {i: index_cue(cues) for i, cues in cues_by_sentence.items()}
+    named = [found for i in sorted(index_of) if (found := index_of[i])]
+    only_index = named[0] if named and len({base for base, _ in named}) == 1 else None
     last_paragraph = -1
     for sentence in sentences:
         if sentence.paragraph != last_paragraph:
             previous_rows = []
+            antecedent = only_index if only_index is not None and only_index[1].end <= sentence.start else None
             last_paragraph = sentence.paragraph
+        cues = cues_by_sentence.get(sentence.index, [])
         mentions = _sentence_mentions(lex, text, sentence, excluded, numbers_by_sentence.get(sentence.index, []))
+        named_here = index_of.get(sentence.index)
         if not mentions:
+            antecedent = named_here or antecedent
+            earlier = earlier or named_here
             continue
-        cues = cues_by_sentence[sentence.index]
         analysis.cue_matches[sentence.index] = cues
         _segment(lex, text, sentence, mentions, cues, analysis.tokens.get(sentence.index))
+        mark_shapes(lex, text, sentence, mentions)
         label_sentence(lex, text, sentence, mentions, cues, previous_rows)
+        carry_index(text, sentence, mentions, cues, antecedent, earlier)
+        group_ranks(lex, text, sentence, mentions, named_here or antecedent)
+        for mention in mentions:
+            if mention.status == "metric":
+                vet_index(lex, text, sentence, mention, mentions)
+        vet_mentions(lex, text, sentence, mentions)
+        for mention in mentions:
+            if mention.status == "metric" and mention.scope is None:
+                mark_national(lex, text, mention, mentions)
         apply_contexts(lex, text, mentions)
         analysis.mentions.extend(mentions)
         rows = [m for m in mentions if m.status == "metric"]
         if rows:
             previous_rows = rows
+        antecedent = named_here or antecedent
+        earlier = earlier or named_here
     if classifier is not None:
         # one call per article: a model's per-call cost dwarfs its per-mention cost
         classify_unlabelled(lex, text, analysis.mentions, classifier)
@@ -180,6 +237,8 @@ def _sentence_mentions(
         unit = "percent" if number.unit == "percent" else "count"
         rank_cue = _ends_with(lex, "rank", before)
         if unit != "percent" and rank_cue is not None and not re.search(r"(?i)sắp\s+$", before[: rank_cue.start()]):
+            unit = "rank"
+        if is_ordinal(number):
             unit = "rank"
         family, noun_end = _counted_noun(lex, text, number.end, after_limit, sentence)
         if unit == "count" and family == "score":
@@ -258,3 +317,21 @@ def _segment(
             gap_right = stop.start()
         mention.loose = (max(gap_left, clause[0]), min(gap_right, clause[1]))
         mention.clause = clause
+        if mention.unit == "percent":
+            _extend_to_rate(text, mention, mentions[:i])
+
+
+def _extend_to_rate(text: str, mention: Mention, before: list[Mention]) -> None:
+    """A percent's segment reaches back to the "tỷ lệ" that names it when no other figure
+    stands between: "tỷ lệ hồ sơ trực tuyến toàn trình của 26 xã, thị trấn đạt 61,4%", "tỷ
+    lệ số hóa hồ sơ, kết quả giải quyết đạt 62,3%" (the whole rate phrase is its key's)."""
+    lo = max(mention.clause[0], mention.start - RATE_LOOKBACK)
+    found = None
+    for m in _RATE.finditer(text, lo, mention.start):
+        found = m
+    if found is None or found.start() >= mention.segment[0]:
+        return
+    if any(found.end() <= m.start and m.family != "other" for m in before):
+        return  # another figure stands between ("26 xã" is not one: a count of units)
+    mention.segment = (found.start(), mention.segment[1])
+    mention.loose = (min(mention.loose[0], found.start()), mention.loose[1])

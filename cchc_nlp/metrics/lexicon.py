@@ -15,7 +15,8 @@ cchc_nlp/data/README.md); this module only reads and compiles it, once per proce
 * metric_holders.csv: who a figure belongs to (agencies, units, levels, the province).
 
 Phrases match case-insensitively on word boundaries; inner spaces match any space run,
-", " also matches a bare space, and "…" is a gap of up to 50 characters within a clause.
+", " also matches a bare space, and "…" is a gap of up to 50 characters within a clause
+without a digit (a gap never spans another figure).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class MetricKey:
     family: str
     core: bool
     description: str
+    needs: str = ""  # "fraction": the key's figures are always n/N
 
 
 @dataclass(frozen=True)
@@ -66,15 +68,15 @@ class Cue:
     units: frozenset[str]
     priority: int
     scope: str  # segment | clause | sentence
-    percent_metric: str | None = None
+    alone_metric: str | None = None
     unless_metric: str | None = None
 
     def metric_for(self, unit: str) -> str:
+        """The metric of a figure of `unit` (before the unless_metric check: the caller
+        falls back to `metric` when a cue of `unless_metric` stands in the sentence)."""
         if self.metric.endswith(".*"):
             return self.metric[:-1] + ("rank" if unit == "rank" else "score")
-        if unit == "percent" and self.percent_metric:
-            return self.percent_metric
-        return self.metric
+        return self.alone_metric or self.metric
 
 
 def phrase_pattern(phrase: str) -> str:
@@ -92,7 +94,8 @@ def phrase_pattern(phrase: str) -> str:
         left = r"(?<!\w)" if words[0][0].isalnum() else ""
         right = r"(?!\w)" if words[-1][-1].isalnum() else ""
         pieces.append(left + "".join(tokens) + right)
-    return rf"[^;\n]{{0,{CUE_GAP}}}?".join(pieces)
+    # the gap never spans another figure: "tỷ lệ trước hạn 81,6%, đúng hạn 17,2%" is two cues
+    return rf"[^;\n\d]{{0,{CUE_GAP}}}?".join(pieces)
 
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -214,7 +217,9 @@ def lexicon() -> Lexicon:
     """The compiled lexicon (cached)."""
     keys = {}
     for row in read_csv("metrics/metric_keys.csv"):
-        keys[row["key"]] = MetricKey(row["key"], row["family"], row["core"] == "true", row["description"])
+        keys[row["key"]] = MetricKey(
+            row["key"], row["family"], row["core"] == "true", row["description"], row.get("needs") or ""
+        )
     cues_by_phrase: dict[str, list[Cue]] = defaultdict(list)
     literal: list[str] = []
     gap_cues: list[tuple[re.Pattern, Cue]] = []
@@ -237,7 +242,7 @@ def lexicon() -> Lexicon:
             units=units,
             priority=int(row["priority"]),
             scope=row["scope"],
-            percent_metric=row.get("percent_metric") or None,
+            alone_metric=row.get("alone_metric") or None,
             unless_metric=row.get("unless_metric") or None,
         )
         if _GAP in cue.phrase:

@@ -13,14 +13,19 @@ from cchc_nlp.metrics.lexicon import Cue, Lexicon
 from cchc_nlp.text.numbers import NumberMention
 from cchc_nlp.text.segment import split_sentences
 
-__all__ = ["Classifier", "Sentence", "CueMatch", "Mention", "MentionContext"]
+__all__ = ["Classifier", "Sentence", "CueMatch", "Mention", "MentionContext", "UPPER"]
+
+# A capital letter of the Vietnamese alphabet (a character class for patterns: "À-Ỹ" would
+# take in lowercase letters too).
+UPPER = "[" + "".join(sorted({c for c in map(chr, range(0x41, 0x1EFA)) if c.isalpha() and c.isupper()})) + "]"
 
 
 # (metric, probability) or None; see MentionContext for what it is called with.
 Classifier = Callable[[Any], "tuple[str, float] | None"]
 
 
-_SKIP_BEFORE_NOUN = re.compile(r"(?:\s|\(|các\s|những\s|mỗi\s)*", re.IGNORECASE)
+_JOIN_NAME = re.compile(r"[\s(]*")
+_SKIP_BEFORE_NOUN = re.compile(r"(?:\s|\(|các\s|những\s|mỗi\s|tổng\s+số\s)*", re.IGNORECASE)
 
 
 @dataclass
@@ -60,7 +65,7 @@ class Mention:
     segment: tuple[int, int] = (0, 0)
     loose: tuple[int, int] = (0, 0)
     clause: tuple[int, int] = (0, 0)
-    status: str = "unlabelled"  # metric | share | change | unlabelled
+    status: str = "unlabelled"  # metric | share | change | rejected | unlabelled
     reason: str = ""
     metric: str | None = None
     cue: Cue | None = None
@@ -68,6 +73,11 @@ class Mention:
     confidence: float = 0.0
     share: float | None = None
     share_of: int | None = None  # index of the mention this percent is the share of
+    scope: str | None = None  # "ranking" or "national" when the rules know it (records.SCOPES)
+    subject: str | None = None  # the unit of a ranked list entry, as written
+    province: str | None = None  # the province of that unit, when it is one
+    antecedent: str | None = None  # the index name, in an earlier sentence, this figure refers to
+    antecedent_span: tuple[int, int] | None = None
 
     @property
     def start(self) -> int:
@@ -107,7 +117,21 @@ def _cue_matches(lex: Lexicon, text: str, start: int, end: int, tokens=None) -> 
         for m in pattern.finditer(text, start, end):
             found.append(CueMatch(m.start(), m.end(), [cue]))
     found.sort(key=lambda c: (c.start, -c.end))
-    return found
+    # "Chỉ số PCI", "Chỉ số năng lực cạnh tranh": the blocker "chỉ số" (a component index)
+    # right before an index name is part of that name
+    out: list[CueMatch] = []
+    for c in found:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and all(cue.metric == "-" for cue in previous.cues)
+            and any(cue.metric.startswith("index.") for cue in c.cues)
+            and _JOIN_NAME.fullmatch(text, previous.end, c.start)
+        ):
+            out[-1] = CueMatch(previous.start, c.end, c.cues)
+        else:
+            out.append(c)
+    return out
 
 
 def _covered(sorted_spans: list[tuple[int, int]], pos: int) -> bool:

@@ -156,6 +156,21 @@ class MetricClassifier:
             decisions.append(None if label == NONE or probability < self.threshold else (label, round(probability, 4)))
         return decisions
 
+    def judge_batch(self, contexts: Sequence[Any]) -> list[tuple[str, float] | None]:
+        """The most probable class of each hook context, "none" included, with its
+        probability (None for a context without a number): what the metric rules use to
+        re-key or remove a doubtful row."""
+        spans = [_text_start_end(context) for context in contexts]
+        found = [i for i, (_, start, end) in enumerate(spans) if end > start]
+        judged: list[tuple[str, float] | None] = [None] * len(spans)
+        if not found:
+            return judged
+        probabilities = self.probabilities([mention_context(*spans[i]) for i in found])
+        for i, row in zip(found, probabilities, strict=True):
+            best = int(np.argmax(row))
+            judged[i] = (self.classes[best], round(float(row[best]), 4))
+        return judged
+
     def classify_batch(self, contexts: Sequence[Any]) -> list[tuple[str, float] | None]:
         """Decisions for many hook contexts (see `__call__`) in one model call; None for a
         context without a number."""
@@ -195,7 +210,8 @@ class _DirectScorer:
         self, blocks: list[tuple[str, Any, dict[str, int], np.ndarray]], coef: np.ndarray, intercept: np.ndarray
     ):
         self.blocks = blocks  # (column, analyzer, vocabulary, idf) per vectorizer
-        self.coef = coef
+        # features x classes, rows contiguous: gathering a mention's few features is a row gather
+        self.coef_t = np.ascontiguousarray(coef.T)
         self.intercept = intercept
 
     @classmethod
@@ -285,7 +301,7 @@ class _DirectScorer:
                 index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
                 weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[index]
                 weights /= np.sqrt(np.dot(weights, weights))
-                scores[row] += self.coef[:, offset + index] @ weights
+                scores[row] += weights @ self.coef_t[offset + index]
             offset += len(idf)
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)

@@ -12,7 +12,10 @@ Evidence, strongest first (weights in `WEIGHTS`):
 
 The province with the highest total wins (ties: the one with the strongest single piece
 of evidence, then the first mentioned). Nothing supports a province -> None: people's
-names are never evidence.
+names are never evidence. A national or multi-province story -> None too: the text names
+three provinces or more, none of them twice as often as each other one (three times when
+it names five or more: a national ranking names its leader in the headline too), and neither the
+source, a dateline tag nor a domain names one (tests/gold/README.md, "Round 2").
 
 doc._.province = {"name", "code", "successor", "successor_code", "mentioned", "score",
 "evidence": ["domain:baosoctrang.org.vn", "tag:STO", "text:tỉnh Sóc Trăng", ...]}, with
@@ -45,6 +48,8 @@ __all__ = ["article_province", "ArticleProvinceTagger", "WEIGHTS"]
 
 WEIGHTS = {"source": 10.0, "tag": 8.0, "domain": 8.0, "text": 1.0, "lead": 1.0, "district": 1.0, "commune": 0.5}
 LEAD_CHARS = 400
+MULTI_PROVINCE = 3  # a text naming this many provinces, none dominating, is about none of them
+MANY_PROVINCES = 5  # ... and one naming this many needs a province three times as frequent as the next
 
 _TAG_RE = re.compile(r"(?m)^[\s•*]*\(?(?P<tag>[A-ZĐ]{2,6}(?:\.[A-Z]{2,3})?)\)?\s*[-–—]")
 _DOMAIN_RE = re.compile(
@@ -99,10 +104,13 @@ def article_province(doc: Doc) -> dict[str, Any] | None:
         add(gz.province_for_tag(match.group("tag")), "tag", match.group("tag"), match.start())
     for match in _DOMAIN_RE.finditer(text):
         add(gz.province_for_domain(match.group("domain")), "domain", match.group("domain").lower(), match.start())
+    text_mentions: dict[str, int] = defaultdict(int)
     for record in doc._.entities or []:
         label, attrs = record["label"], record["attrs"]
         if label == "PROVINCE":
             add(attrs.get("mentioned"), "text", record["text"], record["start"])
+            if attrs.get("mentioned"):
+                text_mentions[gz.resolve_province(attrs["mentioned"], day).name] += 1
             if record["start"] < LEAD_CHARS:
                 add(attrs.get("mentioned"), "lead", record["text"], record["start"])
         elif label in ("DISTRICT", "COMMUNE") and attrs.get("province") and attrs.get("province_source") != "article":
@@ -110,6 +118,8 @@ def article_province(doc: Doc) -> dict[str, Any] | None:
     if not scores:
         return None
     winner = max(scores, key=lambda n: (scores[n], best_piece[n], -first_seen[n]))
+    if _several_provinces(text_mentions, winner, best_piece[winner]):
+        return None
     ref = gz.resolve_province(mentioned_as[winner], day)
     return {
         "name": ref.name,
@@ -120,6 +130,20 @@ def article_province(doc: Doc) -> dict[str, Any] | None:
         "score": round(scores[winner], 2),
         "evidence": evidence[winner],
     }
+
+
+def _several_provinces(text_mentions: dict[str, int], winner: str, strongest: float) -> bool:
+    """A national or multi-province story: the text names MULTI_PROVINCE provinces or more,
+    none of them at least twice (three times from MANY_PROVINCES) as often as each other
+    one, and no source, dateline tag or
+    domain points to one (a national PAR INDEX announcement, a ministry's regional
+    conference, a comparison of cities)."""
+    if len(text_mentions) < MULTI_PROVINCE or strongest > WEIGHTS["text"] + WEIGHTS["lead"]:
+        return False
+    counts = sorted(text_mentions.values(), reverse=True)
+    # a long list (a national ranking) may name the leader twice, in the headline too
+    dominance = 3 if len(text_mentions) >= MANY_PROVINCES else 2
+    return text_mentions.get(winner, 0) < dominance * counts[1]
 
 
 def _fill_orgs(doc: Doc, province: dict[str, Any]) -> dict[str, tuple[str, str]]:

@@ -1,0 +1,207 @@
+"""Positive evidence for a metric row: the shape of the number must fit its key.
+
+The cue rules (`cchc_nlp.metrics.label`) propose a metric for a number; a row is kept only
+when the number itself is evidence for that key. What is turned down keeps its mention
+(`number_mentions`, status "rejected", with the reason):
+
+* list markers ("(1) … (8)", "1)") and counts of other things ("4 yếu tố", "8 chỉ số
+  thành phần", "15 bộ, ngành": the counted noun's family is "other") are never figures;
+* ordinals of years ("năm thứ 15 liên tiếp") are not ranks; a group ("Top 10", "nhóm 5
+  tỉnh dẫn đầu") is an upper-bound rank only in a target;
+* index figures (cchc_nlp.metrics.indices) must be ranks (an ordinal or N/M after a rank
+  word) or scores in the index's plausible range (data/metrics/metric_index_ranges.csv):
+  a percent, points, a decimal, or N/M with M the index's scale; component scores
+  ("16,5/18") and scales ("thang điểm 60") are not;
+* a percent is a share: never above 100;
+* a bound ("trên 3%", "dưới 80 điểm") in a rule or condition ("đơn vị có tỷ lệ trễ hạn
+  trên 3% phải giải trình", "cơ quan nào … thì") is a threshold, and a rate or score of a
+  counted set of units ("15/19 sở, ngành đạt tỷ lệ 100%", "có 6 địa phương đạt trên 85%")
+  describes each member, not an aggregate: neither is a row. A count of such a set is an
+  aggregate and stays ("124 xã, phường tiếp nhận 46.220 hồ sơ").
+
+Words come from data/metrics/metric_markers.csv (kinds set_quantifier, set_unit,
+condition, not_rank_ordinal, group) and metric_nouns.csv.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import cache
+
+from cchc_nlp.metrics.lexicon import Lexicon, _alternation, lexicon
+from cchc_nlp.metrics.mentions import UPPER, Mention, Sentence
+from cchc_nlp.text.numbers import NumberMention
+
+__all__ = ["mark_shapes", "reject", "vet_mentions", "in_target", "is_ordinal"]
+
+MARKER_WINDOW = 3  # a list marker's parentheses: "(3)" stands within this many characters
+SET_LOOKBACK = 80  # how far before a figure its subject (a set of units) is looked for
+TARGET_LOOKBACK = 120  # how far before a figure a target word makes it a target (local check)
+NAME_NUMBER_MAX = 30  # "phường Hà Giang 1": a small bare number right after a place name is part of it
+
+_LIST_MARKER = re.compile(r"(?:^|[\s:;,.])\(\s*$")
+_LIST_MARKER_CLOSE = re.compile(r"\s*\)")
+_BARE_MARKER = re.compile(r"(?:^|[:;])\s*$")
+_DIGIT = re.compile(r"\d")
+_DIGIT_NEXT = re.compile(r"\s*\d")
+_QUANTIFIER_WORD = re.compile(r"(?<!\w)(?:các|những|mọi|mỗi|tất|một\s+số)(?!\w)")
+_NAME_NUMBER = re.compile(rf"(?<!\w)(?:phường|xã|quận|thị\s+trấn|khu\s+phố|tổ)\s+(?:{UPPER}[^\s,;:()]*\s+)+\Z")
+_PROCESS = re.compile(
+    r"(?i)(?<!\w)(?:(?:trên|qua|vào)\s+(?:hệ\s+thống|phần\s+mềm|cổng|môi\s+trường\s+mạng)"
+    r"|tại\s+(?:các\s+)?(?:trung\s+tâm|bộ\s+phận\s+một\s+cửa))(?!\w)"
+)
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern]:
+    lex = lexicon()
+    markers = lex.markers
+    quantifier = _alternation(markers["set_quantifier"])
+    unit = _alternation(markers["set_unit"])
+    return {
+        # the subject of "có"/"đạt": "các đơn vị có", "15/19 sở, ngành đạt", "có 6 địa phương
+        # đạt", "11/14 xã, thị trấn có" (not after a preposition: "giữa các cơ quan", "của
+        # các huyện", "trong số 22 quận, huyện"; not a year: "năm 2024 tỉnh đạt")
+        "counted_set": re.compile(
+            rf"(?i)(?<!giữa\s)(?<!của\s)(?<!tại\s)(?<!với\s)(?<!cho\s)(?<!trong\s)(?<!số\s)"
+            rf"(?:(?<!\w)(?:{quantifier})\s+|(?<![\d.,/])(?<!tháng\s)(?<!quý\s)(?<!năm\s)(?<!ngày\s)(?<!thứ\s)"
+            rf"(?!(?:19|20)\d\d(?!\d))\d+(?:/\d+)?\s+)(?:{unit})(?!\w)"
+            rf"(?:[\s,]+[^\s,;:()\d]+){{0,5}}?\s+(?:có|đạt|còn|để|xếp|đứng)(?!\w)"
+        ),
+        # a unit named between the set and the figure: the figure is that unit's
+        "named_unit": re.compile(
+            rf"(?:huyện|thị xã|thành phố|TP\.?|xã|phường|quận|thị trấn|tỉnh|Sở|Văn phòng)\s+(?:{UPPER}|\d)"
+            rf"|{UPPER}[^\s,;:()]*\s*\(\s*\Z"
+        ),
+        # "cơ quan nào", "UBND cấp xã nào", "không còn đơn vị cấp huyện nào"
+        "any_unit": re.compile(rf"(?i)(?<!\w)(?:{unit})(?:\s+[^\s,;]+){{0,3}}?\s+nào(?!\w)"),
+        # a bare generic body opening a condition: "đơn vị có tỷ lệ trễ hạn trên 3%"
+        "generic_unit": re.compile(r"(?i)(?:^|[,;:]\s*|\s)(?:đơn\s+vị|cơ\s+quan|địa\s+phương)\s+(?:có|đạt|để)(?!\w)"),
+        "condition": re.compile(rf"(?i)(?<!\w)(?:{_alternation(markers['condition'])})(?!\w)"),
+        "average": re.compile(rf"(?i)(?<!\w)(?:{_alternation(markers['average'])})(?!\w)"),
+        "not_rank_ordinal": re.compile(rf"(?i)(?<!\w)(?:{_alternation(markers['not_rank_ordinal'])})\s+(?:thứ\s+)?\Z"),
+        "group": re.compile(rf"(?i)(?<!\w)(?:{_alternation(markers['group'])})\s+\Z"),
+    }
+
+
+def is_ordinal(number: NumberMention) -> bool:
+    """A rank written as a word ("thứ nhất", made by `cchc_nlp.metrics.indices.ordinal_numbers`)."""
+    return number.raw.startswith("thứ ") and not _DIGIT.search(number.raw)
+
+
+def reject(mention: Mention, reason: str) -> None:
+    """Turn a candidate down: it stays a mention (status "rejected"), never a row."""
+    mention.status, mention.reason, mention.metric, mention.cue = "rejected", reason, None, None
+
+
+def in_target(lex: Lexicon, text: str, sentence: Sentence, pos: int) -> bool:
+    """A target word ("phấn đấu", "mục tiêu", "đặt chỉ tiêu" …) stands before `pos` in its clause."""
+    start = max(sentence.start, pos - TARGET_LOOKBACK, text.rfind(";", sentence.start, pos) + 1)
+    blocked = [
+        (a, b)
+        for a, b, _ in lex.marker_matcher["not_target"].finditer(text, start, pos)
+        if not _DIGIT_NEXT.match(text, b)
+    ]
+    return any(
+        not any(a <= m_start < b for a, b in blocked)
+        for m_start, _, _ in lex.marker_matcher["target"].finditer(text, start, pos)
+    )
+
+
+def mark_shapes(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Mention]) -> None:
+    """Before labelling: list markers, ordinals of years and groups become "other" numbers;
+    a number listed right after a rank ("xếp thứ 1, 2, 3") is a rank too."""
+    patterns = _patterns()
+    previous: Mention | None = None
+    for mention in mentions:
+        number = mention.number
+        before = text[max(sentence.start, number.start - MARKER_WINDOW) : number.start]
+        bare = number.unit is None and number.denominator is None and isinstance(number.value, int)
+        closed = bare and _LIST_MARKER_CLOSE.match(text, number.end) is not None
+        # "(3) …" anywhere, "3) …" at the start of the sentence or after ":" or ";"
+        if closed and (_LIST_MARKER.search(before) or _BARE_MARKER.search(text, sentence.start, number.start)):
+            mention.family, mention.reason = "other", "list marker"
+        if not _DIGIT.search(number.raw) and not is_ordinal(number):
+            # figures are written in digits: "Ngã Bảy", "đến cuối năm tỷ lệ …" hold number words
+            mention.family, mention.reason = "other", "number word"
+        elif (
+            bare
+            and mention.family == "none"
+            and number.raw.isdigit()
+            and number.value <= NAME_NUMBER_MAX
+            and _NAME_NUMBER.search(text, sentence.start, number.start)
+        ):
+            mention.family, mention.reason = "other", "part of a name"  # "phường Hà Giang 1 tiếp nhận"
+        lead = text[max(sentence.start, number.start - 20) : number.start]
+        if mention.unit == "rank" and patterns["not_rank_ordinal"].search(lead):
+            mention.unit, mention.family, mention.reason = "count", "other", "ordinal of years"
+        elif mention.unit == "rank" and not _DIGIT.search(number.raw) and not is_ordinal(number):
+            mention.unit, mention.family = "count", "other"  # "xếp ba vị trí dẫn đầu": a count
+        elif patterns["group"].search(lead) and bare:
+            mention.family, mention.reason = "group", "group (Top N)"
+        elif (
+            previous is not None
+            and previous.unit == "rank"
+            and mention.unit == "count"
+            and bare
+            and re.fullmatch(r"\s*(?:,|và)\s*(?:thứ\s+)?", text[previous.end : number.start])
+        ):
+            mention.unit, mention.family, mention.noun_end = "rank", "none", number.end
+        previous = mention
+
+
+def _set_subject(text: str, mention: Mention) -> str | None:
+    """Why the figure's subject is a set of units or a condition, or None."""
+    patterns = _patterns()
+    start = max(mention.clause[0], mention.start - SET_LOOKBACK)
+    lead = text[start : mention.start]
+    lowered = lead.lower()
+    if " nào" in lowered and patterns["any_unit"].search(lead):
+        return "threshold (any unit)"
+    bound = mention.number.qualifier in ("lower_bound", "upper_bound")
+    if bound and patterns["generic_unit"].search(lead):
+        return "threshold (condition)"
+    intensive = mention.unit in ("percent", "score", "rank")
+    quick = intensive and (_DIGIT.search(lead) or _QUANTIFIER_WORD.search(lowered))
+    counted = list(patterns["counted_set"].finditer(lead)) if quick else []
+    if intensive and counted:
+        rest = text[start + counted[-1].end() : mention.start]
+        if not patterns["average"].search(rest) and not patterns["named_unit"].search(rest):
+            return "property of a set of units"
+    if bound and patterns["condition"].search(text, mention.end, mention.clause[1]):
+        return "threshold (condition)"
+    return None
+
+
+def vet_mentions(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Mention]) -> None:
+    """After labelling: reject the rows without evidence for their key (module docstring)."""
+    for mention in mentions:
+        if mention.status != "metric" or mention.metric is None:
+            continue
+        number = mention.number
+        if mention.family in ("other", "group") and not mention.metric.startswith("index."):
+            reject(mention, mention.reason or "count of something else")
+            continue
+        if mention.unit == "percent" and number.value > 100:
+            reject(mention, "a percent above 100")
+            continue
+        if mention.unit == "percent" and number.value == 100 and _PROCESS.search(text, *mention.clause):
+            # "100% hồ sơ được tiếp nhận, xử lý trên Hệ thống …", "100% TTHC được giải quyết tại trung
+            # tâm hành chính công": process compliance, no key measures it
+            reject(mention, "process compliance")
+            continue
+        key = lex.keys.get(mention.metric)
+        if key is not None and key.needs == "fraction" and number.denominator is None:
+            reject(mention, f"{mention.metric} figures are n/N")
+            continue
+        reason = _set_subject(text, mention)
+        if reason is not None and not (
+            reason != "threshold (any unit)" and in_target(lex, text, sentence, mention.start)
+        ):
+            # in a target only "không còn đơn vị nào dưới 80 điểm" is a threshold: "phấn đấu khối địa
+            # phương đạt tối thiểu 70%", "các xã phấn đấu đạt trên 70%" are the target figures
+            reject(mention, reason)
+            continue
+        if mention.family == "group":
+            mention.number = replace(number, qualifier="upper_bound")
