@@ -1,9 +1,11 @@
 """`cchc-nlp analyze FILE`: the entities and metrics of one article, as readable tables.
 
-FILE is a text file: a page dump (chrome lines, a dateline, a byline) is cleaned with
-`cchc_nlp.page.article_from_text`, which also finds the publication date; `--raw` reads
-the text as it is. `--published` overrides the date. Entities are whatever the tagging
-components of the default pipeline produce; metrics come from "cchc_metrics".
+FILE is read the way `cchc-nlp extract` reads it (`cchc_nlp.dataset.readers`): a .txt page
+dump is cleaned by `cchc_nlp.page.article_from_text`, an .html/.htm page by the page
+extractor (site profiles, chrome rules, metadata), a .jsonl file's first record, a WARC
+archive's first article page; a file of another name is sniffed (HTML markup, else a page
+dump). The title, publication date, source, URL and province found there go with the text
+into the pipeline. `--raw` reads the text as it is; `--published` overrides the date.
 `--json` prints {"article": ..., "entities": [...], "metrics": [...]} instead.
 """
 
@@ -11,12 +13,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
+from cchc_nlp import page
+from cchc_nlp.article import Article
+from cchc_nlp.dataset.inputs import find_inputs, input_kind
+from cchc_nlp.dataset.readers import iter_items, to_article
 from cchc_nlp.errors import InputError
-from cchc_nlp.page import article_from_text
+from cchc_nlp.records import province_name_of
 from cchc_nlp.text.pipeline import load
 
 __all__ = ["configure_parser", "run", "analyze_file", "format_tables"]
@@ -31,7 +38,8 @@ _METRIC_FIELDS = (
     ("target", 6),
     ("period", 23),
     ("subject", 22),
-    ("scope", 5),
+    ("scope", 8),
+    ("level", 5),
     ("conf", 4),
 )
 
@@ -53,18 +61,48 @@ def _read(path: Path) -> str:
         raise InputError(f"{path} is not UTF-8 text; convert it (e.g. iconv -f windows-1258) first") from None
 
 
+_HTML = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\s*(?:<!doctype\s+html|<html|<head|<meta\s)", re.IGNORECASE)
+
+
+def _article(path: Path) -> Article:
+    """The Article of a file, as `extract` makes it (first document of a multi-document file)."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file; give the path of an article file (.txt, .html, .jsonl, .warc.gz)")
+    if input_kind(path) is None:  # another extension: HTML markup or a page dump
+        payload = path.read_bytes()
+        if _HTML.match(payload[:2048]):
+            return page.article_from_html(payload)
+        return page.article_from_text(_read(path), path=path)
+    for source in find_inputs([path]):
+        for item in iter_items(source):
+            article = to_article(item)
+            if article is not None:
+                return article
+    raise InputError(f"{path} holds no article (an archive of listing pages?); give one article's file")
+
+
 def analyze_file(path: str | Path, published: str | None = None, raw: bool = False) -> dict[str, Any]:
-    """{"article": {...}, "entities": [...], "metrics": [...]} for one text file."""
+    """{"article": {...}, "entities": [...], "metrics": [...]} for one article file."""
     path = Path(path)
-    text = _read(path)
     article: dict[str, Any] = {"path": str(path), "title": None, "published": published}
-    if not raw:
-        parsed = article_from_text(text, path=path)
+    meta: dict[str, Any] = {"path": str(path)}
+    if raw:
+        text = _read(path)
+    else:
+        parsed = _article(path)
         text = parsed.text
-        article["title"] = parsed.title
-        article["published"] = published or (parsed.published[:10] if parsed.published else None)
+        article.update(
+            title=parsed.title,
+            published=published or (parsed.published[:10] if parsed.published else None),
+            url=parsed.url,
+            source=parsed.source,
+            province=parsed.province,
+        )
+        meta.update(url=parsed.url, source=parsed.source)
     nlp = load()
-    doc = nlp.parse(text, published=article["published"], path=str(path))
+    doc = nlp.parse(text, published=article["published"], **meta)
+    if not raw and not article.get("province"):
+        article["province"] = province_name_of(doc._.province)
     entities = sorted(doc._.entities or [], key=lambda r: (r["start"], -r["end"]))
     return {"article": article, "entities": entities, "metrics": list(doc._.metrics or [])}
 
@@ -94,6 +132,7 @@ def format_tables(result: dict[str, Any]) -> str:
         f"{article['path']}",
         f"title: {article.get('title') or '-'}",
         f"published: {article.get('published') or '-'}",
+        f"source: {article.get('source') or '-'}  province: {article.get('province') or '-'}",
         "",
     ]
     entities = result["entities"]
@@ -118,7 +157,8 @@ def format_tables(result: dict[str, Any]) -> str:
                 "target": row["is_target"],
                 "period": _period(row),
                 "subject": row["subject"],
-                "scope": row["scope_level"],
+                "scope": row.get("scope"),
+                "level": row["scope_level"],
                 "conf": row["confidence"],
             }
             lines.append("  " + " ".join(f"{_cell(values[name], width):<{width}}" for name, width in _METRIC_FIELDS))

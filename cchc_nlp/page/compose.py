@@ -6,11 +6,13 @@ import re
 
 from cchc_nlp.article import Article
 from cchc_nlp.errors import InputError
+from cchc_nlp.ingest.urls import site_host
 from cchc_nlp.page.chrome import chrome_rules
-from cchc_nlp.tag.gazetteer import province_for_url
+from cchc_nlp.tag.gazetteer import province_for_url, publication_for_tag
 
 __all__ = []
 
+_DATELINE_TAG = re.compile(r"^\(?(?P<tag>[A-ZĐ][A-ZĐ0-9]{1,7}(?:\.[A-Z]{2,3})?)\)?\s*[-–—]\s")
 _DOMAIN_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org)$", re.IGNORECASE)
 
 
@@ -41,6 +43,10 @@ def _make_article(
     if source is None and lead:  # "(Vinhlong.gov.vn) - Ngày 02/7/2018, ..."
         tag = chrome_rules().lead_source_tag.match(lead)
         source = tag.group("source") if tag else None
+    if source is None and lead:  # "BDK.VN - ...", "(QNP) - ...": the publication of a dateline tag
+        tag = _DATELINE_TAG.match(lead)
+        source = (publication_for_tag(tag.group("tag")) or tag.group("tag")) if tag else None
+    source = source or site_host(url or canonical)  # nothing names it: the site's host
     if not lead and not paragraphs:
         raise InputError(f"no article text found in {where}; is it a listing or an empty page?")
     body = "\n\n".join(paragraphs) or None

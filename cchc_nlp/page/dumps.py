@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from cchc_nlp._version import __version__
@@ -14,6 +15,39 @@ from cchc_nlp.page.dating import _dateline_of, _nearest_dateline
 from cchc_nlp.page.lines import _clean, _strip_bullets, _words
 
 __all__ = ["article_from_text"]
+
+_CRUMB_SEPARATOR = re.compile(r"\s+(?:>|»|›|>>|/|\|)\s+")
+_LEAD_TAG = re.compile(r"^\(?[A-ZĐ][A-Za-zĐ.]{1,12}\)?\s*[-–—]\s")  # "(BTN) -", "STO -", "BDK.VN -"
+SECTION_MAX_WORDS = 6  # a section name above the headline is short
+HEADLINE_MAX_WORDS = 40
+
+
+def _is_breadcrumb(line: str) -> bool:
+    """ "Trang chủ > Tin tức - Sự kiện > Cải cách hành chính": short parts joined by > » / |."""
+    parts = _CRUMB_SEPARATOR.split(line)
+    return len(parts) >= 2 and all(0 < _words(part) <= SECTION_MAX_WORDS for part in parts)
+
+
+def _headline_like(line: str) -> bool:
+    return 4 <= _words(line) <= HEADLINE_MAX_WORDS and not line.rstrip().endswith((".", ":", ";"))
+
+
+def _is_section_name(lines: list[str], i: int) -> bool:
+    """A short line (the site's section: "Thời sự Thái Nguyên", "Thông tin cải cách hành chính")
+    above the real headline: after it, past the page's datelines and chrome, comes a longer
+    headline-like line, itself followed by a dateline, the tagged lead or a paragraph."""
+    line = lines[i]
+    if _words(line) > SECTION_MAX_WORDS or any(c.isdigit() for c in line) or line.rstrip().endswith((".", ":")):
+        return False
+    j = i + 1
+    while j < len(lines) and (_is_chrome_line(lines[j]) or _dateline_of(lines[j]) or _source_of(lines[j])):
+        j += 1
+    if j + 1 >= len(lines):
+        return False
+    headline, after = lines[j], lines[j + 1]
+    if not _headline_like(headline) or _words(headline) <= _words(line):
+        return False
+    return bool(_dateline_of(after) or _LEAD_TAG.match(after) or _source_of(after) is not None or _words(after) >= 20)
 
 
 def article_from_text(text: str | bytes, *, path: str | Path | None = None, url: str | None = None) -> Article:
@@ -45,6 +79,8 @@ def article_from_text(text: str | bytes, *, path: str | Path | None = None, url:
             continue
         if _is_chrome_line(line) or rules.stop.match(core) or _dateline_of(line):
             continue
+        if _is_breadcrumb(core) or _is_section_name(lines, i):
+            continue  # "Trang chủ > Tin tức > Cải cách hành chính", "Thời sự Thái Nguyên" above the headline
         if _words(core) >= 4:
             title_index = i
             break

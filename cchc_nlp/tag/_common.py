@@ -123,7 +123,14 @@ def sync_spans(doc: Doc) -> None:
         return
     spans: list[Span] = list(doc.spans[SPANS_KEY]) if done and SPANS_KEY in doc.spans else []
     for record in records[done if spans else 0 :]:
-        span = doc.char_span(record["start"], record["end"], label=record["label"], alignment_mode="expand")
+        norm = record.get("norm")
+        span = doc.char_span(
+            record["start"],
+            record["end"],
+            label=record["label"],
+            kb_id=norm if isinstance(norm, str) else "",  # span.kb_id_ and span._.norm
+            alignment_mode="expand",
+        )
         if span is not None and len(span):
             spans.append(span)
     doc.spans[SPANS_KEY] = spans

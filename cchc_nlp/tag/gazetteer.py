@@ -55,6 +55,7 @@ __all__ = [
     "province_for_url",
     "province_for_domain",
     "province_for_tag",
+    "publication_for_tag",
     "source_tags",
     "place_stoplist_phrases",
     "surnames",
@@ -398,6 +399,20 @@ def province_for_url(url: str | None) -> str | None:
 def source_tags() -> dict[str, str]:
     """Dateline tag ("STO", "BDK.VN") -> province name."""
     return {row["tag"]: normalize_text(row["province"]) for row in read_csv("tag/source_tags.csv")}
+
+
+@cache
+def _tag_publications() -> dict[str, str]:
+    return {
+        row["tag"]: re.sub(r"\s*\([^)]*\)\s*$", "", normalize_text(row["publication"]))
+        for row in read_csv("tag/source_tags.csv")
+        if row.get("publication")
+    }
+
+
+def publication_for_tag(tag: str) -> str | None:
+    """The publication of a newspaper dateline tag ("BDK.VN" -> "Báo Đồng Khởi"), or None."""
+    return _tag_publications().get(tag.strip().strip("()").upper())
 
 
 def province_for_tag(tag: str) -> str | None:

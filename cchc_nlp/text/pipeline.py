@@ -13,16 +13,17 @@ attributes; `nlp.parse(text, published="2016-12-26")` sets them before the compo
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from spacy.lang.vi.lex_attrs import LEX_ATTRS
 from spacy.lang.vi.stop_words import STOP_WORDS
 from spacy.language import BaseDefaults, Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import load_config_from_str, registry
 from spacy.vocab import Vocab
 
+from cchc_nlp._version import __version__
 from cchc_nlp.errors import InputError
 from cchc_nlp.text.normalize import normalize
 from cchc_nlp.text.segment import Token, segment_words, split_sentences
@@ -64,6 +65,13 @@ DOC_EXTENSIONS: dict[str, Any] = {
 for _name, _default in DOC_EXTENSIONS.items():
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
+# span._.norm: the normalized value of an entity span (canonical name, ISO date or period,
+# document number), which the taggers also store as the span's kb_id_.
+if not Span.has_extension("norm"):
+    Span.set_extension("norm", getter=lambda span: span.kb_id_ or None)
+
+# The keys of an as_tuples context (nlp.pipe(..., as_tuples=True)) that are article metadata.
+CONTEXT_KEYS = ("published", "url", "source", "title", "doc_id", "path")
 
 
 class VietnameseTokenizer:
@@ -213,6 +221,25 @@ class CchcVietnamese(Language):
     lang = "vi"
     Defaults = CchcDefaults
 
+    def _ensure_doc_with_context(self, doc_like: Any, context: Any) -> Doc:
+        """spaCy's hook for nlp.pipe(..., as_tuples=True): a context dict's publication date
+        and metadata go on the Doc before the components run, as with `parse`.
+
+        >>> nlp = load(components=[])
+        >>> [(doc._.published, context["url"]) for doc, context in nlp.pipe(
+        ...     [("Quý I/2020, tỉnh tiếp nhận 7.182 hồ sơ.", {"published": "2020-04-02", "url": "u1"})],
+        ...     as_tuples=True)]
+        [('2020-04-02', 'u1')]
+        """
+        doc = super()._ensure_doc_with_context(doc_like, context)
+        if isinstance(context, Mapping):
+            if context.get("published") is not None and doc._.published is None:
+                doc._.published = iso_date(context["published"])
+            meta = {k: v for k, v in context.items() if k in CONTEXT_KEYS and k != "published" and v is not None}
+            if meta:
+                doc._.meta = {**(doc._.meta or {}), **meta}
+        return doc
+
     def make_article_doc(self, text: str, published: str | None = None, **meta: Any) -> Doc:
         """Tokenize `text` and attach its metadata, without running the components."""
         doc = self.make_doc(text)
@@ -252,6 +279,12 @@ def load(pos: bool = False, components: Iterable[str] | None = None) -> CchcViet
     """
     nlp = CchcVietnamese.from_config({"nlp": {"tokenizer": {"pos": pos}}})
     nlp.max_length = MAX_TEXT_CHARS
+    nlp.meta.update(
+        name="cchc_nlp",
+        version=__version__,
+        description="Vietnamese provincial administrative-reform (CCHC) news: entities and metrics",
+        license="Apache-2.0",
+    )
     wanted = [name for name, _ in DEFAULT_COMPONENTS] if components is None else list(components)
     modules = dict(DEFAULT_COMPONENTS)
     for name in wanted:
