@@ -102,7 +102,7 @@ def test_html_fixture_matches_expected_text(site, key):
         ("sharepoint", "215", "profile:sharepoint/"),
         ("liferay", "chi-so-sipas-2021-tang-5-bac", "profile:liferay/"),
         ("newspaper", "tan-phu-giai-quyet-ho-so-dung-han-20230412", "profile:newspaper/"),
-        ("newspaper", "cat-giam-thoi-gian-cap-phep-xay-dung-20230418", "generic:trafilatura/"),
+        ("newspaper", "cat-giam-thoi-gian-cap-phep-xay-dung-20230418", "generic:blocks "),
     ],
 )
 def test_extractor_names_the_profile_or_the_generic_path(site, key, family):

@@ -25,12 +25,16 @@ class _ChromeRules:
     caption_cue: re.Pattern
     caption_max_words: int
     byline_prefix: re.Pattern
+    not_authors: re.Pattern
     byline_max_words: int
     byline_max_chars: int
     source: tuple[re.Pattern, ...]
     remove_selectors: tuple[str, ...]
     clock_selectors: tuple[str, ...]
     related_selectors: tuple[str, ...]
+    author_selectors: tuple[str, ...]
+    caption_selectors: tuple[str, ...]
+    inline_counters: re.Pattern
     lead_source_tag: re.Pattern
 
 
@@ -56,12 +60,16 @@ def chrome_rules() -> _ChromeRules:
             caption_cue=re.compile("|".join(f"(?:{p})" for p in data["caption_cues"]), re.IGNORECASE),
             caption_max_words=int(data["caption_max_words"]),
             byline_prefix=re.compile(r"^(?:" + "|".join(data["byline_prefixes"]) + r")\s*", re.IGNORECASE),
+            not_authors=_any_line(data["not_authors"], where),
             byline_max_words=int(data["byline_max_words"]),
             byline_max_chars=int(data["byline_max_chars"]),
             source=tuple(re.compile(f"^(?:{p})$", re.IGNORECASE) for p in data["source_lines"]),
             remove_selectors=tuple(data["remove_selectors"]),
             clock_selectors=tuple(data["clock_selectors"]),
             related_selectors=tuple(data["related_selectors"]),
+            author_selectors=tuple(data["author_selectors"]),
+            caption_selectors=tuple(data["caption_selectors"]),
+            inline_counters=re.compile("|".join(f"(?:{p})" for p in data["inline_counters"]), re.IGNORECASE),
             lead_source_tag=re.compile(data["lead_source_tag"], re.IGNORECASE),
         )
     except (KeyError, TypeError, ValueError) as exc:

@@ -60,7 +60,7 @@ def _make_article(
         canonical_url=canonical,
         source=source,
         published=published,
-        published_source=published_source if published else None,
+        published_source=published_source if published or (published_source or "").startswith("none:") else None,
         province=_province(url or canonical or (source if source and _DOMAIN_RE.match(source) else None)),
         author=author,
         captions=captions,

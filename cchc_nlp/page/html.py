@@ -18,24 +18,28 @@ Date shapes are parsed by cchc_nlp.text.dates (parse_dateline / find_datelines).
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from cchc_nlp._version import __version__
 from cchc_nlp.article import Article
 from cchc_nlp.errors import InputError
 from cchc_nlp.ingest.urls import canonicalize_url, site_host
-from cchc_nlp.page.blocks import _blocks, _decompose_all, _depth, _pull_captions, _select_first, _text
+from cchc_nlp.page.blocks import _blocks, _depth, _pull_captions, _select_first, _text
 from cchc_nlp.page.chrome import chrome_rules, clean_paragraphs
 from cchc_nlp.page.compose import _make_article
 from cchc_nlp.page.dating import _dateline_of, _nearest_dateline, _parse_iso
 from cchc_nlp.page.decode import decode_html
 from cchc_nlp.page.lines import _fold
-from cchc_nlp.page.metadata import _page_meta, _profile_date, _strip_site_suffix, _visible_lines
+from cchc_nlp.page.listing import chrome_elements, core_text, link_rules
+from cchc_nlp.page.mainblock import author_element, find_main_block
+from cchc_nlp.page.metadata import _page_meta, _profile_date, _strip_site_suffix, _title_element, _visible_lines
 from cchc_nlp.page.profiles import SiteProfile, _resolve_profile
+from cchc_nlp.page.select import remove_all
 
 __all__ = ["article_from_html", "GENERIC_MAX_DEPTH"]
 
@@ -62,13 +66,13 @@ def article_from_html(
     chosen = _resolve_profile(profile, url, text)
     meta = _page_meta(soup)
     rules = chrome_rules()
-    _decompose_all(soup, ("script", "style", "noscript", "template"))
-    _decompose_all(soup, rules.clock_selectors)
+    remove_all(soup, ("script", "style", "noscript", "template"))
+    remove_all(soup, rules.clock_selectors)
     # related-news lists carry other articles' dates and titles; profile chrome never holds the article
-    _decompose_all(soup, (*rules.related_selectors, *chosen.remove))
+    remove_all(soup, (*rules.related_selectors, *chosen.remove))
 
-    title_element = _select_first(soup, chosen.title) if chosen.title else None
-    title = _text(title_element) or meta.title or _text(soup.find("h1"))
+    title_element = _title_element(soup, chosen, meta)
+    title = _text(title_element) or meta.title
     if not title and soup.title is not None:
         title = _strip_site_suffix(_text(soup.title), meta.site_name)
     title = title or None
@@ -85,23 +89,35 @@ def article_from_html(
             published_source = "text" if published else None
 
     container = _select_first(soup, chosen.body) if chosen.body else None
-    lead: str | None = None
-    author: str | None = None
-    captions: list[str] = []
+    lead_element = profile_author = guessed_author = None
     if container is not None and len(_text(container)) >= 40:
         lead_element = _select_first(soup, chosen.lead) if chosen.lead else None
-        lead = _text(lead_element) or None
-        author_element = _select_first(soup, chosen.author) if chosen.author else None
-        author = _text(author_element) or None
-        if author:
-            author = chrome_rules().byline_prefix.sub("", author).strip() or None
-        for element in (lead_element, author_element):
+        found = _select_first(soup, chosen.author) if chosen.author else None
+        if chosen.fallback:  # a fallback profile's selectors are guesses, like the generic ones
+            guessed_author = found
+        else:
+            profile_author = found
+        guessed_author = guessed_author or author_element(container)
+        extractor = f"profile:{chosen.name}/{chosen.version} cchc_nlp/{__version__}"
+    else:
+        root = soup.body or soup
+        for element, _selector in chrome_elements(root):
+            element.decompose()
+        block = find_main_block(root, title_element if title_element is not None and title_element.parent else None)
+        container = block.container if block else None
+        if block is not None:
+            lead_element, guessed_author = block.lead, block.author
+        extractor = f"generic:blocks cchc_nlp/{__version__}"
+    lead = _text(lead_element) or None
+    authors = [_text(element) for element in (profile_author, guessed_author)]
+    if container is not None:
+        for element in (lead_element, profile_author, guessed_author):
             if element is not None and not element.decomposed and any(p is container for p in element.parents):
                 element.decompose()
-        _decompose_all(container, (*rules.remove_selectors, *chosen.remove))
-        captions = _pull_captions(container, chosen.captions)
+        remove_all(container, (*rules.remove_selectors, *chosen.remove))
+        _remove_inline_related(container)
+        captions = _pull_captions(container, (*chosen.captions, *rules.caption_selectors))
         raw_paragraphs = _blocks(container)
-        extractor = f"profile:{chosen.name}/{chosen.version} cchc_nlp/{__version__}"
     else:
         depth = _depth(soup)
         if depth > GENERIC_MAX_DEPTH:  # lxml stops at this depth and trafilatura would lose the text below it
@@ -113,16 +129,17 @@ def article_from_html(
         raw_paragraphs = _trafilatura_paragraphs(text, url)
         captions = [_text(f) for f in soup.find_all("figcaption") if _text(f)]
         extractor = _generic_extractor_name()
-        if published is None:
-            published = _trafilatura_date(text, url)
-            published_source = "htmldate" if published else None
+    if published is None and not extractor.startswith("profile:"):
+        published, published_source = _markup_date(str(soup), url)
     # datelines and the title repeated at the top of the body are chrome
     while raw_paragraphs and (_dateline_of(raw_paragraphs[0]) or (title and _fold(raw_paragraphs[0]) == _fold(title))):
         raw_paragraphs = raw_paragraphs[1:]
     cleaned = clean_paragraphs(raw_paragraphs, title=title, lead=lead, guess_captions=False)
     if lead and _fold(lead) in {_fold(p) for p in cleaned.paragraphs}:
         cleaned.paragraphs = [p for p in cleaned.paragraphs if _fold(p) != _fold(lead)]
-    author = author or meta.author or cleaned.author
+    # the profile's byline element, a byline closing the text, a byline element found by the generic
+    # rules, <meta name=author>; CMS accounts and vendors ("Quản trị viên", "VNPT ...") are no authors
+    author = _first_author([authors[0], cleaned.author, authors[1], meta.author])
 
     canonical = None
     if meta.canonical and url:
@@ -149,6 +166,30 @@ def article_from_html(
     )
 
 
+def _first_author(candidates: list[str | None]) -> str | None:
+    rules = chrome_rules()
+    for candidate in candidates:
+        name = rules.byline_prefix.sub("", candidate or "").strip()
+        if name and not rules.not_authors.match(name):
+            return name
+    return None
+
+
+def _remove_inline_related(container: Tag) -> None:
+    """A "Tin liên quan:" box of links inside the body (the text goes on after it)."""
+    headings = link_rules().related_headings
+    for element in container.find_all(["div", "aside", "section", "table", "ul"]):
+        if element.decomposed:
+            continue
+        first = next(element.stripped_strings, "")
+        if core_text(first) not in headings:
+            continue
+        text = _text(element)
+        link_chars = sum(len(_text(a)) for a in element.find_all("a"))
+        if link_chars * 2 >= len(text) - len(first):
+            element.decompose()
+
+
 # trafilatura warns "discarding data" for every page without an article; the caller turns
 # an empty result into an InputError that is recorded, so the warning is noise (on stderr
 # through logging's last-resort handler, once per listing page of a crawl). Set once here:
@@ -173,12 +214,20 @@ def _trafilatura_paragraphs(html: str, url: str | None) -> list[str]:
     return [line for line in document.text.split("\n") if line.strip()]
 
 
-def _trafilatura_date(html: str, url: str | None) -> str | None:
-    """htmldate through trafilatura, markup only (no search of the visible text's dates)."""
-    from htmldate import find_date  # with trafilatura: only for the generic extractor
+def _markup_date(html: str, url: str | None) -> tuple[str | None, str | None]:
+    """The last resort, htmldate (through trafilatura) on the page without its chrome and related
+    lists: a date it finds in a machine-readable attribute (<time datetime>, a meta tag) is kept as
+    "guessed"; any other (from the URL, an image path such as /uploads/2021/06/, loose text) is
+    no publication date: None, with the reason."""
+    from htmldate import find_date  # with trafilatura: only when nothing else dates the page
 
     value = find_date(html, url=url, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
-    return _parse_iso(value) if value else None
+    iso = _parse_iso(value) if value else None
+    if iso is None:
+        return None, None
+    if re.search(rf'(?:datetime|content)="{iso[:10]}', html):
+        return iso, "guessed"
+    return None, f"none: only a URL, a file path or loose text carries a date ({iso[:7]})"
 
 
 @lru_cache(maxsize=1)

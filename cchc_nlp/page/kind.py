@@ -19,12 +19,13 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, Tag
 
 from cchc_nlp.ingest.urls import canonicalize_url
-from cchc_nlp.page.blocks import _decompose_all, _select_first, _text
+from cchc_nlp.page.blocks import _select_first, _text
 from cchc_nlp.page.chrome import chrome_rules
 from cchc_nlp.page.decode import decode_html
 from cchc_nlp.page.listing import chrome_elements, core_text, find_item_blocks, is_headline, link_rules, link_text
 from cchc_nlp.page.metadata import _page_meta
 from cchc_nlp.page.profiles import SiteProfile, _resolve_profile
+from cchc_nlp.page.select import remove_all
 
 __all__ = ["PageKind", "page_kind", "is_article_page"]
 
@@ -126,11 +127,11 @@ def page_kind(
     chosen = _resolve_profile(profile, url, text)
     soup = BeautifulSoup(text, "lxml")
     meta = _page_meta(soup)
-    _decompose_all(soup, ("script", "style", "noscript", "template", "textarea", "select"))
+    remove_all(soup, ("script", "style", "noscript", "template", "textarea", "select"))
     root = soup.body or soup
     for element, _selector in chrome_elements(root):
         element.decompose()
-    _decompose_all(root, chrome_rules().related_selectors)
+    remove_all(root, chrome_rules().related_selectors)
     container, sizes = _prose(root)
     if container is not None:
         near = _items_near(container, url)

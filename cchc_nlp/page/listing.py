@@ -23,6 +23,7 @@ from bs4 import Tag
 from cchc_nlp.errors import DataError
 from cchc_nlp.page.blocks import _text
 from cchc_nlp.page.lines import _clean
+from cchc_nlp.page.select import select_all
 from cchc_nlp.resources import read_json
 from cchc_nlp.text.dates import find_datelines
 
@@ -137,23 +138,18 @@ def chrome_elements(root: Tag, rules: LinkRules | None = None) -> list[tuple[Tag
     def inside_taken(element: Tag) -> bool:
         return any(id(parent) in taken for parent in element.parents)
 
-    for selector in rules.chrome_selectors:
-        for element in root.select(selector):
+    for selectors, menus in ((rules.chrome_selectors, False), (rules.menu_selectors, True)):
+        for element in select_all(root, selectors):  # one pass over the tree
             if id(element) in taken or inside_taken(element):
                 continue
             if element.name in ("header", "footer") and element.find_parent(["article", "li"]) is not None:
                 continue
+            if menus:
+                sizes = sorted(_words(link_text(a)) for a in element.find_all("a"))
+                if sizes and sizes[len(sizes) // 2] >= rules.menu_headline_words:
+                    continue
             taken.add(id(element))
-            found.append((element, selector))
-    for selector in rules.menu_selectors:
-        for element in root.select(selector):
-            if id(element) in taken or inside_taken(element):
-                continue
-            sizes = sorted(_words(link_text(a)) for a in element.find_all("a"))
-            if sizes and sizes[len(sizes) // 2] >= rules.menu_headline_words:
-                continue
-            taken.add(id(element))
-            found.append((element, selector))
+            found.append((element, next(s for s in selectors if soupsieve.match(s, element))))
     return found
 
 

@@ -3,12 +3,13 @@ meta tags and the profile's date element."""
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
-from cchc_nlp.page.blocks import _blocks, _text
+from cchc_nlp.page.blocks import _blocks, _select_first, _text
 from cchc_nlp.page.dating import _DATELINE_MAX_CHARS, _parse_dateline, _parse_iso, _safe_dateline
 from cchc_nlp.page.lines import _clean, _fold, _words
 from cchc_nlp.page.profiles import SiteProfile
@@ -126,8 +127,74 @@ def _profile_date(soup: BeautifulSoup, profile: SiteProfile) -> str | None:
 
 
 def _visible_lines(soup: BeautifulSoup) -> list[str]:
-    body = soup.body or soup
+    """The page's lines of text; a <time datetime="..."> reads as its machine value, so that a
+    "Thứ sáu, 08 Tháng 7 2022 09:12" keeps its time."""
+    body = copy.copy(soup.body or soup)
+    for element in body.find_all("time", datetime=True):
+        if _parse_iso(element["datetime"]):
+            element.string = f" {element['datetime'].strip()} "
+    for element in body.find_all(_SPACED_INLINE):  # "<span>14:20</span><span>1.254 lượt xem</span>"
+        element.insert_before(" ")
+        element.insert_after(" ")
     return [line for line in (_clean(x) for x in _blocks(body)) if line]
+
+
+_SPACED_INLINE = ("span", "time", "a", "small", "label", "button")
+_HIDDEN_CLASSES = ("sr-only", "hide-accessible", "visually-hidden", "screen-reader", "hidden")
+
+
+def _hidden(element: Tag) -> bool:
+    """Text for screen readers only (an sr-only copy of the headline), not the visible headline."""
+    for node in (element, *element.parents):
+        if not isinstance(node, Tag) or node.name in ("body", "html"):
+            break
+        classes = " ".join(node.get("class") or []).lower()
+        style = (node.get("style") or "").replace(" ", "").lower()
+        if any(c in classes for c in _HIDDEN_CLASSES) or "display:none" in style or node.get("aria-hidden") == "true":
+            return True
+    return False
+
+
+_TITLE_TAGS = ("h1", "h2", "h3", "h4", "span", "div", "p", "strong", "b", "td", "a")
+
+
+def _title_element(soup: BeautifulSoup, profile: SiteProfile, meta: _PageMeta) -> Tag | None:
+    """The headline element: the profile's, else the visible element that repeats og:title or the
+    document title (a `span.tieude` when the only <h1> is the portal's name), else an <h1> outside
+    the page header. A fallback profile's selectors are guesses: they come after the element
+    repeating the title. None when there is none."""
+    if profile.title and not profile.fallback:
+        found = _select_first(soup, profile.title)
+        if found is not None and _text(found):
+            return found
+    body = soup.body or soup
+    document_title = _text(soup.title)
+    heads = [_strip_site_suffix(document_title, meta.site_name)]
+    heads += [document_title.rsplit(sep, 1)[0] for sep in (" | ", " - ", " – ", " :: ") if sep in document_title]
+    wanted = {_fold(t) for t in (meta.title, *heads) if t}
+    wanted.discard("")
+    if soup.title is not None and meta.site_name:
+        wanted.discard(_fold(meta.site_name))
+    for names in (("h1", "h2", "h3"), _TITLE_TAGS):
+        for element in body.find_all(names):
+            text = _text(element)
+            if len(text) > 300 or _fold(text) not in wanted or element.find_parent(["nav", "footer"]) is not None:
+                continue
+            if _hidden(element):
+                continue
+            while True:  # the innermost element with that text
+                inner = [c for c in element.find_all(_TITLE_TAGS, recursive=False) if _fold(_text(c)) == _fold(text)]
+                if len(inner) != 1:
+                    return element
+                element = inner[0]
+    if profile.title:
+        found = _select_first(soup, profile.title)
+        if found is not None and _text(found):
+            return found
+    for heading in body.find_all("h1"):
+        if _text(heading) and heading.find_parent(["header", "nav", "footer"]) is None:
+            return heading
+    return None
 
 
 def _strip_site_suffix(title: str, site_name: str | None) -> str:
