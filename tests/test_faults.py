@@ -388,13 +388,20 @@ def test_html_nested_10000_deep_is_read_or_one_clear_row(tmp_path, capsys, depth
     deep = corpus / "profiled_deep.html"
     deep.write_text(_nested(profiled, "<p", depth), encoding="utf-8")
     good.add(str(deep))
-    # a page only the generic extractor reads: lxml would drop what is below 256 levels
+    # a page without a profile, with paragraphs: the generic reader walks it like a profile does
+    blocks = corpus / "generic_paragraphs_deep.html"
+    blocks.write_text(_nested(Sample(81).html(), "<p>", depth), encoding="utf-8")
+    good.add(str(blocks))
+    # a page only trafilatura reads (no paragraphs): lxml would drop what is below 256 levels
     generic = corpus / "generic_deep.html"
-    generic.write_text(_nested(Sample(80).html(), "<p>", depth), encoding="utf-8")
+    generic.write_text(
+        _nested(Sample(80).html().replace("<p>", "<div>").replace("</p>", "</div>"), "<div>", depth), encoding="utf-8"
+    )
     code, err, _ = _extract(capsys, str(corpus), "--out", str(tmp_path / "out"))
     assert code == 1 and err == []
     ds = _assert_tables(tmp_path / "out", good)
     assert "Đoạn văn nằm rất sâu." in ds.articles.set_index("path").at[str(deep), "text"]
+    assert "Đoạn văn nằm rất sâu." in ds.articles.set_index("path").at[str(blocks), "text"]
     (row,) = ds.errors.itertuples()
     assert (row.path, row.stage) == (str(generic), "page")
     assert f"nests {depth + 4:,} elements deep" in row.message and "fix the page's markup" in row.message

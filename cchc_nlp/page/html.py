@@ -178,16 +178,18 @@ def _first_author(candidates: list[str | None]) -> str | None:
 def _remove_inline_related(container: Tag) -> None:
     """A "Tin liên quan:" box of links inside the body (the text goes on after it)."""
     headings = link_rules().related_headings
-    for element in container.find_all(["div", "aside", "section", "table", "ul"]):
-        if element.decomposed:
+    for string in list(container.find_all(string=True)):
+        if core_text(str(string)) not in headings or string.parent is None:
             continue
-        first = next(element.stripped_strings, "")
-        if core_text(first) not in headings:
+        box = string.parent
+        while box is not container and box.name not in ("div", "aside", "section", "table", "ul"):
+            box = box.parent
+        if box is container:
             continue
-        text = _text(element)
-        link_chars = sum(len(_text(a)) for a in element.find_all("a"))
-        if link_chars * 2 >= len(text) - len(first):
-            element.decompose()
+        text = _text(box)
+        link_chars = sum(len(_text(a)) for a in box.find_all("a"))
+        if link_chars * 2 >= len(text) - len(str(string).strip()):
+            box.decompose()
 
 
 # trafilatura warns "discarding data" for every page without an article; the caller turns

@@ -61,12 +61,14 @@ def _lead_between(title: Tag, container: Tag) -> Tag | None:
     """The first block of text after the headline and before the body (not a dateline, not links,
     not the headline again)."""
     headline = _fold(_text(title))
+    in_title = {id(e) for e in title.descendants}
+    above_body = {id(e) for e in container.parents}
     for element in title.next_elements:
         if element is container:
             return None
-        if not isinstance(element, Tag) or element.name not in _LEAD_TAGS or _inside(element, title):
+        if not isinstance(element, Tag) or element.name not in _LEAD_TAGS or id(element) in in_title:
             continue
-        if any(parent is element for parent in container.parents):
+        if id(element) in above_body:
             continue  # the body is inside this element: look at what comes before it inside
         text = _text(element)
         if len(text) < PARAGRAPH_MIN_CHARS or len(text) > LEAD_MAX_CHARS or _dateline_of(text):

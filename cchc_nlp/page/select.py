@@ -111,6 +111,10 @@ def select_all(root: Tag, selectors: Iterable[str]) -> list[Tag]:
 
 def remove_all(root: Tag, selectors: Iterable[str]) -> None:
     """Remove from the tree every element under `root` matching one of `selectors`."""
+    removed: set[int] = set()
     for element in select_all(root, selectors):
-        if element is not root and not element.decomposed:
-            element.decompose()
+        # (no `element.decomposed`: on a live tag bs4 answers it by searching the whole subtree)
+        if element is root or any(id(parent) in removed for parent in element.parents):
+            continue
+        removed.add(id(element))
+        element.decompose()
