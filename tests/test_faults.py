@@ -233,6 +233,7 @@ def test_an_unexpected_exception_is_one_line_and_a_log_file(tmp_path, capsys, mo
     log = Path(err[0].split("the traceback is in ")[1].split(";")[0])
     assert log.parent == tmp_path and "Traceback" in log.read_text(encoding="utf-8")
     assert 'raise RuntimeError("a bug' in log.read_text(encoding="utf-8")
+    assert f"command: cchc-nlp extract {tmp_path / 'corpus'} --out" in log.read_text(encoding="utf-8")
 
 
 def test_report_on_a_folder_that_is_not_a_dataset_exits_2(tmp_path, capsys):

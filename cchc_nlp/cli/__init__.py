@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_FAILED
     except Exception as exc:  # the last resort: a bug must not print a traceback at the user
-        log = _write_crash_log(command, argv)
+        log = _write_crash_log(argv)
         where = f"the traceback is in {log}" if log else "the traceback could not be written to the temporary folder"
         print(
             f"{command}: internal error: {one_line(f'{type(exc).__name__}: {exc}', 300)}; {where}; "
@@ -115,13 +115,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def _write_crash_log(command: str, argv: Sequence[str]) -> str | None:
+def _write_crash_log(argv: Sequence[str]) -> str | None:
     """Write the traceback being handled to a new file in the temporary folder; its path."""
     try:
         handle, path = tempfile.mkstemp(prefix="cchc-nlp-error-", suffix=".log")
         with os.fdopen(handle, "w", encoding="utf-8") as log:
             log.write(f"{dt.datetime.now().astimezone().isoformat(timespec='seconds')} {__version__}\n")
-            log.write(f"command: {command} {' '.join(argv)}\n\n")
+            log.write(f"command: cchc-nlp {' '.join(argv)}\n\n")
             log.write(traceback.format_exc())
     except OSError:
         return None
