@@ -135,10 +135,46 @@ def test_unknown_names_and_keys_are_one_clear_error(ds):
 
 
 def test_wide_follows_the_34_provinces_across_the_merger(ds):
-    table = ds.wide("index.par.rank", by="province_2025")
+    table = ds.wide("index.par.rank", by="province_2025", agg="max")
     assert table.index.names == ["province_2025", "province_2025_code"]
-    assert ("Cần Thơ", "92") in table.index  # Sóc Trăng and Hậu Giang, averaged (ranks are not counts)
-    assert table.attrs["combined"] == "mean"
+    # Cần Thơ took in Sóc Trăng, Hậu Giang and Cần Thơ: without a figure of Cần Thơ the cell stays empty
+    assert ("Cần Thơ", "92") not in table.index or table.loc[("Cần Thơ", "92")].isna().all()
+    assert table.attrs["combined"] == "max" and table.attrs["caveats"]["incomplete"] >= 1
+    with pytest.raises(InputError, match="not a count"):
+        ds.wide("index.par.rank", by="province_2025")
+    counts = ds.wide("dossier.received", by="province_2025")
+    # Kon Tum's figure alone is not Quảng Ngãi's
+    assert ("Quảng Ngãi", "51") not in counts.index or counts.loc[("Quảng Ngãi", "51")].isna().all()
+
+
+def test_successor_cells_add_up_the_merged_provinces():
+    from cchc_nlp.dataset.panel import successor_cells
+
+    def row(province, code, period, value, start):
+        return {
+            "province": province,
+            "province_code": code,
+            "province_2025": "Cần Thơ",
+            "province_2025_code": "92",
+            "period": period,
+            "value": value,
+            "period_start": pd.Timestamp(start),
+            "unit": "count",
+        }
+
+    panel = pd.DataFrame(
+        [
+            row("Sóc Trăng", "94", "2023", 100, "2023-01-01"),
+            row("Hậu Giang", "93", "2023", 50, "2023-01-01"),
+            row("Cần Thơ", "92", "2023", 200, "2023-01-01"),
+            row("Sóc Trăng", "94", "2024", 110, "2024-01-01"),
+            row("Cần Thơ", "92", "2025", 300, "2025-07-01"),  # the new Cần Thơ, July to December
+        ]
+    )
+    cells = successor_cells(panel).set_index("period")
+    assert cells.loc["2023", "value"] == 350 and cells.loc["2023", "complete"]
+    assert np.isnan(cells.loc["2024", "value"]) and not cells.loc["2024", "complete"]
+    assert cells.loc["2025", "value"] == 300
 
 
 # --- near-duplicates, without the pipeline -------------------------------------------

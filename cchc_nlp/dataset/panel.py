@@ -47,7 +47,7 @@ import pandas as pd
 
 from cchc_nlp.dataset.select import check_choice, metric_keys_matching, province_mask
 from cchc_nlp.errors import InputError
-from cchc_nlp.tag.gazetteer import province, province_columns, province_names_in_order
+from cchc_nlp.tag.gazetteer import MERGER_DATE, province, province_columns, province_names_in_order, province_units
 
 __all__ = [
     "PANEL_COLUMNS",
@@ -58,6 +58,7 @@ __all__ = [
     "province_rows",
     "panel_frame",
     "wide_frame",
+    "successor_cells",
     "caveat_lines",
 ]
 
@@ -334,6 +335,41 @@ def _finish(rows: pd.DataFrame, value: str, candidates: bool) -> pd.DataFrame:
     return rows[columns].reset_index(drop=True)
 
 
+@lru_cache(maxsize=1)
+def _merged_codes() -> dict[str, frozenset[str]]:
+    """Code of each of the 34 provinces -> the codes of the pre-merger provinces it took in."""
+    found: dict[str, set[str]] = {}
+    for unit in province_units():
+        if unit.era == "63":
+            found.setdefault(unit.successor_code, set()).add(unit.code)
+    return {code: frozenset(codes) for code, codes in found.items()}
+
+
+def successor_cells(panel: pd.DataFrame, combine: str = "sum") -> pd.DataFrame:
+    """The panel at the level of the 34 provinces: one row per province_2025 and period.
+
+    A cell with figures of the new province itself (periods from 1 July 2025) takes them; a
+    cell before the merger combines the figures of every province merged into the new one
+    (`combine`: "sum" for counts, or "mean", "median", "min", "max") and stays empty
+    (`complete` false) when one of them has no figure for the period.
+    """
+    columns = ["province_2025", "province_2025_code", "period", "value", "provinces", "complete"]
+    if panel.empty:
+        return pd.DataFrame(columns=columns)
+    after = pd.to_datetime(panel["period_start"]) >= pd.Timestamp(MERGER_DATE)
+    records = []
+    for (name, code, period), cell in panel.groupby(["province_2025", "province_2025_code", "period"], sort=False):
+        new = cell[after.loc[cell.index]]
+        if len(new):
+            value, members, complete = new["value"].agg(combine), sorted(set(new["province"])), True
+        else:
+            members = sorted(set(cell["province"]))
+            complete = set(cell["province_code"]) >= _merged_codes().get(code, frozenset({code}))
+            value = cell["value"].agg(combine) if complete else np.nan
+        records.append([name, code, period, value, members, complete])
+    return pd.DataFrame(records, columns=columns)
+
+
 def wide_frame(
     metrics: pd.DataFrame,
     articles: pd.DataFrame | None,
@@ -351,9 +387,11 @@ def wide_frame(
     agg: "best" (or "last"): the panel's figure; "max", "min", "mean", "median", "sum",
     "count": over the cell's stories, one figure each (the best row of each dup_group: a
     headline's rounded figure and the body's exact one are one story's).
-    by: "province", or "province_2025" to follow the 34 provinces across the merger: the
-    panel's figures of the provinces merged into one are added up (counts) or averaged
-    (other units), as `attrs["combined"]` says.
+    by: "province", or "province_2025" to follow the 34 provinces across the merger
+    (`successor_cells`): counts of the provinces merged into one are added up, and a cell
+    stays empty unless every one of them has a figure; other units need agg "mean",
+    "median", "min" or "max" (an index of a merged province is not the mean of its parts:
+    say so yourself). `attrs["combined"]` says how.
     codes: index levels province, province_code, province_2025 (by="province_2025":
     province_2025, province_2025_code); False: the name alone.
     """
@@ -362,29 +400,29 @@ def wide_frame(
     keys = metric_keys_matching(metric, present=metrics["metric"].dropna().unique() if "metric" in metrics else ())
     if len(keys) != 1:
         raise InputError(f"wide needs one metric key, {metric!r} matches {len(keys)}: {', '.join(keys[:8])}")
-    pick = agg in ("best", "last")
+    pick = agg in ("best", "last") or by == "province_2025"
     frame = panel_frame(metrics, articles, keys[0], period, unit=unit, value=value, candidates=not pick)
     caveats = frame.attrs.get("caveats", {})
     if not pick:  # one figure per story: the best row of each duplicate group in the cell
         frame = frame.drop_duplicates(["province", "period", "metric", "dup_group"], keep="first")
-    index = (
-        ["province", "province_code", "province_2025"] if by == "province" else ["province_2025", "province_2025_code"]
-    )
+    index = ["province", "province_code", "province_2025"]
+    if by == "province_2025":
+        index = ["province_2025", "province_2025_code"]
+        counts = not frame.empty and frame["unit"].eq("count").all()
+        if not counts and agg not in ("mean", "median", "min", "max"):
+            raise InputError(
+                f"{keys[0]} is not a count: say how to combine the provinces merged in 2025 with agg='mean', "
+                "'median', 'min' or 'max', or use by='province'"
+            )
+        combine = "sum" if counts else agg
+        frame = successor_cells(frame, combine)
+        caveats = {**caveats, "incomplete": int((~frame["complete"]).sum()) if len(frame) else 0}
     if frame.empty:
         empty = pd.MultiIndex.from_tuples([], names=index) if codes else pd.Index([], name=index[0])
         table = pd.DataFrame(index=empty, columns=pd.Index([], name="period"))
         table.attrs["caveats"] = caveats
         return table
-    combine = "first" if pick else agg
-    if by == "province_2025":
-        counts = frame["unit"].eq("count").all()
-        cells = frame.pivot_table(
-            index=["province", "province_2025", "province_2025_code"], columns="period", values="value", aggfunc=combine
-        )
-        combine = "sum" if counts else "mean"
-        table = cells.groupby(level=["province_2025", "province_2025_code"]).agg(combine)
-    else:
-        table = frame.pivot_table(index=index, columns="period", values="value", aggfunc=combine)
+    table = frame.pivot_table(index=index, columns="period", values="value", aggfunc="first" if pick else agg)
     table.columns = [str(c) for c in table.columns]
     table.columns.name = "period"
     order = {name: i for i, name in enumerate(province_names_in_order())}
@@ -411,6 +449,10 @@ def caveat_lines(caveats: dict[str, Any]) -> list[str]:
         )
     if caveats.get("conflicts"):
         lines.append(f"{caveats['conflicts']} cell(s) with conflicting candidates (conflict = True)")
+    if caveats.get("incomplete"):
+        lines.append(
+            f"{caveats['incomplete']} cell(s) of a 2025 province left empty: a province merged into it has no figure"
+        )
     if caveats.get("warned"):
         lines.append(f"{caveats['warned']} cell(s) whose figure carries a consistency warning")
     return lines

@@ -1,5 +1,5 @@
 """Scope of a metric row: who the figure is about (`cchc_nlp.records.SCOPES`), decided by the
-figure's sentence and its paragraph (conventions: tests/gold/README.md, "Round 2").
+figure's sentence and its paragraph (conventions: tests/gold/README.md, "Round 2"; docs/domain.md §1.5).
 
 The owner of a figure is the nearest owner written before it in its sentence, or one
 tied to it right after ("137 thủ tục cấp xã", "tỷ lệ ... của huyện"). Owners:

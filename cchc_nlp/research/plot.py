@@ -30,7 +30,7 @@ from matplotlib.axes import Axes
 from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import MaxNLocator
 
-from cchc_nlp.dataset.panel import panel_frame, province_rows, wide_frame
+from cchc_nlp.dataset.panel import panel_frame, province_rows, successor_cells, wide_frame
 from cchc_nlp.errors import InputError
 
 __all__ = [
@@ -274,8 +274,10 @@ def panel_chart(
     ax: Axes | None = None,
 ) -> Axes:
     """One metric by province over the years, from the panel: one line per province (or per
-    2025 province with by="province_2025"), a point per year with its figure; cells whose
-    candidates conflict are drawn as open circles. Accepts a Dataset or a panel DataFrame."""
+    2025 province with by="province_2025": the merged provinces' counts added up, other
+    units averaged, a year left out unless every merged province has a figure), a point per
+    year with its figure; cells whose candidates conflict are drawn as open circles.
+    Accepts a Dataset or a panel DataFrame."""
     ax = _axes(ax, (8, 4.5))
     if isinstance(data, pd.DataFrame) and "period_match" in data.columns:
         panel = data[data["metric"] == metric]
@@ -289,14 +291,17 @@ def panel_chart(
         return _no_data(ax, f"không có số liệu {metric}")
     panel = panel.assign(year=panel["period"].astype(str).str.slice(0, 4).astype(int))
     key = "province_2025" if by == "province_2025" else "province"
+    if by == "province_2025":  # the provinces merged in 2025 added up (counts) or averaged
+        combined = successor_cells(panel, "sum" if panel["unit"].eq("count").all() else "mean")
+        combined = combined.assign(year=combined["period"].astype(str).str.slice(0, 4).astype(int))
+        flags = panel.groupby(["province_2025", "year"])["conflict"].any()
+        combined["conflict"] = [
+            flags.get((n, y), False) for n, y in zip(combined["province_2025"], combined["year"], strict=True)
+        ]
+        panel = combined.dropna(subset=["value"])
     for name, group in panel.groupby(key, sort=False):
-        if by == "province_2025":  # several pre-merger provinces: their sum (counts) or mean
-            counts = group["unit"].eq("count").all()
-            series = group.groupby("year")["value"].agg("sum" if counts else "mean")
-            conflict = group.groupby("year")["conflict"].any()
-        else:
-            series = group.set_index("year")["value"].sort_index()
-            conflict = group.set_index("year")["conflict"].sort_index()
+        series = group.set_index("year")["value"].sort_index()
+        conflict = group.set_index("year")["conflict"].sort_index().astype(bool)
         (line,) = ax.plot(series.index, series.values, marker="o", label=name)
         flagged = conflict[conflict].index
         if len(flagged):
