@@ -416,3 +416,58 @@ def test_dates_of_the_related_news_list_are_not_the_article_date():
     assert article.extractor.startswith("profile:sharepoint/")
     assert article.published is None
     assert "Tin cũ" not in article.text
+
+
+# --------------------------------------------------------------------------- the fixture portals (issue 11)
+
+PORTALS = sorted(p.parent for p in SITES.glob("*/site.json"))
+
+
+def _portal_pages():
+    for site in PORTALS:
+        routes = json.loads((site / "routes.json").read_text(encoding="utf-8"))
+        manifest = json.loads((site / "site.json").read_text(encoding="utf-8"))
+        for expected_file in sorted((site / "expected").glob("*.txt")):
+            header, _, text = expected_file.read_text(encoding="utf-8").partition("----\n")
+            fields = dict(line.split(": ", 1) for line in header.strip().splitlines())
+            fields = {k: None if v == "null" else v for k, v in fields.items()}
+            route = routes.get(fields["url"])
+            path = site / route["file"] if route else site / fields["url"].lstrip("/")
+            html = (path / "index.html" if path.is_dir() else path).read_bytes()
+            yield site.name, html, fields, text.strip(), manifest["captions"].get(fields["url"], [])
+
+
+@pytest.mark.parametrize("profile", [None, "generic"])
+def test_fixture_portals_are_extracted_exactly_with_and_without_profiles(profile):
+    wrong = []
+    pages = list(_portal_pages())
+    assert len(pages) == 44
+    for site, html, expected, text, captions in pages:
+        article = article_from_html(html, BASE + expected["url"], profile=profile)
+        got = {
+            "title": article.title,
+            "published": article.published,
+            "author": article.author,
+            "text": "\n\n".join(p for p in (article.lead, article.body) if p),
+        }
+        for key in got:
+            if got[key] != (text if key == "text" else expected[key]):
+                wrong.append(f"{site}{expected['url']} {key}: {got[key]!r}")
+        if not set(captions) <= set(article.captions) or any(c in article.text for c in captions):
+            wrong.append(f"{site}{expected['url']} captions: {article.captions}")
+    assert not wrong
+
+
+def test_a_date_only_in_an_image_path_is_no_publication_date():
+    html = (SITES / "aspnet" / "_r" / "ChiTietTin.aspx_id_1547.html").read_bytes()
+    for profile in (None, "generic"):
+        article = article_from_html(html, BASE + "/ChiTietTin.aspx?id=1547", profile=profile)
+        assert article.published is None  # not the header clock 06/12/2026, not /uploads/2021/06/
+        assert article.published_source == "none: only an image path carries a date (2021-06)"
+    html = (
+        "<html><head><title>Hải Hậu công khai đường dây nóng</title></head><body><h1>Hải Hậu công khai đường dây "
+        "nóng</h1><div><p>UBND huyện Hải Hậu vừa công khai số điện thoại đường dây nóng tiếp nhận phản ánh.</p>"
+        "<p>Mọi phản ánh đều được phản hồi trong thời hạn 5 ngày làm việc kể từ ngày tiếp nhận.</p></div></body></html>"
+    )
+    article = article_from_html(html, "http://x.vn/2021/06/15/duong-day-nong.html")
+    assert article.published is None and article.published_source.startswith("none: only a URL")

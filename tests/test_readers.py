@@ -167,6 +167,27 @@ def test_a_crawls_articles_jsonl_is_read_with_its_extra_fields(tmp_path):
         record["canonical_url"],
     )
     assert article.doc_id == make_doc_id(record["canonical_url"], record["text"])
+    assert article.captions == ["Ảnh: hội nghị"]
+
+
+@pytest.mark.parametrize(
+    "text, title, expected",
+    [
+        ("Kiên Giang công bố chỉ số\n06:03, 18/03/2020\nUBND tỉnh vừa công bố.", None, "2020-03-18T06:03:00+07:00"),
+        ("Thứ Hai, 12/10/2026 | 14:20\nLần đầu công bố chỉ số\nNội dung.", None, "2026-10-12T14:20:00+07:00"),
+        ("29/09/2021\nBình Định công bố 312 dịch vụ công.", None, "2021-09-29"),
+        # the visit clock above the title loses to the dateline under it
+        ("Thứ Ba, 19/02/2019\nTiêu đề bài\nNgày 04/07/2018\nNội dung.", "Tiêu đề bài", "2018-07-04"),
+        ("Ngày 02/7/2018, Sở Nội vụ tỉnh tổ chức hội nghị sơ kết công tác năm.", None, None),
+        ("Tiêu đề\n" + "Một đoạn văn rất dài của bài viết. " * 10 + "\n18/03/2020", None, None),
+    ],
+)
+def test_jsonl_record_without_published_takes_the_dateline_at_the_head(tmp_path, text, title, expected):
+    record = {"text": text} | ({"title": title} if title else {})
+    article = to_article(_jsonl_item(tmp_path, record))
+    assert article.published == expected
+    assert article.published_source == ("text" if expected else None)
+    assert article.text == text  # the record's text is kept as it is
 
 
 @pytest.mark.parametrize(
@@ -205,6 +226,7 @@ def test_doc_id_without_url_depends_on_file_name_and_line_not_on_folder(tmp_path
         ('{"text": "   "}', "record", '"text"'),
         ('{"text": "a", "published": "hôm qua"}', "record", "not a date"),
         ('{"text": "a", "province": 12}', "record", '"province" must be a string'),
+        ('{"text": "a", "captions": "Ảnh: X"}', "record", '"captions" must be a list of strings'),
     ],
 )
 def test_bad_jsonl_records(tmp_path, line, stage, message):

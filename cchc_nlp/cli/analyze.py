@@ -23,6 +23,7 @@ from cchc_nlp.article import Article
 from cchc_nlp.dataset.inputs import find_inputs, input_kind
 from cchc_nlp.dataset.readers import iter_items, to_article
 from cchc_nlp.errors import InputError
+from cchc_nlp.page.dating import head_dateline
 from cchc_nlp.records import province_name_of
 from cchc_nlp.text.pipeline import load
 
@@ -88,6 +89,7 @@ def analyze_file(path: str | Path, published: str | None = None, raw: bool = Fal
     meta: dict[str, Any] = {"path": str(path)}
     if raw:
         text = _read(path)
+        article["published"] = published or head_dateline(text)  # "06:03, 18/03/2020" heading the text
     else:
         parsed = _article(path)
         text = parsed.text

@@ -31,6 +31,7 @@ from cchc_nlp.article import Article, make_doc_id
 from cchc_nlp.dataset.inputs import INPUT_KINDS, InputFile, find_inputs, input_kind, scan_inputs
 from cchc_nlp.errors import InputError, one_line
 from cchc_nlp.ingest.archive import CorruptArchiveError, NotAWarcError, TruncatedArchiveError, iter_archived_pages
+from cchc_nlp.page.dating import head_dateline
 from cchc_nlp.page.decode import decode_bom
 from cchc_nlp.text.dates import parse_dateline
 from cchc_nlp.timeutil import iso_datetime
@@ -374,11 +375,18 @@ def _jsonl_article(payload: bytes, label: str) -> Article:
         fields[name] = value or None
     published = _published(fields.pop("published"))
     published_source = fields.pop("published_source") or "input"
+    if published is None:  # "06:03, 18/03/2020" at the head of the text, as for .txt page dumps
+        published = head_dateline(text, fields.get("title"))
+        published_source = "text"
+    captions = record.get("captions")
+    if captions is not None and not (isinstance(captions, list) and all(isinstance(c, str) for c in captions)):
+        raise DocumentError("record", '"captions" must be a list of strings')
     return Article(
         text=text,
         published=published,
         published_source=published_source if published else None,
         extractor=fields.pop("extractor") or "jsonl",
+        captions=list(captions or []),
         path=label,
         **fields,
     )

@@ -91,7 +91,10 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
         ),
         "published_source": (
             STRING,
-            "where `published` came from: meta, json-ld, profile, text (page extractor) or input (JSON Lines record)",
+            "where `published` came from: meta, json-ld, profile, text (page extractor: the dateline nearest the "
+            "headline, or the head of a text), input (JSON Lines record) or guessed (a date found elsewhere in the "
+            'markup); when `published` is null, "none: ..." says why a date seen was not taken (only an image path '
+            "had one)",
         ),
         "province": (
             STRING,
@@ -110,6 +113,11 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
             "province found in the article text by the entity tagger (may differ from `province`)",
         ),
         "author": (STRING, "byline"),
+        "captions": (
+            LIST_OF_STRINGS,
+            "photo captions of the page, normalized, set apart from `text`; the entities named in them have "
+            "section caption",
+        ),
         "extractor": (
             STRING,
             "how the text was extracted (page extractor's name and version; jsonl for JSON Lines records that do not "
@@ -128,9 +136,17 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
     "entities": {
         "doc_id": (STRING, "article (articles.doc_id)"),
         "label": (STRING, "OFFICIAL, PERSON, AUTHOR, PROVINCE, DISTRICT, COMMUNE, ORG, DATE, PERIOD or LEGAL_DOC"),
-        "text": (STRING, "the mention, exactly text[start:end] of the article"),
-        "start": (pa.int64(), "character offset of the mention in articles.text"),
+        "text": (STRING, "the mention, exactly text[start:end] of the article (of its captions for section caption)"),
+        "start": (
+            pa.int64(),
+            "character offset of the mention in articles.text (section caption: in the article's captions joined by "
+            "line breaks)",
+        ),
         "end": (pa.int64(), "end offset (exclusive)"),
+        "section": (
+            STRING,
+            "body (the article text) or caption (a photo caption: officials and places named only under a photo)",
+        ),
         "norm": (
             STRING,
             'normalized value: full name, canonical place name, "YYYY-MM-DD" date, "YYYY-MM-DD..YYYY-MM-DD" period, '
@@ -222,7 +238,8 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
 }
 
 # Entity attrs with a column of their own; the rest goes to attrs_json.
-ENTITY_ATTR_COLUMNS = tuple(list(DATA_DICTIONARY["entities"])[6:-1])
+_ENTITY_COLUMNS = list(DATA_DICTIONARY["entities"])
+ENTITY_ATTR_COLUMNS = tuple(_ENTITY_COLUMNS[_ENTITY_COLUMNS.index("name") : -1])
 # (label or "*", attr key) -> column, where the taggers' attr names differ from the columns'.
 ENTITY_ATTR_ALIASES = {
     ("DATE", "start"): "period_start",
@@ -333,9 +350,17 @@ def published_precision(published: str | None) -> str | None:
     return "time" if "T" in published else "day"
 
 
-def article_row(article: Any, doc: Any, n_entities: int, n_metrics: int, from_input: bool = False) -> dict[str, Any]:
+def article_row(
+    article: Any,
+    doc: Any,
+    n_entities: int,
+    n_metrics: int,
+    from_input: bool = False,
+    captions: Iterable[str] = (),
+) -> dict[str, Any]:
     """The articles-table row of an Article (cchc_nlp.article) and its processed Doc;
-    `from_input`: the Article came from a JSON Lines record, not a page."""
+    `from_input`: the Article came from a JSON Lines record, not a page; `captions`: the
+    normalized captions (the lines of the captions' Doc)."""
     published = iso_datetime(article.published)
     text_province = province_name_of(doc._.province)
     if article.province:
@@ -356,12 +381,15 @@ def article_row(article: Any, doc: Any, n_entities: int, n_metrics: int, from_in
         "published": published,
         "published_date": to_date(published),
         "published_precision": published_precision(published),
-        "published_source": article.published_source if published else None,
+        "published_source": article.published_source
+        if published or (article.published_source or "").startswith("none:")
+        else None,
         "province": province,
         "province_source": province_source,
         **province_columns(province, published),
         "text_province": text_province,
         "author": article.author,
+        "captions": list(captions),
         "extractor": article.extractor,
         "n_chars": len(text),
         "n_entities": n_entities,
@@ -372,8 +400,9 @@ def article_row(article: Any, doc: Any, n_entities: int, n_metrics: int, from_in
     }
 
 
-def entity_rows(doc_id: str, records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Entity records (cchc_nlp.records) flattened into entities-table rows.
+def entity_rows(doc_id: str, records: Iterable[Mapping[str, Any]], section: str = "body") -> list[dict[str, Any]]:
+    """Entity records (cchc_nlp.records) flattened into entities-table rows of `section`
+    (body, or caption for the entities of an article's photo captions).
 
     Known attrs go to their typed column; attrs that are unknown, or whose value does not
     fit the column's type, go to attrs_json.
@@ -392,6 +421,7 @@ def entity_rows(doc_id: str, records: Iterable[Mapping[str, Any]]) -> list[dict[
             "text": record["text"],
             "start": int(record["start"]),
             "end": int(record["end"]),
+            "section": section,
             "norm": None if record.get("norm") is None else str(record["norm"]),
         }
         extra: dict[str, Any] = {}

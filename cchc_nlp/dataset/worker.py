@@ -112,8 +112,15 @@ def process_items(items: list[RawItem]) -> dict[str, Any]:
             )
             entity_records = entity_rows(article.doc_id, entities(doc))
             metric_records = metric_rows(article.doc_id, metrics(doc))
+            captions, caption_records = _caption_entities(nlp, article, published, entity_records)
+            entity_records += caption_records
             article_record = article_row(
-                article, doc, len(entity_records), len(metric_records), from_input=item.kind == "jsonl"
+                article,
+                doc,
+                len(entity_records),
+                len(metric_records),
+                from_input=item.kind == "jsonl",
+                captions=captions,
             )
         except Exception as exc:  # a document the pipeline fails on is recorded, the others go on
             rows["errors"].append(_failure(item, "nlp", exc, article.doc_id))
@@ -128,6 +135,31 @@ def process_items(items: list[RawItem]) -> dict[str, Any]:
         "peak_rss_mb": peak_rss_mb(),
         "cpu_seconds": cpu_seconds(),
     }
+
+
+def _caption_entities(
+    nlp: Any, article: Any, published: str | None, body_rows: list[dict[str, Any]]
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The normalized captions of an article and the entities-table rows of what they name (section caption).
+
+    The captions are parsed as one text, one caption per line, with the article's date and
+    site; offsets refer to that text ("\n".join of the captions column). A person also named
+    in the body keeps the body's person_id; others get ids "c1", "c2"... of their own.
+    """
+    lines = [caption for caption in (article.captions or []) if caption and caption.strip()]
+    if not lines:
+        return [], []
+    doc = nlp.parse("\n".join(lines), published=published, url=article.url, source=article.source)
+    records = entities(doc)
+    known = {row["name"]: row["person_id"] for row in body_rows if row.get("person_id") and row.get("name")}
+    ids: dict[str, str] = {}
+    for record in records:
+        attrs = record.get("attrs") or {}
+        person = attrs.get("person_id")
+        if person:
+            name = attrs.get("name") or record.get("norm")
+            attrs["person_id"] = known.get(name) or ids.setdefault(person, f"c{len(ids) + 1}")
+    return doc.text.split("\n"), entity_rows(article.doc_id, records, section="caption")
 
 
 def _failure(item: RawItem, stage: str, exc: BaseException, doc_id: str | None = None) -> dict[str, Any]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 from cchc_nlp.page.chrome import chrome_rules
-from cchc_nlp.page.lines import _TIME_RE, _clean, _strip_bullets
+from cchc_nlp.page.lines import _TIME_RE, _clean, _fold, _strip_bullets
 from cchc_nlp.text.dates import parse_dateline
 from cchc_nlp.timeutil import iso_datetime
 
-__all__ = []
+__all__ = ["head_dateline"]
 
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 
@@ -75,3 +75,34 @@ def _safe_dateline(value: str) -> str | None:
         return _parse_dateline(value)
     except ImportError:
         return None
+
+
+HEAD_LINES = 6  # a dateline further down than this is in the body ("Ngày 02/7/2018, ...")
+_BODY_LINE_CHARS = 200  # a line this long is a body paragraph: the head is over
+
+
+def head_dateline(text: str, title: str | None = None) -> str | None:
+    """The publication date written at the head of a text, ISO (a date, or a time with +07:00).
+
+    A dateline on a line of its own ("06:03, 18/03/2020", "Thứ Hai, 12/10/2026 | 14:20",
+    "29/09/2021") among the first lines, before the first body paragraph; the one nearest
+    the title when the title is one of the lines (the visit-time clock above it loses).
+
+    >>> head_dateline("Tiêu đề bài viết\\n06:03, 18/03/2020\\nNội dung bài viết.")
+    '2020-03-18T06:03:00+07:00'
+    >>> head_dateline("Ngày 02/7/2018, Sở Nội vụ tỉnh tổ chức hội nghị sơ kết công tác năm.") is None
+    True
+    """
+    lines = []
+    for line in text.splitlines():
+        line = _clean(line)
+        if not line:
+            continue
+        if len(line) > _BODY_LINE_CHARS or len(lines) >= HEAD_LINES:
+            break
+        lines.append(line)
+    if title:
+        index = next((i for i, line in enumerate(lines) if _fold(line) == _fold(title)), None)
+        if index is not None:
+            return _nearest_dateline(lines, index)
+    return next((iso for iso in map(_dateline_of, lines) if iso), None)

@@ -131,6 +131,8 @@ def article_from_html(
         extractor = _generic_extractor_name()
     if published is None and not extractor.startswith("profile:"):
         published, published_source = _markup_date(str(soup), url)
+    if published is None and published_source is None:
+        published_source = _image_path_date(container if container is not None else soup)
     # datelines and the title repeated at the top of the body are chrome
     while raw_paragraphs and (_dateline_of(raw_paragraphs[0]) or (title and _fold(raw_paragraphs[0]) == _fold(title))):
         raw_paragraphs = raw_paragraphs[1:]
@@ -164,6 +166,19 @@ def article_from_html(
         path=None,
         where=url or "the HTML page",
     )
+
+
+_PATH_DATE_RE = re.compile(r"/((?:19|20)\d\d)[/_-](0[1-9]|1[0-2])(?:[/_-]|\d\d/)")
+
+
+def _image_path_date(root: Tag) -> str | None:
+    """Why a page whose images sit under a dated folder (/uploads/2021/06/) has no publication date:
+    the folder says when a file was uploaded, not when the article was published."""
+    for image in root.find_all("img", src=True):
+        match = _PATH_DATE_RE.search(image["src"])
+        if match:
+            return f"none: only an image path carries a date ({match.group(1)}-{match.group(2)})"
+    return None
 
 
 def _first_author(candidates: list[str | None]) -> str | None:
