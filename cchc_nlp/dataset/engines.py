@@ -189,7 +189,9 @@ def _pool_context():
     ]
     methods = multiprocessing.get_all_start_methods()
     if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
-        for module in modules:
+        # pyarrow imports pandas on its first pa.array (each worker's first table; here at
+        # consolidation anyway): once here rather than once per worker
+        for module in (*modules, "pandas", "pyarrow.pandas_compat"):
             importlib.import_module(module)
         pipeline()
         return multiprocessing.get_context("fork")
