@@ -50,7 +50,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_tag.py
 	$(BIN)/python benchmarks/bench_metrics.py
 	$(BIN)/python benchmarks/bench_page.py
-	$(BIN)/python benchmarks/bench_extract.py --sizes 500,2000
+	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_dedup.py
 
 clean:
