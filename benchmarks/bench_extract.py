@@ -47,6 +47,7 @@ from pathlib import Path
 from _corpus import base_articles, write_corpus
 
 WAIT_LOAD: float | None = None  # --wait-load
+CODE: Path | None = None  # --code: another checkout's package instead of this one
 
 
 def wait_for_quiet() -> None:
@@ -65,8 +66,9 @@ def run_extract(corpus: Path, out: Path, jobs: str) -> dict:
     if jobs != "default":
         command += ["--jobs", jobs]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    env = dict(os.environ, PYTHONPATH=str(CODE)) if CODE else None
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, cwd=out.parent)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=out.parent, env=env)
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)  # the command and its workers
@@ -126,9 +128,10 @@ def main() -> None:
     parser.add_argument("--samples-only", action="store_true", help="corpus/samples only, not ../shared/corpus")
     parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
     parser.add_argument("--wait-load", type=float, metavar="L", help="wait for a load average under L before a run")
+    parser.add_argument("--code", type=Path, metavar="DIR", help="time the package of another checkout (before/after)")
     args = parser.parse_args()
-    global WAIT_LOAD
-    WAIT_LOAD = args.wait_load
+    global WAIT_LOAD, CODE
+    WAIT_LOAD, CODE = args.wait_load, args.code and args.code.resolve()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     jobs_list = args.jobs.split(",")
     articles = base_articles(samples_only=args.samples_only)
