@@ -117,3 +117,22 @@ def test_default_jobs_is_one_process_per_cpu_but_one_for_a_small_run(corpus, tmp
     assert ", 1 process)" in capsys.readouterr().out
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["run"]["jobs"] == 1 and manifest["run"]["workers"] == 1  # a small run stays in this process
+
+
+def test_the_last_tasks_of_a_parallel_run_are_smaller(tmp_path):
+    from cchc_nlp.dataset.inputs import find_inputs
+    from cchc_nlp.dataset.tasks import plan_tasks
+
+    path = tmp_path / "records.jsonl"
+    path.write_text("".join(json.dumps(Sample(i).record(), ensure_ascii=False) + "\n" for i in range(40)))
+    inputs = find_inputs([path])
+
+    def sizes(**options):
+        tasks = list(plan_tasks(inputs, {}, 16, None, **options))
+        assert [item.index for task in tasks for item in task.items] == list(range(40))  # all, in order
+        return [len(task.items) for task in tasks]
+
+    assert sizes() == sizes(workers=2) == [16, 16, 8]  # the total not known, or one worker: full tasks
+    # at most a 4th of what is left (the last task, empty, tells the input's total)
+    assert sizes(workers=2, total=40) == [10, 8, 6, 4, 3, 3, 2, 1, 1, 1, 1, 0]
+    assert sizes(workers=2, total=30) == [8, 6, 4, 3, 3, 2, 1, 1, 1, 1, 10]  # an undercount: a full task after

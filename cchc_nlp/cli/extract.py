@@ -46,7 +46,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         "--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a LocalCluster of --jobs workers)"
     )
     parser.add_argument("--limit", type=int, metavar="N", help="process at most N new documents")
-    parser.add_argument("--chunk-size", type=int, default=None, metavar="N", help="documents per task (default: 16)")
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="documents per task (default: 16; the last tasks of a parallel run are smaller, to finish together)",
+    )
     parser.add_argument(
         "--prune",
         action="store_true",

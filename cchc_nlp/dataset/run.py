@@ -225,10 +225,10 @@ def run_extract(
     store.open()
     try:
         state = store.state()
-        tasks = plan_tasks(inputs, state, chunk_size, limit)
         processed = 0
         documents, exact = _document_count(inputs, state, limit)
         processes = processes_for(jobs, documents, chunk_size) if engine == "local" else jobs or available_cpus()
+        tasks = plan_tasks(inputs, state, chunk_size, limit, workers=processes, total=documents if exact else None)
         bar = _progress_bar(
             total=documents if exact else None,
             unit=" articles",

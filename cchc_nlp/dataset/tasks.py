@@ -65,10 +65,26 @@ def plan_tasks(
     state: dict[tuple[str, str], InputState],
     chunk_size: int,
     limit: int | None,
+    *,
+    workers: int = 1,
+    total: int | None = None,
 ) -> Iterator[Task]:
-    """Tasks for every document not yet covered, in input order; at most `limit` documents."""
+    """Tasks for every document not yet covered, in input order; at most `limit` documents.
+
+    With several `workers` and the `total` number of documents known, the last tasks are
+    smaller (at most a 2 x workers-th of the documents left), so that the workers finish
+    at about the same time instead of one waiting for another's last full task.
+    """
+
+    def size(planned: int) -> int:
+        left = None if total is None else total - planned
+        if workers < 2 or left is None or left <= 0:  # (left <= 0: the count was off; full tasks)
+            return chunk_size
+        return max(1, min(chunk_size, -(-left // (2 * workers))))
+
     task = Task()
     planned = 0
+    target = size(planned)
     for source in inputs:
         known = state.get((source.real, source.key))
         if known is not None and known.complete:
@@ -80,9 +96,10 @@ def plan_tasks(
             task.entry(source)["items"].append(item.index)
             task.items.append(item)
             planned += 1
-            if len(task.items) >= chunk_size:
+            if len(task.items) >= target:
                 yield task
                 task = Task()
+                target = size(planned)
         else:
             task.entry(source)["total"] = reader.total
             continue
