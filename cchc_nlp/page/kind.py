@@ -23,6 +23,7 @@ from cchc_nlp.page.blocks import _select_first, _text
 from cchc_nlp.page.chrome import chrome_rules
 from cchc_nlp.page.decode import decode_html
 from cchc_nlp.page.listing import chrome_elements, core_text, find_item_blocks, is_headline, link_rules, link_text
+from cchc_nlp.page.mainblock import prose_container
 from cchc_nlp.page.metadata import _page_meta
 from cchc_nlp.page.profiles import SiteProfile, _resolve_profile
 from cchc_nlp.page.select import remove_all
@@ -30,7 +31,6 @@ from cchc_nlp.page.select import remove_all
 __all__ = ["PageKind", "page_kind", "is_article_page"]
 
 PROSE_MIN_CHARS = 250  # the shortest fixture article has 316 characters in two paragraphs
-PARAGRAPH_MIN_CHARS = 40  # a line shorter than this is a caption, a dateline or a menu
 SHORT_ARTICLE_CHARS = 100  # with og:type/JSON-LD "Article" or a profile's body, one paragraph will do
 REGION_LEVELS = 2  # how far above the text a list of items makes the page a listing
 
@@ -83,22 +83,6 @@ def _teaser_of_another_page(container: Tag, url: str | None) -> bool:
     return False
 
 
-def _prose(root: Tag) -> tuple[Tag | None, list[int]]:
-    """The element holding the most paragraph text outside links, and its paragraphs' sizes."""
-    footer = chrome_rules().footer
-    per_parent: dict[int, tuple[Tag, list[int]]] = {}
-    for paragraph in root.find_all("p"):
-        text = _text(paragraph)
-        if footer.match(text):
-            continue
-        own = len(text) - sum(len(_text(a)) for a in paragraph.find_all("a"))
-        if own >= PARAGRAPH_MIN_CHARS and paragraph.parent is not None:
-            per_parent.setdefault(id(paragraph.parent), (paragraph.parent, []))[1].append(own)
-    if not per_parent:
-        return None, []
-    return max(per_parent.values(), key=lambda entry: sum(entry[1]))
-
-
 def _items_near(container: Tag, url: str | None) -> int:
     """Items of lists in the region around the text (up to REGION_LEVELS above it), not inside it."""
     rules = replace(link_rules(), block_min_items=2)
@@ -132,7 +116,7 @@ def page_kind(
     for element, _selector in chrome_elements(root):
         element.decompose()
     remove_all(root, chrome_rules().related_selectors)
-    container, sizes = _prose(root)
+    container, sizes = prose_container(root)
     if container is not None:
         near = _items_near(container, url)
         if near:
