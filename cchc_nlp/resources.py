@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cchc_nlp.errors import DataError
+from cchc_nlp.errors import DataError, InputError
 
 __all__ = [
     "PACKAGE_DIR",
@@ -20,6 +20,7 @@ __all__ = [
     "data_path",
     "read_csv",
     "read_json",
+    "read_user_text",
     "abbreviations",
     "dotted_abbreviations",
 ]
@@ -71,6 +72,29 @@ def read_json(name: str) -> Any:
         raise DataError(f"bundled data file {name} is missing; reinstall cchc-nlp") from None
     except json.JSONDecodeError as exc:
         raise DataError(f"bundled data file {name} is not valid JSON (line {exc.lineno}): {exc.msg}") from None
+
+
+def read_user_text(path: str | Path, what: str, fix: str = "pass an existing file") -> str:
+    """The text of a UTF-8 file a user names (gold file, site profile): a missing file, a folder,
+    an unreadable file or one that is not UTF-8 is one InputError line saying what to do.
+
+    A byte-order mark is dropped (Notepad's "UTF-8 with BOM")."""
+    path = Path(path)
+    if not path.is_file():
+        state = "is a folder" if path.is_dir() else "does not exist"
+        raise InputError(f"{what} {path} {state}; {fix}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"{what} {path} is not UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8 "
+            "(e.g. iconv -f WINDOWS-1258 -t UTF-8)"
+        ) from None
 
 
 @cache

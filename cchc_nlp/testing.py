@@ -168,7 +168,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = target.read_bytes()
             content_type = content_type or _TYPES.get(target.suffix.lower(), "application/octet-stream")
             if spec.get("template") or target.name == "robots.txt":
-                body = self._fill(body.decode("utf-8")).encode("utf-8")
+                body = self._fill_bytes(body)  # bytes: a robots.txt or page in any encoding is served as it is
         if content_type and body:
             headers.setdefault("Content-Type", content_type)
         if status == 200:
@@ -182,6 +182,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _fill(self, text: str) -> str:
         return text.replace("{base}", self.fixture.base_url).replace("{port}", str(self.fixture.port))
+
+    def _fill_bytes(self, body: bytes) -> bytes:
+        base, port = self.fixture.base_url.encode("ascii"), str(self.fixture.port).encode("ascii")
+        return body.replace(b"{base}", base).replace(b"{port}", port)
 
     def _static(self, path: str) -> Path | None:
         target = (self.fixture.root / path.lstrip("/")).resolve()

@@ -529,3 +529,69 @@ def test_crawl_command_faults_are_one_line(tmp_path, capsys):
         err = capsys.readouterr().err.splitlines()
         assert (code, len(err)) == (expected, 1), (argv, err)
         assert message in err[0] and err[0].startswith("cchc-nlp crawl: error:")
+
+
+# --------------------------------------------------------------------------- files a user names
+
+
+@pytest.mark.parametrize("task", ["metrics", "panel", "entities"])
+def test_a_gold_file_that_is_not_utf8_is_one_line_exit_2(tmp_path, capsys, task):
+    gold = tmp_path / "gold_cp1258.jsonl"
+    # windows-1258 bytes of "Tháng 5" (0xE1 = á): Notepad's "ANSI" on a Vietnamese Windows
+    gold.write_bytes(b'{"id": "a", "text": "Ng\xe0y 1"}\n{"text": "Th\xe1ng 5"}\n')
+    folder = tmp_path / "folder.jsonl"
+    folder.mkdir()
+    for path, message in ((gold, "is not UTF-8 (byte 0xe0 on line 1); save it as UTF-8"), (folder, "is a folder")):
+        code = main(["evaluate", task, "--gold", str(path)])
+        captured = capsys.readouterr()
+        err = captured.err.splitlines()
+        assert (code, len(err)) == (2, 1), err
+        assert err[0].startswith("cchc-nlp evaluate: error: gold file") and message in err[0], err
+        assert "Traceback" not in captured.err + captured.out
+
+
+def test_a_site_profile_that_is_not_utf8_is_one_line_exit_2(tmp_path, capsys):
+    profile = tmp_path / "portal.json"
+    profile.write_bytes(b'{"name": "c\xf4ng th\xf4ng tin"}')
+    code = main(["crawl", "http://127.0.0.1/", "--out", str(tmp_path / "c"), "--profile", str(profile)])
+    err = capsys.readouterr().err.splitlines()
+    assert (code, len(err)) == (2, 1), err
+    assert f"site profile {profile} is not UTF-8 (byte 0xf4 on line 1)" in err[0]
+
+
+def test_a_robots_txt_that_is_not_utf8_is_served_and_obeyed(tmp_path, capsys, monkeypatch):
+    from cchc_nlp.crawl import CrawlState
+    from cchc_nlp.testing import start_fixture_server
+
+    for name in list(os.environ):
+        if "proxy" in name.lower():
+            monkeypatch.delenv(name)
+    site = tmp_path / "site"
+    article = "/tin-tuc/hoi-nghi-cai-cach-hanh-chinh-20230405.html"
+    hidden = "/noi-bo/hoi-nghi-noi-bo-20230406.html"
+    items = "".join(
+        f"<div class='item'><h3><a href='{url}'>Hội nghị cải cách hành chính số {i} của huyện</a></h3></div>"
+        for i, url in enumerate([article, hidden, article.replace("0405", "0407")])
+    )
+    site.mkdir()
+    (site / "index.html").write_text(f"<html><body><div class='list'>{items}</div></body></html>", encoding="utf-8")
+    for path, sample in ((article, 110), (hidden, 111)):
+        (site / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (site / path.lstrip("/")).write_text(Sample(sample).html(), encoding="utf-8")
+    # windows-1258 comment bytes (0xD0 = Đ, 0xE1 = á) as an old IIS portal serves it; {base} still filled in
+    (site / "robots.txt").write_bytes(
+        b"# C\xf4ng th\xf4ng tin \xd0i\xea\xf2n t\xf6\xfb\r\nUser-agent: *\r\nDisallow: /noi-bo/\r\n"
+        b"Sitemap: {base}/khong-co-sitemap.xml\r\n"
+    )
+    with start_fixture_server(site) as server:
+        args = ["--allow-private", "--delay", "0", "--quiet", "--timeout", "2", "--retries", "0"]
+        code = main(["crawl", server.base_url + "/", "--out", str(tmp_path / "corpus"), *args])
+        robots = [r for r in server.requests if r.path == "/robots.txt"]
+        assert server.count(hidden) == 0 and server.count(article) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out and len(robots) == 1
+    state = CrawlState(tmp_path / "corpus" / "crawl.sqlite")
+    assert state.get(server.base_url + hidden)["status"] == "refused"
+    assert state.get(server.base_url + article)["status"] == "done"
+    state.close()
+    assert code == 1  # the refused page, the missing third article and sitemap count as failures

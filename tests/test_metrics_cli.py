@@ -104,7 +104,7 @@ def test_evaluate_cli_on_dev_split(capsys):
 def test_evaluate_cli_errors_are_one_line(tmp_path, capsys):
     assert main(["evaluate", "metrics", "--gold", str(tmp_path / "none_dev.jsonl")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "not found" in err[0]
+    assert len(err) == 1 and "does not exist" in err[0]
 
 
 @pytest.mark.slow

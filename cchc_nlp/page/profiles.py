@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cchc_nlp.errors import DataError
-from cchc_nlp.resources import data_path
+from cchc_nlp.resources import data_path, read_user_text
 
 __all__ = ["SiteProfile", "GENERIC_PROFILE", "site_profiles", "get_profile", "choose_profile"]
 
@@ -145,7 +145,7 @@ def get_profile(name_or_path: str | Path | SiteProfile) -> SiteProfile:
     path = Path(text)
     if path.suffix == ".json" and path.is_file():
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_user_text(path, "site profile", "pass an existing profile .json file"))
         except json.JSONDecodeError as exc:
             raise DataError(f"{path} is not valid JSON (line {exc.lineno}): {exc.msg}") from None
         return SiteProfile.from_dict(data, str(path))

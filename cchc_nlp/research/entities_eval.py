@@ -36,6 +36,7 @@ from cchc_nlp.errors import InputError
 from cchc_nlp.records import ENTITY_LABELS
 from cchc_nlp.research.gold import gold_files
 from cchc_nlp.research.scoring import precision_recall_f1
+from cchc_nlp.resources import read_user_text
 from cchc_nlp.text.normalize import normalize
 from cchc_nlp.text.segment import split_sentences
 
@@ -130,10 +131,7 @@ def _occurrence(text: str, needle: str, n: int, where: str) -> int:
 def load_gold(path: str | Path) -> list[GoldDoc]:
     """Gold documents of a JSON Lines file, entity spans resolved to character offsets."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read gold file {path}: {exc.strerror}") from None
+    lines = read_user_text(path, "gold file", "pass an existing --gold FILE").splitlines()
     docs = []
     for number, line in enumerate(lines, 1):
         if not line.strip():

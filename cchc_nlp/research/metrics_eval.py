@@ -38,11 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc_nlp.errors import DataError, InputError
+from cchc_nlp.errors import DataError
 from cchc_nlp.metrics import extract_metrics
 from cchc_nlp.research.gold import split_of
 from cchc_nlp.research.metric_errors import FP_SHAPES, ErrorCounts, classify_errors
 from cchc_nlp.research.scoring import precision_recall_f1
+from cchc_nlp.resources import read_user_text
 
 __all__ = [
     "evaluate",
@@ -87,26 +88,21 @@ def gold_set_of(path: Path) -> GoldSet:
 def load_gold(path: str | Path) -> list[dict[str, Any]]:
     """The documents of a gold file, validated (one clear DataError per bad line)."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"gold file {path} not found; pass an existing --gold file")
     documents = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{number}: not valid JSON ({exc.msg}); fix the line") from None
-            if not isinstance(doc, dict) or "text" not in doc:
-                raise DataError(f"{path}:{number}: a gold document needs a 'text'; see tests/gold/README.md")
-            for row in doc.get("metrics", []):
-                missing = [k for k in ("metric", "value", "unit") if k not in row]
-                if missing:
-                    raise DataError(
-                        f"{path}:{number}: a metric row lacks {', '.join(missing)}; see tests/gold/README.md"
-                    )
-            documents.append(doc)
+    for number, line in enumerate(read_user_text(path, "gold file", "pass an existing --gold file").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            doc = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path}:{number}: not valid JSON ({exc.msg}); fix the line") from None
+        if not isinstance(doc, dict) or "text" not in doc:
+            raise DataError(f"{path}:{number}: a gold document needs a 'text'; see tests/gold/README.md")
+        for row in doc.get("metrics", []):
+            missing = [k for k in ("metric", "value", "unit") if k not in row]
+            if missing:
+                raise DataError(f"{path}:{number}: a metric row lacks {', '.join(missing)}; see tests/gold/README.md")
+        documents.append(doc)
     return documents
 
 

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from cchc_nlp.dataset import extract
-from cchc_nlp.errors import DataError, InputError
+from cchc_nlp.errors import DataError
 from cchc_nlp.research.gold import gold_files
-from cchc_nlp.resources import CHECKOUT_DIR
+from cchc_nlp.resources import CHECKOUT_DIR, read_user_text
 from cchc_nlp.tag.gazetteer import province
 
 __all__ = [
@@ -88,24 +88,21 @@ def default_panel_gold() -> list[Path]:
 def load_panel_gold(path: str | Path) -> list[dict[str, Any]]:
     """The sets of a gold panel file, checked (one clear DataError per bad line)."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"gold file {path} not found; pass an existing --gold FILE")
     sets = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{number}: not valid JSON ({exc.msg}); fix the line") from None
-            missing = [key for key in ("id", "documents", "metrics", "cells") if key not in data]
-            if missing:
-                raise DataError(f"{path}:{number}: a panel set needs {', '.join(missing)}; see tests/gold/README.md")
-            for cell in data["cells"]:
-                if cell.get("metric") not in data["metrics"] or province(str(cell.get("province"))) is None:
-                    raise DataError(f"{path}:{number}: cell {cell} has an unscored metric or an unknown province")
-            sets.append(data)
+    for number, line in enumerate(read_user_text(path, "gold file", "pass an existing --gold FILE").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path}:{number}: not valid JSON ({exc.msg}); fix the line") from None
+        missing = [key for key in ("id", "documents", "metrics", "cells") if key not in data]
+        if missing:
+            raise DataError(f"{path}:{number}: a panel set needs {', '.join(missing)}; see tests/gold/README.md")
+        for cell in data["cells"]:
+            if cell.get("metric") not in data["metrics"] or province(str(cell.get("province"))) is None:
+                raise DataError(f"{path}:{number}: cell {cell} has an unscored metric or an unknown province")
+        sets.append(data)
     return sets
 
 
