@@ -10,6 +10,7 @@ document in the tables exactly once, and never a traceback.
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import shutil
@@ -595,3 +596,59 @@ def test_a_robots_txt_that_is_not_utf8_is_served_and_obeyed(tmp_path, capsys, mo
     assert state.get(server.base_url + article)["status"] == "done"
     state.close()
     assert code == 1  # the refused page, the missing third article and sitemap count as failures
+
+
+def _bomb_warc(path: Path, pages: list[tuple[str, str]]) -> list[str]:
+    """A .warc.gz (one gzip member per record) of two good pages with, between them, a response
+    stored with Content-Encoding: gzip whose body inflates from 120 KB to 120 MB (a gzip bomb) and
+    a plain 12 MB one. The URLs of the two oversized records."""
+    import zlib
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    bomb = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    payload = bomb.compress(b"<html><body><p>" + b"a" * (120 << 20)) + bomb.flush()
+    assert len(payload) < 1 << 20
+    plain = b"<html><body>" + "<p>Trang rất lớn.</p>".encode() * 600_000 + b"</body></html>"
+    records = [
+        (pages[0][0], pages[0][1].encode(), []),
+        ("http://bom.vn/no.html", payload, [("Content-Encoding", "gzip")]),
+        ("http://bom.vn/lon.html", plain, []),
+        (pages[1][0], pages[1][1].encode(), []),
+    ]
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for url, body, extra in records:
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"), *extra], "HTTP/1.1")
+            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http)
+            writer.write_record(record)
+    return ["http://bom.vn/no.html", "http://bom.vn/lon.html"]
+
+
+def test_an_archived_body_is_never_read_past_the_size_limit(tmp_path, capsys):
+    import tracemalloc
+
+    from cchc_nlp.dataset.readers import MAX_DOCUMENT_BYTES
+    from cchc_nlp.ingest.archive import iter_archived_pages
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    oversized = _bomb_warc(corpus / "bomb.warc.gz", _pages(80, 2))
+    tracemalloc.start()
+    try:
+        pages = list(iter_archived_pages(corpus, max_body=MAX_DOCUMENT_BYTES))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 60 << 20  # the bomb inflates to 120 MB: reading it whole peaked at 240 MB
+    assert [p.oversize for p in pages] == [None, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_BYTES, None]
+    assert [len(p.body) > 0 for p in pages] == [True, False, False, True]
+    code, err, _ = _extract(capsys, str(corpus), "--out", str(tmp_path / "out"))
+    assert code == 1 and err == []
+    ds = Dataset.load(tmp_path / "out")
+    assert len(ds.articles) == 2 and ds.articles["doc_id"].is_unique
+    assert len(ds.errors) == len(oversized) and set(ds.errors["stage"]) == {"read"}
+    assert {p.position for p in pages[1:3]} == {path.split("@")[1] for path in ds.errors["path"]}
+    for message in ds.errors["message"]:
+        assert message.startswith("archived page of more than 10,000,000 bytes") and "gzip bomb" in message

@@ -142,8 +142,14 @@ def _read_error(exc: OSError) -> tuple[str, str, str]:
     return ("read", type(exc).__name__, f"cannot read the file: {exc.strerror}")
 
 
-def _too_large(size: int) -> str:
-    return f"document of {size:,} bytes is over the limit of {MAX_DOCUMENT_BYTES:,}; split it or leave it out"
+def _too_large(size: int | None) -> str:
+    """`size` None: an archived body that was not read past the limit."""
+    if size is None:
+        return (
+            f"archived page of more than {MAX_DOCUMENT_BYTES:,} bytes (its body as served, decompressed: a huge page "
+            "or a gzip bomb); it was not read past the limit and is left out"
+        )
+    return f"document of {size:,} bytes is over the limit of {MAX_DOCUMENT_BYTES:,} bytes; split it or leave it out"
 
 
 def _file_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, None, int]:
@@ -207,7 +213,7 @@ def _warc_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, N
     notes: list[str] = []
     errors: list[tuple[str, tuple[str, str, str]]] = []
     try:
-        for page in iter_archived_pages(source.real, notes=notes):
+        for page in iter_archived_pages(source.real, notes=notes, max_body=MAX_DOCUMENT_BYTES):
             last = page.position
             if page.status != 200 or not page.is_html:
                 continue
@@ -220,10 +226,8 @@ def _warc_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, N
                     url=page.url,
                     error=("read", "InputError", f"the archived page was cut ({page.truncated}) when it was crawled"),
                 )
-            elif len(page.body) > MAX_DOCUMENT_BYTES:
-                item = _item(
-                    source, index, label, url=page.url, error=("read", "InputError", _too_large(len(page.body)))
-                )
+            elif page.oversize is not None:  # never read past the limit: a gzip bomb stays on disk
+                item = _item(source, index, label, url=page.url, error=("read", "InputError", _too_large(None)))
             else:
                 item = _item(source, index, label, url=page.url, payload=page.body, encoding=page.charset)
             if index not in skip:

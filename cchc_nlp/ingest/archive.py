@@ -17,7 +17,10 @@ a .warc.gz compressed as one stream (`gzip crawl.warc`) costs no more memory tha
 record, and its records are located by the member's offset plus their offset in the
 decompressed member (`ArchivedPage.inner`). Whether a file is gzipped is decided by its
 first bytes, not its name. A file that is not a WARC raises NotAWarcError; warcio's
-warnings about malformed records are collected (`notes`), never printed.
+warnings about malformed records are collected (`notes`), never printed. With `max_body`,
+no more than that many bytes of a body are ever held (a record whose body, once its
+Content-Encoding is undone, is larger, a gzip bomb among them, comes with an empty body
+and `oversize` set; the rest of the record is skipped as stored, never inflated).
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ __all__ = [
 ]
 
 _CHUNK = 1 << 20
+_MAX_METADATA = 1 << 20  # the crawler's metadata records are a few hundred bytes
 _GZIP_MAGIC = b"\x1f\x8b"
 _LOG = logging.getLogger(__name__)
 # Headers describing the transfer, not the stored body (requests already decoded it).
@@ -116,6 +120,7 @@ class ArchivedPage(ResponseHeaders):
     date: str  # WARC-Date, UTC
     truncated: str | None = None  # WARC-Truncated ("length": body cut at the size cap)
     inner: int = 0  # offset of the record in its decompressed gzip member (0 when it starts the member)
+    oversize: int | None = None  # with max_body: the body was larger than this many bytes and was not kept
 
     @property
     def position(self) -> str:
@@ -446,7 +451,25 @@ def _offset_of(where: str) -> int:
     return int(where.split()[-1].split("+")[0])
 
 
-def _page_from_record(record, path: Path, offset: int, inner: int = 0) -> ArchivedPage | None:
+def _read_capped(record, limit: int | None) -> tuple[bytes, int | None]:
+    """The record's body (Content-Encoding undone), read in chunks and never more than
+    `limit` + 1 bytes of it: (body, None), or (b"", limit) when it is larger."""
+    stream = record.content_stream()
+    if limit is None:
+        return stream.read(), None
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = stream.read(min(_CHUNK, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks), None
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"", limit
+
+
+def _page_from_record(
+    record, path: Path, offset: int, inner: int = 0, max_body: int | None = None
+) -> ArchivedPage | None:
     if record.rec_type != "response" or record.http_headers is None:
         return None
     status_line = record.http_headers.get_statuscode()
@@ -455,11 +478,13 @@ def _page_from_record(record, path: Path, offset: int, inner: int = 0) -> Archiv
     except (TypeError, ValueError):
         status = 0
     headers = [(k, v) for k, v in record.http_headers.headers if k.lower() != "content-length"]
+    body, oversize = _read_capped(record, max_body)
     return ArchivedPage(
         url=record.rec_headers.get_header("WARC-Target-URI"),
         status=status,
         headers=headers,
-        body=record.content_stream().read(),
+        body=body,
+        oversize=oversize,
         record_id=record.rec_headers.get_header("WARC-Record-ID"),
         offset=offset,
         path=path,
@@ -504,21 +529,24 @@ def scan_warc(path: str | Path, start: int = 0) -> Iterator[WarcEntry]:
         raise TruncatedArchiveError(path, exc.offset) from None
 
 
-def _entry(record, path: Path, offset: int, end: int, inner: int = 0) -> WarcEntry:
+def _entry(record, path: Path, offset: int, end: int, inner: int = 0, max_body: int | None = None) -> WarcEntry:
     metadata = None
     if record.rec_type == "metadata":
+        data, oversize = _read_capped(record, _MAX_METADATA)
         try:
-            metadata = json.loads(record.content_stream().read().decode("utf-8"))
+            metadata = None if oversize else json.loads(data.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
             metadata = None
-    page = _page_from_record(record, path, offset, inner)
+    page = _page_from_record(record, path, offset, inner, max_body)
     return WarcEntry(offset, end, record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), page, metadata)
 
 
-def _iter_file(path: Path, start: int = 0, notes: list[str] | None = None) -> Iterator[WarcEntry]:
+def _iter_file(
+    path: Path, start: int = 0, notes: list[str] | None = None, max_body: int | None = None
+) -> Iterator[WarcEntry]:
     """The records of one file; _Truncated at a partial tail, NotAWarcError when the file is
     not a WARC, CorruptArchiveError at a record warcio cannot parse. warcio's warnings go
-    to `notes` (logged when it is None)."""
+    to `notes` (logged when it is None); bodies over `max_body` are not kept (`oversize`)."""
     quiet = _Quiet(path, notes)
     with open(path, "rb") as handle:
         begins = handle.read(64)
@@ -529,7 +557,7 @@ def _iter_file(path: Path, start: int = 0, notes: list[str] | None = None) -> It
             iterator = ArchiveIterator(handle)
 
             def read(record) -> WarcEntry:
-                entry = _entry(record, path, iterator.offset, 0)
+                entry = _entry(record, path, iterator.offset, 0, max_body=max_body)
                 offset = iterator.get_record_offset()  # reads the record to its end (may warn)
                 return _replace(entry, offset, offset + iterator.get_record_length())
 
@@ -545,7 +573,7 @@ def _iter_file(path: Path, start: int = 0, notes: list[str] | None = None) -> It
             steps = quiet.records(
                 iterator,
                 lambda m=member, it=iterator: f"byte {m.start}+{it.offset}",
-                lambda r, m=member, it=iterator: _entry(r, path, m.start, 0, it.offset),
+                lambda r, m=member, it=iterator: _entry(r, path, m.start, 0, it.offset, max_body),
             )
             held: WarcEntry | None = None  # one record of lookahead: only the member's last one ends with it
             try:
@@ -565,7 +593,11 @@ def _replace(entry: WarcEntry, offset: int, end: int) -> WarcEntry:
 
 
 def iter_archived_pages(
-    path: str | Path, *, start_offsets: dict[Path, int] | None = None, notes: list[str] | None = None
+    path: str | Path,
+    *,
+    start_offsets: dict[Path, int] | None = None,
+    notes: list[str] | None = None,
+    max_body: int | None = None,
 ) -> Iterator[ArchivedPage]:
     """Every archived response under `path` (see module docstring), in file and record order.
 
@@ -575,12 +607,14 @@ def iter_archived_pages(
     NotAWarcError for a file that is not a WARC, CorruptArchiveError at a record that
     cannot be parsed. warcio's warnings about malformed records are appended to `notes`
     (one line each), or logged when it is None. `start_offsets` (file -> byte offset)
-    resumes reading files part-way.
+    resumes reading files part-way. `max_body`: a body larger than that many bytes (as
+    served, Content-Encoding undone) is not read past the limit; the page comes with an
+    empty body and `oversize` set.
     """
     problems: list[tuple[Path, int]] = []
     for file in warc_files(path):
         try:
-            for entry in _iter_file(file, (start_offsets or {}).get(file, 0), notes):
+            for entry in _iter_file(file, (start_offsets or {}).get(file, 0), notes, max_body):
                 if entry.page is not None:
                     yield entry.page
         except _Truncated as exc:
