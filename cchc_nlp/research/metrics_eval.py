@@ -22,12 +22,12 @@ Errors are also counted by cause (`cchc_nlp.research.metric_errors`): false posi
 the shape of their number, wrong keys, misses, and per document `causes` where the gold
 states them.
 
-Gold sets (`GOLD_SETS`): the dev files (written by the rule authors: round 1 "dev" and
-round 2 "dev2"), the held-out files (written by someone else; the rules were not tuned on
-them: round 1 "heldout", round 2 "heldout2", whose annotator annotated core keys only, so
-it is scored on core keys only) and the contrast pairs. A file named *_dev.jsonl is "dev",
-*_heldout.jsonl "heldout", another file "custom" (`split_of`). `--errors` lists the misses
-and false alarms (for dev work; don't read them for held-out gold).
+Gold sets (`GOLD_SETS`): the dev files (written by the rule authors: round 1 "dev",
+round 2 "dev2", round 3's long articles "dev3"), the held-out files (written by someone
+else; the rules were not tuned on them: round 1 "heldout", round 2 "heldout2", whose
+annotator annotated core keys only, so it is scored on core keys only) and the contrast
+pairs. A file named *_dev.jsonl is "dev", *_heldout.jsonl "heldout", another file "custom"
+(`split_of`). `--errors` lists the misses and false alarms (for dev work; don't read them for held-out gold).
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ class GoldSet:
 GOLD_SETS = (
     GoldSet("dev", "metrics_dev.jsonl", "dev"),
     GoldSet("dev2", "metrics_round2_dev.jsonl", "dev"),
+    GoldSet("dev3", "metrics_round3_long_dev.jsonl", "dev"),
     GoldSet("heldout", "metrics_heldout.jsonl", "heldout"),
     GoldSet("heldout2", "metrics_round2_heldout.jsonl", "heldout", core_only=True),
     GoldSet("contrast", "metrics_contrast.jsonl", "custom"),
