@@ -81,6 +81,8 @@ def _run(
     targets = target_spans(
         text, analysis.sentences, {m.sentence.index for m in analysis.mentions if m.status == "metric"}, analysis.tokens
     )
+    rated = {m.sentence.index for m in analysis.mentions if m.status == "metric" and m.unit == "percent"}
+    requests = target_spans(text, analysis.sentences, rated, analysis.tokens, kind="request") if rated else []
     place_records = [r for r in entities or () if r.get("label") in ("ORG", "DISTRICT", "COMMUNE")]
     reserved = [
         (c.start, c.end)
@@ -124,7 +126,9 @@ def _run(
             "denominator": number.denominator,
             "share": share,
             "qualifier": number.qualifier,
-            "is_target": any(a <= mention.start < b for a, b in targets),
+            "is_target": mention.target
+            or any(a <= mention.start < b for a, b in targets)
+            or (unit == "percent" and any(a <= mention.start < b for a, b in requests)),
             "period_start": period.period_start if period else None,
             "period_end": period.period_end if period else None,
             "period_label": period.text if period else None,

@@ -280,12 +280,19 @@ def _target_end(text: str, start: int, sentence_end: int) -> int:
 
 
 def target_spans(
-    text: str, sentences: list[Sentence], wanted: set[int] | None = None, tokens: dict[int, list] | None = None
+    text: str,
+    sentences: list[Sentence],
+    wanted: set[int] | None = None,
+    tokens: dict[int, list] | None = None,
+    kind: str = "target",
 ) -> list[tuple[int, int]]:
     """Character spans whose figures are targets, in the sentences `wanted` (indices;
-    default all). tokens: the words of sentences already tokenized (PhraseMatcher.tokens)."""
+    default all). tokens: the words of sentences already tokenized (PhraseMatcher.tokens).
+    kind "request": the spans after a request ("đề nghị", "yêu cầu"), whose rates are
+    targets ("đề nghị … nâng tỷ lệ này lên tối thiểu 40%"; "kiến nghị cắt giảm 74 thủ tục"
+    is done)."""
     lex = lexicon()
-    target, not_target = lex.marker_matcher["target"], lex.marker_matcher["not_target"]
+    target, not_target = lex.marker_matcher[kind], lex.marker_matcher["not_target"]
     tokens = tokens or {}
     spans: list[tuple[int, int]] = []
     heading_paragraph = None

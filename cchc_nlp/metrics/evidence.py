@@ -134,6 +134,18 @@ def mark_shapes(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Ment
         ):
             mention.family, mention.reason = "other", "part of a name"  # "phường Hà Giang 1 tiếp nhận"
         lead = text[max(sentence.start, number.start - 20) : number.start]
+        if (
+            previous is not None
+            and mention.unit == "percent"
+            and mention.family == "none"
+            and previous.unit == "percent"
+            and previous.family == "other"
+            and not previous.reason
+            and previous.clause == mention.clause
+            and previous.number.qualifier == number.qualifier
+        ):
+            # "trên 90% tổng số hồ sơ công việc tại cấp tỉnh, … và trên 60% tại cấp xã": the list's noun
+            mention.family, mention.reason = "other", "the noun of the list before it"
         if mention.unit == "rank" and patterns["not_rank_ordinal"].search(lead):
             mention.unit, mention.family, mention.reason = "count", "other", "ordinal of years"
         elif mention.unit == "rank" and not _DIGIT.search(number.raw) and not is_ordinal(number):

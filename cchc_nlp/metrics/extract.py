@@ -84,6 +84,10 @@ _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
 _SHORT_PAREN = re.compile(rf"\([^()\d;]{{1,{SHORT_PAREN}}}\)")
 _RATE = re.compile(r"(?i)(?<!\w)t[ỷỉ]\s+lệ(?!\w)")
 _IMAGE_LINE = re.compile(r"!\[[^\]\n]*\]\(\w+://")
+_LINK_PARAGRAPH = re.compile(r"\s*!?\[[^\]\n]*\]\(\w+://[^)\s]*\)\s*\Z")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_TEASER_END = re.compile(r"\s*(?:\.\.\.|…)\s*\Z")
+TEASER_MIN = 30  # characters a teaser must repeat of a later paragraph
 _RANK_OR_POINTS = frozenset(("thứ", "hạng", "điểm"))
 _NOT_SEPARATOR_BEFORE = re.compile(r"(?i)(?<!\w)(?:đối|so|cùng|tương\s+ứng|kèm\s+theo|kèm)\s+\Z")
 
@@ -122,6 +126,7 @@ def analyze_text(
     cues_by_sentence: dict[int, list[CueMatch]] = {}
     everything = all_mentions or classifier is not None
     index_named = False  # an index name stood in an earlier sentence
+    teasers = _teasers(text)
     for sentence in sentences:
         # figures are written in digits (number words, "hai", "ba", are left aside, but not
         # ranks: "xếp thứ nhất") and stand outside dates and periods ("Sáng ngày 23/12, ...")
@@ -131,6 +136,8 @@ def analyze_text(
             continue
         if _IMAGE_LINE.match(text, sentence.start, sentence.end):
             continue  # "![caption](https://…)": an image of a page dump (its alt text repeats the headline)
+        if sentence.paragraph in teasers:
+            continue  # a link line or a teaser ("Có 44 TTHC được … qua quá ...") above the article
         tokens = lex.cue_matcher.tokens(text, sentence.start, sentence.end)
         analysis.tokens[sentence.index] = tokens
         sentence.tokens, sentence.token_starts = tokens, [t[0] for t in tokens]
@@ -181,6 +188,7 @@ def analyze_text(
     named = [found for i in sorted(index_of) if (found := index_of[i])]
     only_index = named[0] if named and len({base for base, _ in named}) == 1 else None
     last_paragraph = -1
+    last_rate: Mention | None = None  # the last percent row (the referent of "tỷ lệ này")
     for sentence in sentences:
         if sentence.paragraph != last_paragraph:
             previous_rows = []
@@ -196,7 +204,7 @@ def analyze_text(
         analysis.cue_matches[sentence.index] = cues
         _segment(lex, text, sentence, mentions, cues, analysis.tokens.get(sentence.index))
         mark_shapes(lex, text, sentence, mentions)
-        label_sentence(lex, text, sentence, mentions, cues, previous_rows)
+        label_sentence(lex, text, sentence, mentions, cues, previous_rows, last_rate)
         carry_index(text, sentence, mentions, cues, antecedent, earlier)
         group_ranks(lex, text, sentence, mentions, named_here or antecedent)
         for mention in mentions:
@@ -211,12 +219,42 @@ def analyze_text(
         rows = [m for m in mentions if m.status == "metric"]
         if rows:
             previous_rows = rows
+        last_rate = next((m for m in reversed(rows) if m.unit == "percent"), last_rate)
         antecedent = named_here or antecedent
         earlier = earlier or named_here
     if classifier is not None:
         # one call per article: a model's per-call cost dwarfs its per-mention cost
         classify_unlabelled(lex, text, analysis.mentions, classifier)
     return analysis
+
+
+def _teasers(text: str) -> set[int]:
+    """The paragraphs of a page dump that only point to the article and repeat it: a
+    whole-line link ("[Toàn tỉnh tiếp nhận 42.420 hồ sơ … ...](https://…)") or a teaser cut
+    off with "..." ("Có 44 TTHC được … qua quá ...": a listing's or a search result's
+    summary) whose text stands again in a later paragraph. A link whose title stands
+    nowhere else is the only headline there is, and is read."""
+    if "..." not in text and "…" not in text and "](" not in text:
+        return set()
+    starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
+    ends = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)] + [len(text)]
+    paragraphs = list(zip(starts, ends, strict=True))
+    links = {i for i, (a, b) in enumerate(paragraphs) if _LINK_PARAGRAPH.match(text, a, b)}
+    out = set()
+    for index, (start, end) in enumerate(paragraphs):
+        if index in links:
+            head = text[text.index("[", start) + 1 : text.index("](", start)]
+        else:
+            cut = _TEASER_END.search(text, start, end)
+            if cut is None:
+                continue
+            head = text[start : cut.start()]
+        head = _TEASER_END.sub("", head).strip()
+        if len(head) < TEASER_MIN:
+            continue
+        if any(text.find(head, a, b) >= 0 for i, (a, b) in enumerate(paragraphs) if i > index and i not in links):
+            out.add(index)
+    return out
 
 
 def _sentence_mentions(

@@ -37,6 +37,17 @@ CHANGE_GAP_WORDS = 2  # words allowed between the number and "xuống"/"lên"
 COMPARATIVE_LOOKBACK = 40  # where "cao hơn", "vượt" make a bare percent a difference
 
 
+# "thấp hơn chỉ tiêu 80% của Chính phủ", "cao hơn mức 1% mà UBND tỉnh đặt ra", "vượt chỉ tiêu
+# tối thiểu 10% mà Trung ương giao": the figure compared with is a target, not a difference
+_TARGET_NOUN_BEFORE = re.compile(
+    r"(?i)(?<!\w)(?P<noun>mục\s+tiêu|chỉ\s+tiêu|kế\s+hoạch|mức)"
+    r"(?:\s+(?:đề\s+ra|đặt\s+ra|được\s+giao|chung))?"
+    r"\s+(?P<bound>(?:tối\s+thiểu|tối\s+đa|ít\s+nhất|trên|dưới|không\s+quá|là)\s+)?\Z"
+)
+_TARGET_OWNER_AFTER = re.compile(
+    r"(?i)\s*(?:mà\s+(?:[^\d,;.]{0,40}?\s)?(?:đề\s+ra|đặt\s+ra|giao|quy\s+định|yêu\s+cầu)(?!\w)"
+    r"|(?:của|do|theo)\s+(?:Chính\s+phủ|Trung\s+ương|Thủ\s+tướng|tỉnh|UBND|HĐND|Nghị\s+quyết|kế\s+hoạch|Bộ)(?!\w))"
+)
 _OWN_VERB = re.compile(r"(?i)(?<!\w)(?:đạt|là|với|trung\s+bình|bình\s+quân|trung\s+vị)(?!\w)")
 _COMPARATIVE = re.compile(r"(?i)(?<!\w)(?:cao|thấp|nhiều|ít)\s+hơn(?!\w)|(?<!\w)vượt(?!\w)")
 
@@ -92,6 +103,9 @@ def _is_change(lex: Lexicon, text: str, mention: Mention) -> bool:
         return False
     verb = _ends_with(lex, "change", before)
     if verb is None:
+        if _compared_target(text, mention):
+            mention.target = True
+            return False
         return _compared_by(text, mention)
     if mention.unit == "score" or mention.family == "score":
         return True
@@ -102,6 +116,23 @@ def _is_change(lex: Lexicon, text: str, mention: Mention) -> bool:
     # "tăng 2,5% so với năm 2022", "giảm 38 hồ sơ so với tháng trước"
     around = text[mention.segment[0] : max(mention.segment[1], mention.loose[1])]
     return bool(lex.marker_re["comparison"].search(around))
+
+
+def _compared_target(text: str, mention: Mention) -> bool:
+    """A percent after a comparison and a target noun that names a target: "thấp hơn chỉ tiêu
+    80% của Chính phủ", "cao hơn mức 1% mà UBND tỉnh đặt ra", "so với mục tiêu dưới 1% mà tỉnh
+    đề ra". Without a bound or an owner of the target after it ("thấp hơn mục tiêu 1,28%")
+    the figure stays a difference."""
+    if mention.unit != "percent":
+        return False
+    lead = text[mention.clause[0] : mention.start]
+    found = _TARGET_NOUN_BEFORE.search(lead)
+    if found is None or not (_COMPARATIVE.search(lead) or re.search(r"(?i)(?<!\w)so\s+với(?!\w)", lead)):
+        return False
+    owner = _TARGET_OWNER_AFTER.match(text, mention.end, mention.clause[1])
+    if found.group("noun").lower() == "mức":
+        return owner is not None and owner.group().lstrip().lower().startswith("mà")
+    return owner is not None or found.group("bound") is not None
 
 
 def _compared_by(text: str, mention: Mention) -> bool:
@@ -202,7 +233,11 @@ def label_sentence(
     mentions: list[Mention],
     cues: list[CueMatch],
     previous_rows: list[Mention],
+    last_rate: Mention | None = None,
 ) -> None:
+    """Label the mentions of one sentence (steps 3-6 of `cchc_nlp.metrics.extract`).
+    last_rate: the last percent row of the article before this sentence, the referent of
+    "tỷ lệ này", "tỷ lệ chung" (`_rate_anaphor`)."""
     previous: Mention | None = None
     sentence_rows: list[Mention] = []
     for index, mention in enumerate(mentions):
@@ -220,6 +255,10 @@ def label_sentence(
                 # may stand after the stated share
                 mention.loose = (mention.loose[0], max(mention.loose[1], following.loose[1]))
             _choose_metric(mention, cues)
+            if mention.status == "unlabelled" and mention.reason == "no cue":
+                _rate_frame(text, sentence, mention, cues)
+        if mention.target and mention.status != "metric":
+            _compared_metric(mention, mentions[:index])
         if _share_like(lex, text, mention, previous):
             mention.status, mention.metric, mention.reason = "share", previous.metric, "stated share"
             mention.share_of = mentions.index(previous)
@@ -233,11 +272,100 @@ def label_sentence(
             _inherit(lex, text, sentence, mention, sentence_rows, previous_rows)
         elif mention.status == "metric" and mention.cue is not None and mention.cue.priority <= WEAK_PRIORITY:
             _inherit(lex, text, sentence, mention, sentence_rows, previous_rows, only_breakdown=True)
+        if mention.status == "unlabelled" and mention.reason == "no cue":
+            _rate_anaphor(text, mention, sentence_rows, last_rate, cues)
         if mention.status == "metric":
             sentence_rows.append(mention)
         previous = mention
     _fill_backwards(mentions, cues)
     _fill_lists(text, mentions)
+
+
+_RATE_ANAPHOR = re.compile(
+    r"(?i)(?<!\w)t[ỷỉ]\s+lệ\s+(?:này|đó|trên|nói\s+trên|chung|chung\s+của\s+\S+(?:\s+\S+)?)(?!\w)"
+)
+
+
+def _percent_cue(mention: Mention, cues: list[CueMatch], start: int, end: int) -> tuple[Cue, CueMatch] | None:
+    """The highest-priority cue inside [start, end) that a percent of the mention's family fits."""
+    best = None
+    for match in cues:
+        if match.start < start or match.end > end:
+            continue
+        for cue in match.cues:
+            usable = cue.metric != NO_METRIC and not cue.metric.startswith("index.") and _compatible(cue, mention)
+            if usable and (best is None or cue.priority > best[0].priority):
+                best = (cue, match)
+    return best
+
+
+_FRAME_PIECE = re.compile(r"[^,;:()]+")
+
+
+def _rate_frame(text: str, sentence: Sentence, mention: Mention, cues: list[CueMatch]) -> None:
+    """ "Xếp theo tỷ lệ giải quyết đúng hạn, huyện A đứng thứ nhất với 99,96%, thị xã B thứ 2
+    với 99,9%": a piece of the sentence that names a rate and holds no figure frames the
+    percents after it that have no cue of their own."""
+    if mention.unit != "percent" or mention.family != "none":
+        return
+    frame = None
+    for piece in _FRAME_PIECE.finditer(text, sentence.start, mention.segment[0]):
+        if _RATE_WORD.search(piece.group()) and not re.search(r"\d", piece.group()):
+            frame = piece
+    if frame is None:
+        return
+    found = _percent_cue(mention, cues, frame.start(), frame.end())
+    if found is None:
+        return
+    cue, match = found
+    mention.metric, mention.cue, mention.cue_span = cue.metric_for("percent"), cue, (match.start, match.end)
+    if cue.metric != mention.metric and cue.unless_metric and _unless_present(cues, cue.unless_metric):
+        mention.metric = cue.metric
+    mention.confidence, mention.status, mention.reason = INHERIT_BREAKDOWN, "metric", "the rate the sentence is about"
+
+
+_RATE_WORD = re.compile(r"(?i)(?<!\w)t[ỷỉ]\s+lệ(?!\w)")
+
+
+def _rate_anaphor(
+    text: str, mention: Mention, sentence_rows: list[Mention], last_rate: Mention | None, cues: list[CueMatch]
+) -> None:
+    """ "nâng tỷ lệ này lên tối thiểu 40%", "tỷ lệ chung của huyện đạt 24,3%": a percent named
+    by a rate that refers back takes the metric of the last percent row before it in its
+    sentence, else of a rate named earlier in the sentence ("chưa đạt chỉ tiêu hồ sơ trực
+    tuyến; tỷ lệ chung …"), else of the article's last percent row."""
+    if mention.unit != "percent" or mention.family != "none":
+        return
+    anaphor = _RATE_ANAPHOR.search(text, mention.segment[0], mention.start)
+    if anaphor is None:
+        return
+    rates = [m for m in sentence_rows if m.unit == "percent" and m.metric]
+    if not rates:
+        found = _percent_cue(mention, cues, mention.sentence.start, anaphor.start())
+        if found is not None:
+            cue, match = found
+            mention.metric, mention.cue, mention.cue_span = cue.metric_for("percent"), cue, (match.start, match.end)
+            mention.confidence, mention.status, mention.reason = INHERIT_PARALLEL, "metric", "the rate referred back to"
+            return
+    referent = rates[-1] if rates else last_rate
+    if referent is None or referent.metric is None or referent.metric.startswith("index."):
+        return
+    mention.metric, mention.cue, mention.cue_span = referent.metric, referent.cue, referent.cue_span
+    mention.confidence, mention.status, mention.reason = INHERIT_PARALLEL, "metric", "the rate referred back to"
+
+
+def _compared_metric(mention: Mention, before: list[Mention]) -> None:
+    """A target compared with (`_compared_target`) is a figure of the rate before it: "tỷ lệ số
+    hóa … đạt 48,5%, thấp hơn chỉ tiêu 80%", "trễ hạn 2.311 hồ sơ, chiếm 4,79%, cao hơn mục
+    tiêu dưới 1% mà tỉnh đề ra" (the rate is the count's stated share)."""
+    for other in reversed(before):
+        if other.metric is None or other.status not in ("metric", "share"):
+            continue
+        if other.unit != "percent":
+            return
+        mention.metric, mention.cue, mention.cue_span = other.metric, other.cue, other.cue_span
+        mention.confidence, mention.status, mention.reason = INHERIT_BREAKDOWN, "metric", "a target compared with"
+        return
 
 
 def _fill_lists(text: str, mentions: list[Mention]) -> None:
@@ -334,6 +462,8 @@ def _inherit(
         # parallel list: the clause opens with who or which level the figure is about;
         # a bare percent after a percent row ("chỉ tiêu 60% ...; kết quả đạt 63,5%")
         bare_percent = mention.unit == "percent" and mention.family == "none" and candidates[-1].unit == "percent"
+        if bare_percent and _RATE_WORD.search(lead) and not _RATE_ANAPHOR.search(lead):
+            return  # "nâng tỷ lệ giải ngân lên 80%": a rate of its own, which no cue names
         if not _opens_with_holder(lex, lead) and not bare_percent:
             return
         if family == "none" and mention.unit != "percent" and not sentence_rows:

@@ -78,6 +78,7 @@ class Mention:
     province: str | None = None  # the province of that unit, when it is one
     antecedent: str | None = None  # the index name, in an earlier sentence, this figure refers to
     antecedent_span: tuple[int, int] | None = None
+    target: bool = False  # a target by its own words ("thấp hơn mục tiêu 30% của tỉnh"), whatever the clause says
 
     @property
     def start(self) -> int:
