@@ -150,6 +150,69 @@ def test_since_skips_old_articles_without_fetching_them(nukeviet, tmp_path):
     assert len(articles(tmp_path)) == 2 and summary.counts["old"] == 1
 
 
+def _dated_listing_site(root: Path, dated_items: bool) -> list[str]:
+    """/tin-tuc/ and page-2 ... page-5.html, newest first, 3 articles a page, every page linking
+    pages 1-5 and the next; article k published 3k days before 30/06/2024 (dates on the listing
+    too when `dated_items`). The article URLs, newest first."""
+    from datetime import date, timedelta
+
+    from extract_corpus import Sample
+
+    urls, days = [], []
+    for k in range(15):
+        sample, day = Sample(200 + k), date(2024, 6, 30) - timedelta(days=3 * k)
+        url, title = f"/tin-tuc/bai-viet-so-{k}.html", f"{sample.title} (bài {k})"
+        paragraphs = "".join(f"<p>{p}</p>" for p in sample.paragraphs)
+        (root / "tin-tuc").mkdir(parents=True, exist_ok=True)
+        (root / url.lstrip("/")).write_text(
+            f"<html><head><title>{title}</title></head><body><ul class='menu'><li><a href='/'>Trang chủ</a></li></ul>"
+            f"<h1>{title}</h1><div class='date'>Ngày đăng: {day:%d/%m/%Y}</div><div class='content'>{paragraphs}"
+            "</div></body></html>",
+            encoding="utf-8",
+        )
+        urls.append(url)
+        days.append(day)
+    for page in range(1, 6):
+        items = "".join(
+            f"<div class='item'><h3><a href='{urls[k]}'>{Sample(200 + k).title} (bài {k})</a></h3>"
+            + (f"<span class='date'>{days[k]:%d/%m/%Y}</span>" if dated_items else "")
+            + "<p>Tin về công tác cải cách hành chính của huyện trong kỳ báo cáo, kết quả và nhiệm vụ.</p></div>"
+            for k in range(3 * (page - 1), 3 * page)
+        )
+        bar = " ".join(
+            f"<a href='/tin-tuc/page-{n}.html'>{n}</a>" if n > 1 else "<a href='/tin-tuc/'>1</a>" for n in range(1, 6)
+        )
+        bar += f" <a href='/tin-tuc/page-{page + 1}.html'>Sau »</a>" if page < 5 else ""
+        html = f"<html><body><div class='list'>{items}</div><div class='pager'>{bar}</div></body></html>"
+        target = root / "tin-tuc" / ("index.html" if page == 1 else f"page-{page}.html")
+        target.write_text(html, encoding="utf-8")
+    return urls
+
+
+@pytest.mark.parametrize("dated_items", [False, True])
+def test_since_ends_a_pagination_chain_once_its_items_are_older(tmp_path, dated_items):
+    """Page 2 lists 3 articles on both sides of --since, page 3 only older ones: pages 4 and 5
+    (linked from page 1 already) are not fetched, nor are their articles. Without dates on the
+    listing, the articles' own dates decide (fetched first); with them, old articles are not fetched."""
+    from datetime import date
+
+    urls = _dated_listing_site(tmp_path / "site", dated_items)
+    with start_fixture_server(tmp_path / "site") as server:
+        summary = crawl(options(server, "/tin-tuc/", tmp_path / "c", since=date(2024, 6, 18), quiet=False))
+        requested = {r.path for r in server.requests}
+    assert {"/tin-tuc/", "/tin-tuc/page-2.html", "/tin-tuc/page-3.html"} <= requested
+    assert not {"/tin-tuc/page-4.html", "/tin-tuc/page-5.html"} & requested
+    assert not set(urls[9:]) & requested  # the articles of pages 4 and 5
+    fetched_articles = set(urls[:9] if not dated_items else urls[:5])
+    assert requested & set(urls) == fetched_articles
+    assert sorted(a["url"] for a in articles(tmp_path / "c")) == sorted(server.base_url + u for u in urls[:5])
+    state = CrawlState(tmp_path / "c" / "crawl.sqlite")
+    page4 = state.get(server.base_url + "/tin-tuc/page-4.html")
+    state.close()
+    assert page4["status"] == "old" and "page-3.html, whose items are all before --since 2024-06-18" in page4["reason"]
+    assert summary.counts["old"] == 2 + 4  # pages 4 and 5; articles 5-8
+
+
 def test_sharepoint_crawl_windows_1258_and_tracking_parameters(tmp_path):
     with start_fixture_server(SITES / "sharepoint") as server:
         crawl(options(server, "/Pages/TinTuc.aspx", tmp_path))

@@ -42,6 +42,7 @@ from cchc_nlp._version import __version__
 from cchc_nlp.crawl.discover import discover
 from cchc_nlp.crawl.links import parse_feed
 from cchc_nlp.crawl.shapes import SiteShapes
+from cchc_nlp.crawl.since import SinceChains
 from cchc_nlp.crawl.state import LISTING_KINDS, CrawlState
 from cchc_nlp.errors import CchcError, FetchError, InputError
 from cchc_nlp.ingest.archive import TruncatedArchiveError, WarcWriter, scan_warc, warc_files
@@ -143,6 +144,7 @@ class Crawler:
         )
         self._kill_at = _test_kill_point()
         self._shapes: dict[str, SiteShapes] = {}
+        self.since = SinceChains(self.state, options.since, self.log)
         self._fetches_this_run = 0
         self._robots_archived = 0
 
@@ -288,14 +290,18 @@ class Crawler:
             "--allow-private for a local mirror"
         )
 
-    def _hint_is_old(self, hint: str | None) -> bool:
-        return bool(self.options.since and hint and hint < self.options.since.isoformat())
-
     def _visit(self, row: sqlite3.Row) -> None:
         url = row["url"]
-        if row["kind"] == "article" and self._hint_is_old(row["hint_date"]):
+        if row["kind"] == "article" and self.since.is_old(row["hint_date"]):
             with self.state.transaction():
                 self.state.update(url, status="old", reason=f"dated {row['hint_date']}, before --since")
+            self.since.article_resolved(row["found_on"])
+            return
+        ended = self.since.ends(url) if row["kind"] == "listing" else None
+        if ended:
+            with self.state.transaction():
+                self.state.update(url, status="old", reason=ended)
+            self.log(f"crawl: old {url} ({ended})")
             return
         accept = (
             None
@@ -436,6 +442,8 @@ class Crawler:
             self._queue(row, discovered, fields if analysed else {})
             if applied_end is not None:
                 self.state.set_applied_bytes(warc_file.name, applied_end)
+        if row["kind"] == "article":
+            self.since.article_resolved(row["found_on"])
         self.log(f"crawl: {fields['status']} {url}" + (f" ({fields['reason']})" if fields.get("reason") else ""))
 
     def _analyse(self, row: sqlite3.Row, result: FetchResult, discovered: list) -> dict:
@@ -475,7 +483,7 @@ class Crawler:
             original = self.state.first_with_hash(content_hash, row["url"])
             if original:
                 fields.update(status="duplicate", duplicate_of=original, reason=f"same text as {original}")
-            elif self._hint_is_old((article.published or "")[:10]):
+            elif self.since.is_old(article.published):
                 fields.update(status="old", reason=f"published {article.published}, before --since")
             return fields
         found = discover(html, page_url, profile, shapes=self._shapes_of(page_url), allowed_hosts=self.allowed_hosts)
@@ -484,9 +492,11 @@ class Crawler:
         discovered.extend((link.url, "article", link.hint) for link in found.articles)
         discovered.extend((link.url, "feed", None) for link in found.feeds)
         dated = [link.hint for link in found.articles if link.hint]
-        all_old = bool(dated) and all(self._hint_is_old(h) for h in dated)
+        all_old = bool(dated) and all(self.since.is_old(h) for h in dated)
         if not all_old:
             discovered.extend((link.url, "listing", None) for link in found.listings)
+        elif kind_hint in ("start", "listing"):
+            self.since.listing_dated_old(row["url"])
         for sitemap in self.fetcher.sitemaps(page_url):
             discovered.append((canonicalize_url(sitemap), "sitemap", None))
         reason = "every dated item is before --since: pagination not followed" if all_old else None

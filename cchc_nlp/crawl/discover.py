@@ -31,7 +31,7 @@ from cchc_nlp.page import GENERIC_PROFILE, SiteProfile, decode_html
 from cchc_nlp.page.listing import ItemBlock, chrome_elements, core_text, find_item_blocks, link_rules, link_text
 from cchc_nlp.text.dates import find_datelines
 
-__all__ = ["FoundLink", "Discovery", "discover", "same_listing"]
+__all__ = ["FoundLink", "Discovery", "discover", "page_position", "same_listing"]
 
 _POSTBACK_RE = re.compile(r"""(?:__doPostBack|WebForm_PostBackOptions)\(\s*['"]([^'"]*)['"]\s*,\s*['"]([^'"]*)['"]""")
 
@@ -117,6 +117,19 @@ def same_listing(current: str, target: str) -> bool:
         return False
     # other parameters may be added (Liferay's _delta, _resetCur), never changed or dropped
     return all(k in paging or k not in query_a for k in changed)
+
+
+def page_position(url: str) -> int:
+    """The page number (or item offset, `&start=10`) a listing URL carries; 0 without one.
+    Only compared between pages of one listing (`same_listing`): later pages list older items."""
+    rules = link_rules()
+    parts = urlsplit(url)
+    for pattern in rules.page_markers:
+        marker = pattern.search(parts.path)
+        if marker:
+            return int(re.findall(r"\d+", marker.group(0))[-1])
+    numbers = [int(v) for k, v in parse_qsl(parts.query) if rules.page_parameters.match(k) and v.isdigit()]
+    return max(numbers, default=0)
 
 
 def _with_parameter(url: str, name: str, value: str) -> str:
