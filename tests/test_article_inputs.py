@@ -54,7 +54,8 @@ def test_analyze_reads_an_html_page_like_extract(capsys):
     result = json.loads(capsys.readouterr().out)
     article = result["article"]
     assert article["title"].startswith("Công bố Chỉ số cải cách hành chính năm 2022")  # not a <meta ...> line
-    assert article["published"] == "2023-05-12" and article["source"] == "Báo Bà Rịa - Vũng Tàu"
+    # as extract gives it (articles.published): the time of day too
+    assert article["published"] == "2023-05-12T08:30:00+07:00" and article["source"] == "Báo Bà Rịa - Vũng Tàu"
     assert not any("<" in row["sentence"] for row in result["metrics"])
     par = [r for r in result["metrics"] if r["metric"] == "index.par.score" and r["scope"] == "province"]
     assert [r["value"] for r in par] == [85.73]

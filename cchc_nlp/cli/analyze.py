@@ -95,7 +95,7 @@ def analyze_file(path: str | Path, published: str | None = None, raw: bool = Fal
         text = parsed.text
         article.update(
             title=parsed.title,
-            published=published or (parsed.published[:10] if parsed.published else None),
+            published=published or parsed.published,  # as extract gives it: the time too when known
             url=parsed.url,
             source=parsed.source,
             province=parsed.province,
