@@ -73,6 +73,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "named_unit": re.compile(
             rf"(?:huyện|thị xã|thành phố|TP\.?|xã|phường|quận|thị trấn|tỉnh|Sở|Văn phòng)\s+(?:{UPPER}|\d)"
             rf"|{UPPER}[^\s,;:()]*\s*\(\s*\Z"
+            # the members named after a colon: "Một số địa phương có bước tiến: Đà Nẵng xếp thứ 11"
+            rf"|:\s*{UPPER}"
         ),
         # "cơ quan nào", "UBND cấp xã nào", "không còn đơn vị cấp huyện nào"
         "any_unit": re.compile(rf"(?i)(?<!\w)(?:{unit})(?:\s+[^\s,;]+){{0,3}}?\s+nào(?!\w)"),

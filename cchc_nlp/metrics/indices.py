@@ -272,7 +272,11 @@ def carry_index(
     (`antecedent`: base and cue match); a rank or a score in points also takes the first
     index the article names, its topic (`earlier`: "Khối huyện, thị xã Phú Mỹ đứng thứ 1/8
     với 90,05 điểm" a few paragraphs after the PAR INDEX results)."""
-    if index_cue(cues) is not None or (antecedent is None and earlier is None):
+    named = index_cue(cues)
+    if named is not None:
+        _ranks_of_sentence_index(text, mentions, cues, named)
+        return
+    if antecedent is None and earlier is None:
         return
     for mention in mentions:
         base, match = antecedent or earlier  # type: ignore[misc]
@@ -300,6 +304,27 @@ def carry_index(
         mention.confidence = CARRY_CONFIDENCE
         mention.antecedent = text[match.start : match.end]
         mention.antecedent_span = (match.start, match.end)
+
+
+def _ranks_of_sentence_index(
+    text: str, mentions: list[Mention], cues: list[CueMatch], named: tuple[str, CueMatch]
+) -> None:
+    """In a sentence that names one index, a rank left without a key in another clause is
+    that index's ("huyện A có tỷ lệ hài lòng đạt 90,12%, đứng thứ nhất; huyện B đạt 88,63%,
+    đứng thứ 2"): ranks are of an index unless a rate names them."""
+    bases = {index_base(cue.metric) for match in cues for cue in match.cues} - {None}
+    if len(bases) != 1:
+        return
+    base, match = named
+    for mention in mentions:
+        if mention.status != "unlabelled" or mention.unit != "rank" or mention.family in ("other", "group"):
+            continue
+        if mention.reason.startswith("blocked") or _RATE.search(text, mention.clause[0], mention.start):
+            continue
+        if mention.start < match.start:
+            continue  # the index is named after the rank: not its antecedent
+        mention.metric, mention.status = base + ".rank", "metric"
+        mention.reason, mention.confidence = "index named earlier in the sentence", CARRY_CONFIDENCE
 
 
 _YEAR_AFTER = re.compile(r"\s*(?:\(\s*)?(?:[A-Z][A-Z\s-]*\s)?(?:năm\s+)?((?:19|20)\d\d)(?!\d)")
