@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from cchc_nlp.metrics.evidence import is_ordinal, mark_shapes, vet_mentions
@@ -204,7 +204,15 @@ def analyze_text(
         analysis.cue_matches[sentence.index] = cues
         _segment(lex, text, sentence, mentions, cues, analysis.tokens.get(sentence.index))
         mark_shapes(lex, text, sentence, mentions)
-        label_sentence(lex, text, sentence, mentions, cues, previous_rows, last_rate)
+        label_sentence(
+            lex,
+            text,
+            sentence,
+            mentions,
+            cues + _sibling_cues(text, sentences, sentence, cues_by_sentence),
+            previous_rows,
+            last_rate,
+        )
         carry_index(text, sentence, mentions, cues, antecedent, earlier)
         group_ranks(lex, text, sentence, mentions, named_here or antecedent)
         for mention in mentions:
@@ -257,6 +265,38 @@ def _teasers(text: str) -> set[int]:
     return out
 
 
+_OPEN_BOUND = re.compile(r"(?i)\s*trở\s+(lên|xuống)(?!\w)")
+_LIST_ITEM = re.compile(r"\s*[-+•*–]\s")
+
+
+def _sibling_cues(
+    text: str, sentences: list[Sentence], sentence: Sentence, cues_by_sentence: dict[int, list[CueMatch]]
+) -> list[CueMatch]:
+    """The cues of the other items of a bulleted list ("- Trước hạn: 10.412 hồ sơ;" / "- Đúng
+    hạn: 3.297 hồ sơ;") and of the line introducing it: one list is one statement, so an
+    item's key may depend on its siblings ("đúng hạn" beside an early count is on time
+    only). Only for the "reported apart" checks: cue positions outside the sentence never
+    match a figure."""
+
+    def is_item(s: Sentence) -> bool:
+        return _LIST_ITEM.match(text, s.start, s.end) is not None
+
+    if not is_item(sentence):
+        return []
+    out: list[CueMatch] = []
+    i = sentence.index - 1
+    while i >= 0 and is_item(sentences[i]):
+        out.extend(cues_by_sentence.get(i, []))
+        i -= 1
+    if i >= 0 and text[sentences[i].start : sentences[i].end].rstrip().endswith(":"):
+        out.extend(cues_by_sentence.get(i, []))
+    i = sentence.index + 1
+    while i < len(sentences) and is_item(sentences[i]):
+        out.extend(cues_by_sentence.get(i, []))
+        i += 1
+    return out
+
+
 def _sentence_mentions(
     lex: Lexicon, text: str, sentence: Sentence, excluded: list[tuple[int, int]], numbers: list[NumberMention]
 ) -> list[Mention]:
@@ -283,6 +323,9 @@ def _sentence_mentions(
             unit = "score"
         if unit == "rank":
             family, noun_end = "none", number.end
+        if number.qualifier == "exact" and (bound := _OPEN_BOUND.match(text, number.end)) is not None:
+            # "từ 98% trở lên", "30 ngày trở xuống": the bound is written after the figure
+            number = replace(number, qualifier="lower_bound" if bound.group(1).lower() == "lên" else "upper_bound")
         out.append(Mention(number, sentence, unit, family or "none", noun_end))
     return out
 

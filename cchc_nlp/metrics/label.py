@@ -90,10 +90,15 @@ def _family_from_context(lex: Lexicon, text: str, mention: Mention) -> None:
             mention.family = family
 
 
+_OPEN_BOUND_AFTER = re.compile(r"(?i)\s*(?:%\s*)?trở\s+(?:lên|xuống)(?!\w)")
+
+
 def _is_change(lex: Lexicon, text: str, mention: Mention) -> bool:
     if mention.family == "change":
         return True
     before = text[max(mention.sentence.start, mention.start - CHANGE_LOOKBACK) : mention.start]
+    if _OPEN_BOUND_AFTER.match(text, mention.end):
+        return False  # "từ 98% trở lên": a bound, not the start of a change
     if re.search(r"(?i)(?<!\w)từ\s*$", before) and re.match(
         rf"(?i)\s*(?:\S+\s+){{0,{CHANGE_GAP_WORDS}}}?(?:xuống|lên|đến|tới)(?!\w)",
         text[mention.end : mention.end + CHANGE_LOOKAHEAD],
