@@ -59,3 +59,21 @@ def test_analyze_reads_an_html_page_like_extract(capsys):
     assert not any("<" in row["sentence"] for row in result["metrics"])
     par = [r for r in result["metrics"] if r["metric"] == "index.par.score" and r["scope"] == "province"]
     assert [r["value"] for r in par] == [85.73]
+
+
+@pytest.mark.parametrize("name", ["trang.txt", "trang", "trang.aspx"])
+def test_a_page_source_saved_as_txt_or_without_extension_is_read_as_html(tmp_path, capsys, name):
+    from cchc_nlp.dataset import extract
+
+    source = (SAMPLES / "09_bariavungtau_chi_so_cchc_2022.html").read_bytes()
+    (tmp_path / name).write_bytes(
+        b"\xef\xbb\xbf<!-- saved from url=(0042)https://baobariavungtau.example.vn/ -->\n" + source
+    )
+    assert cli.main(["analyze", str(tmp_path / name), "--json"]) == 0
+    article = json.loads(capsys.readouterr().out)["article"]
+    assert article["title"].startswith("Công bố Chỉ số cải cách hành chính năm 2022")
+    assert article["published"] == "2023-05-12T08:30:00+07:00"
+    if name.endswith(".txt"):  # extract reads it the same way (it leaves other names out)
+        (row,) = extract([tmp_path / name], jobs=1).articles.to_dict("records")
+        assert row["title"] == article["title"] and row["source"] == "Báo Bà Rịa - Vũng Tàu"
+        assert "<meta" not in row["text"]

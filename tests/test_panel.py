@@ -4,6 +4,7 @@ samples and on articles written for these tests (invented figures)."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -85,6 +86,35 @@ def test_panel_rows_carry_evidence_codes_and_counts(ds):
     assert row["doc_id"] in set(ds.articles["doc_id"]) and row["n_candidates"] >= 1
     caveats = caveat_lines(panel.attrs["caveats"])
     assert any("not the province's own figure" in line for line in caveats)
+
+
+def test_every_table_names_the_province_code_and_its_2025_successor(ds, tmp_path):
+    codes = ["province_code", "province_2025", "province_2025_code"]
+    kontum = ("62", "Quảng Ngãi", "51")
+    articles = ds.articles.set_index("province")
+    assert tuple(articles.loc["Kon Tum", codes]) == kontum
+    metrics = ds.metrics[ds.metrics["province"].eq("Kon Tum")]
+    assert len(metrics) and {tuple(r) for r in metrics[codes].itertuples(index=False)} == {kontum}
+    assert tuple(ds.panel("dossier.received", province="Kon Tum").iloc[0][codes]) == kontum
+    entities = ds.entities
+    # an agency or official of the province, and the province named (PROVINCE: the one it names)
+    agencies = entities[entities["province"].eq("Kon Tum")]
+    assert len(agencies) and {tuple(r) for r in agencies[codes].itertuples(index=False)} == {kontum}
+    named = entities[entities["label"].eq("PROVINCE") & entities["name"].eq("Bà Rịa - Vũng Tàu")]
+    assert len(named) and set(named["province_2025"]) == set(named["successor"]) == {"Hồ Chí Minh"}
+    assert set(named["province_2025_code"]) == {"79"}
+    officials = entities[entities["label"].eq("OFFICIAL") & entities["province"].notna()]
+    assert officials["province_code"].notna().all() and officials["province_2025"].notna().all()
+    # a dataset written before entities had the 2025 columns gets them on loading
+    old = tmp_path / "old"
+    shutil.copytree(ds.path, old)
+    table = pd.read_parquet(old / "entities.parquet").drop(columns=["province_2025", "province_2025_code"])
+    table.to_parquet(old / "entities.parquet")
+    again = Dataset.load(old).entities
+    assert again[codes].fillna("").equals(entities[codes].fillna(""))
+    ds.to_stata(tmp_path / "stata")
+    for name in ("articles", "metrics", "panel", "entities"):
+        assert set(codes) <= set(pd.read_stata(tmp_path / "stata" / f"{name}.dta").columns), name
 
 
 def test_five_copies_form_one_group_counted_once(ds):
@@ -254,6 +284,12 @@ def test_stata_export_keeps_unicode_labels_and_types(ds, tmp_path):
     assert set(metrics["is_target"].dropna()) <= {0, 1}
     codebook = (tmp_path / "stata" / "codebook.md").read_text(encoding="utf-8")
     assert "| published | datetime (Vietnam time) |" in codebook and "## panel" in codebook
+    # a text column with no value at all stays text (a numeric `url` would stop a later Stata append)
+    urls = pd.Series(None, index=ds.articles.index, dtype=ds.articles["url"].dtype)  # as loaded: text, all missing
+    no_urls = Dataset(ds.articles.assign(url=urls), ds.entities, ds.metrics, ds.errors)
+    no_urls.to_stata(tmp_path / "no_urls")
+    for name in ("panel", "articles"):
+        assert not pd.api.types.is_numeric_dtype(pd.read_stata(tmp_path / "no_urls" / f"{name}.dta")["url"]), name
 
 
 def test_r_export_is_csv_with_a_typed_loader(ds, tmp_path):

@@ -1,7 +1,8 @@
 """`cchc-nlp analyze FILE`: the entities and metrics of one article, as readable tables.
 
 FILE is read the way `cchc-nlp extract` reads it (`cchc_nlp.dataset.readers`): a .txt page
-dump is cleaned by `cchc_nlp.page.article_from_text`, an .html/.htm page by the page
+dump is cleaned by `cchc_nlp.page.article_from_text` (one that begins like an HTML page, a
+page's source saved as .txt, is read as HTML), an .html/.htm page by the page
 extractor (site profiles, chrome rules, metadata), a .jsonl file's first record, a WARC
 archive's first article page; a file of another name is sniffed (HTML markup, else a page
 dump). The title, publication date, source, URL and province found there go with the text
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from typing import Any
 from cchc_nlp import page
 from cchc_nlp.article import Article
 from cchc_nlp.dataset.inputs import find_inputs, input_kind
-from cchc_nlp.dataset.readers import iter_items, to_article
+from cchc_nlp.dataset.readers import iter_items, looks_like_html, to_article
 from cchc_nlp.errors import InputError
 from cchc_nlp.page.dating import head_dateline
 from cchc_nlp.records import province_name_of
@@ -62,16 +62,13 @@ def _read(path: Path) -> str:
         raise InputError(f"{path} is not UTF-8 text; convert it (e.g. iconv -f windows-1258) first") from None
 
 
-_HTML = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\s*(?:<!doctype\s+html|<html|<head|<meta\s)", re.IGNORECASE)
-
-
 def _article(path: Path) -> Article:
     """The Article of a file, as `extract` makes it (first document of a multi-document file)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file; give the path of an article file (.txt, .html, .jsonl, .warc.gz)")
     if input_kind(path) is None:  # another extension: HTML markup or a page dump
         payload = path.read_bytes()
-        if _HTML.match(payload[:2048]):
+        if looks_like_html(payload):
             return page.article_from_html(payload)
         return page.article_from_text(_read(path), path=path)
     for source in find_inputs([path]):

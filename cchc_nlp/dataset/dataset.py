@@ -295,6 +295,17 @@ def _backfill(frames: dict[str, pd.DataFrame]) -> None:
         ]
         for column in PROVINCE_COLUMNS:
             frame[column] = [f[column] for f in filled]
+    entities = frames["entities"]
+    if len(entities) and entities["province_2025"].isna().all():  # written before entities had the 2025 columns
+        named = entities["province"].where(
+            entities["province"].notna(), entities["name"].where(entities["label"].eq("PROVINCE"))
+        )
+        filled = [
+            province_columns(p, published.get(d)) if isinstance(p, str) else dict.fromkeys(PROVINCE_COLUMNS)
+            for p, d in zip(named, entities["doc_id"], strict=True)
+        ]
+        for column in PROVINCE_COLUMNS:
+            entities[column] = entities[column].where(entities[column].notna(), [f[column] for f in filled])
 
 
 def _period_spec(period: str) -> tuple[str, pd.Period | None]:

@@ -40,6 +40,11 @@ _STATA_STR = 2045  # longer text goes to strL
 _LIST_SEP = " | "
 _CATEGORICAL = ("province", "province_2025", "metric")
 STATA_NAMES = {"start": "start_offset", "end": "end_offset"}  # "end" is a reserved word in Stata
+# text columns of any table: kept text when every value is missing (pandas makes such a column float,
+# Stata a numeric variable that a later `append` of a dataset with URLs refuses)
+_TEXT_COLUMNS = {
+    name for columns in DATA_DICTIONARY.values() for name, (dtype, _) in columns.items() if str(dtype) == "string"
+}
 
 _PANEL_LABELS = {
     "period": "panel period (year, quarter or month) holding the figure's period",
@@ -108,6 +113,8 @@ def analysis_frames(dataset: Any, period: str = "year") -> dict[str, pd.DataFram
         for column in frame.columns:
             if frame[column].dtype == object:
                 frame[column] = frame[column].map(_flatten)
+            elif column in _TEXT_COLUMNS and column != "published" and frame[column].isna().all():
+                frame[column] = pd.Series(None, index=frame.index, dtype=object)
         if "published" in frame and len(frame):
             frame["published"] = _published(frame["published"])
         for column in _CATEGORICAL:

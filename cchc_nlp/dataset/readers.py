@@ -21,6 +21,7 @@ cannot be read becomes an item carrying its error, never an exception that stops
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Container, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,8 +48,19 @@ __all__ = [
     "input_kind",
     "scan_inputs",
     "iter_items",
+    "looks_like_html",
     "to_article",
 ]
+
+_HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)?(?:<!doctype\s+html|<html|<head|<meta\s)", re.I | re.S
+)
+
+
+def looks_like_html(payload: bytes) -> bool:
+    """Whether a file begins like an HTML page (a page's source saved as .txt, or with no extension)."""
+    return bool(_HTML_START.match(payload[:4096]))
+
 
 # One document (a file, a JSON line, an archived page) larger than this is refused unread:
 # a news page is rarely over 1 MB, and the pipeline would spend minutes on it.
@@ -270,7 +282,9 @@ def to_article(item: RawItem) -> Article | None:
         stage, _, message = item.error
         raise DocumentError(stage, message)
     payload = item.payload or b""
-    if item.kind == "txt":
+    if item.kind == "txt" and looks_like_html(payload):  # a page's source saved as .txt
+        article = page.article_from_html(payload)
+    elif item.kind == "txt":
         article = page.article_from_text(_decode_text(payload), path=item.label)
     elif item.kind == "html":
         article = page.article_from_html(payload)

@@ -162,7 +162,12 @@ DATA_DICTIONARY: dict[str, dict[str, tuple[pa.DataType, str]]] = {
             "OFFICIAL/PERSON: the same id for the mentions of one person within the article (p1, p2...)",
         ),
         "province": (STRING, "canonical province of a place, agency or official"),
-        "province_code": (STRING, "code of that province (PROVINCE: its own code)"),
+        "province_code": (STRING, "code of that province as valid at publication (PROVINCE: its own code)"),
+        "province_2025": (
+            STRING,
+            "the province that province (PROVINCE: the province named) belongs to after the 1 July 2025 merger",
+        ),
+        "province_2025_code": (STRING, "code of `province_2025`"),
         "district": (STRING, "canonical district of a place or agency"),
         "commune": (STRING, "canonical commune of an agency"),
         "unit": (STRING, 'PROVINCE/DISTRICT/COMMUNE: the unit word written ("tỉnh", "huyện", "xã", "thành phố"...)'),
@@ -400,12 +405,16 @@ def article_row(
     }
 
 
-def entity_rows(doc_id: str, records: Iterable[Mapping[str, Any]], section: str = "body") -> list[dict[str, Any]]:
+def entity_rows(
+    doc_id: str, records: Iterable[Mapping[str, Any]], section: str = "body", published: object = None
+) -> list[dict[str, Any]]:
     """Entity records (cchc_nlp.records) flattened into entities-table rows of `section`
     (body, or caption for the entities of an article's photo captions).
 
     Known attrs go to their typed column; attrs that are unknown, or whose value does not
-    fit the column's type, go to attrs_json.
+    fit the column's type, go to attrs_json. A row with a province (a PROVINCE: the one it
+    names) gets the province's code as valid at `published` when the tagger gave none, and
+    its 2025 successor with that code.
 
     >>> rows = entity_rows("d1", [{"label": "OFFICIAL", "text": "Lê Văn A", "start": 4, "end": 12,
     ...     "norm": "Lê Văn A", "attrs": {"titles": ["Giám đốc Sở Nội vụ"], "rank": 2}}])
@@ -437,6 +446,10 @@ def entity_rows(doc_id: str, records: Iterable[Mapping[str, Any]], section: str 
             extra[key] = value
         for key in ENTITY_ATTR_COLUMNS:
             row.setdefault(key, None)
+        named = row["province"] or (row["name"] if label == "PROVINCE" else None)
+        if named and (row["province_code"] is None or row["province_2025"] is None):
+            for column, value in province_columns(named, published).items():
+                row[column] = row[column] if row[column] is not None else value
         row["attrs_json"] = _json(extra) if extra else None
         rows.append(row)
     return rows

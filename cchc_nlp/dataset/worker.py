@@ -110,7 +110,7 @@ def process_items(items: list[RawItem]) -> dict[str, Any]:
             doc = nlp.parse(
                 article.text, published=published, url=article.url, source=article.source, doc_id=article.doc_id
             )
-            entity_records = entity_rows(article.doc_id, entities(doc))
+            entity_records = entity_rows(article.doc_id, entities(doc), published=published)
             metric_records = metric_rows(article.doc_id, metrics(doc))
             captions, caption_records = _caption_entities(nlp, article, published, entity_records)
             entity_records += caption_records
@@ -159,7 +159,7 @@ def _caption_entities(
         if person:
             name = attrs.get("name") or record.get("norm")
             attrs["person_id"] = known.get(name) or ids.setdefault(person, f"c{len(ids) + 1}")
-    return doc.text.split("\n"), entity_rows(article.doc_id, records, section="caption")
+    return doc.text.split("\n"), entity_rows(article.doc_id, records, section="caption", published=published)
 
 
 def _failure(item: RawItem, stage: str, exc: BaseException, doc_id: str | None = None) -> dict[str, Any]:
