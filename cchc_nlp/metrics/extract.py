@@ -38,6 +38,7 @@ from cchc_nlp.metrics.evidence import is_ordinal, mark_shapes, vet_mentions
 from cchc_nlp.metrics.indices import (
     ORDINAL_RE,
     carry_index,
+    first_index_cue,
     group_numbers,
     group_ranks,
     index_cue,
@@ -188,18 +189,25 @@ def analyze_text(
     named = [found for i in sorted(index_of) if (found := index_of[i])]
     only_index = named[0] if named and len({base for base, _ in named}) == 1 else None
     last_paragraph = -1
+    paragraph_index = None  # the last index named in the current paragraph
+    adjacent = None  # the last index named in the previous paragraph (ranks carry it over)
     last_rate: Mention | None = None  # the last percent row (the referent of "tỷ lệ này")
     for sentence in sentences:
         if sentence.paragraph != last_paragraph:
             previous_rows = []
+            # the index the previous paragraph named last: for ranks only ("… PAR INDEX … đạt
+            # 86,02%." / "Hải Phòng, Quảng Ninh và Hà Nội lần lượt xếp thứ 1, 2, 3 …")
+            adjacent = paragraph_index if sentence.paragraph == last_paragraph + 1 else None
             antecedent = only_index if only_index is not None and only_index[1].end <= sentence.start else None
+            paragraph_index = None
             last_paragraph = sentence.paragraph
         cues = cues_by_sentence.get(sentence.index, [])
         mentions = _sentence_mentions(lex, text, sentence, excluded, numbers_by_sentence.get(sentence.index, []))
         named_here = index_of.get(sentence.index)
+        paragraph_index = named_here or paragraph_index
         if not mentions:
             antecedent = named_here or antecedent
-            earlier = earlier or named_here
+            earlier = earlier or (first_index_cue(cues) if named_here else None)
             continue
         analysis.cue_matches[sentence.index] = cues
         _segment(lex, text, sentence, mentions, cues, analysis.tokens.get(sentence.index))
@@ -213,8 +221,8 @@ def analyze_text(
             previous_rows,
             last_rate,
         )
-        carry_index(text, sentence, mentions, cues, antecedent, earlier)
-        group_ranks(lex, text, sentence, mentions, named_here or antecedent)
+        carry_index(text, sentence, mentions, cues, antecedent, earlier, adjacent)
+        group_ranks(lex, text, sentence, mentions, named_here or antecedent, cues)
         for mention in mentions:
             if mention.status == "metric":
                 vet_index(lex, text, sentence, mention, mentions)
@@ -229,7 +237,7 @@ def analyze_text(
             previous_rows = rows
         last_rate = next((m for m in reversed(rows) if m.unit == "percent"), last_rate)
         antecedent = named_here or antecedent
-        earlier = earlier or named_here
+        earlier = earlier or (first_index_cue(cues) if named_here else None)
     if classifier is not None:
         # one call per article: a model's per-call cost dwarfs its per-mention cost
         classify_unlabelled(lex, text, analysis.mentions, classifier)

@@ -41,6 +41,7 @@ __all__ = [
     "group_numbers",
     "vet_index",
     "index_cue",
+    "first_index_cue",
     "carry_index",
     "group_ranks",
     "mark_national",
@@ -62,7 +63,10 @@ _RANK_VERB_BEFORE = re.compile(
     rf"(?i:(?:xếp|đứng|vị\s+trí|hạng|giữ|vươn\s+lên|lên|trở\s+lại|là)(?:\s+ở)?\s*)\Z|{UPPER}[^\s,;:()]*\s+\Z"
 )
 _LEADING_GROUP = re.compile(r"(?i)(?<!\w)(?:dẫn\s+đầu|đứng\s+đầu|cao\s+nhất|tốt\s+nhất|đầu)(?!\w)")
-_PERCENT_LEAD = re.compile(r"(?i)(?:\(|(?<!\w)(?:đạt|với|là))\s*\Z")
+_PERCENT_LEAD = re.compile(
+    r"(?i)(?:\(|(?<!\w)(?:đạt|với|là)(?:\s+(?:giá\s+trị|kết\s+quả|mức))?|(?<=\d%)\s*(?:,|và))\s*\Z"
+)
+PERCENT_LEAD_WINDOW = 24  # how far before a percent its lead ("đạt", "với giá trị", "(") is looked for
 _RATE = re.compile(r"(?i)(?<!\w)t[ỷỉ]\s+lệ(?!\w)")
 _COMPARATIVE = re.compile(r"(?i)(?<!\w)(?:cao|thấp)\s+hơn(?!\w)|(?<!\w)vượt(?!\w)")
 
@@ -143,6 +147,17 @@ def index_cue(cues: list[CueMatch]) -> tuple[str, CueMatch] | None:
     return found
 
 
+def first_index_cue(cues: list[CueMatch]) -> tuple[str, CueMatch] | None:
+    """(index base, cue match) of the first index name among a sentence's cues: the topic of
+    a headline naming two ("Công bố PAR INDEX 2024 và SIPAS 2024")."""
+    for match in cues:
+        for cue in match.cues:
+            base = index_base(cue.metric)
+            if base is not None:
+                return base, match
+    return None
+
+
 def _decimal_reading(mention: Mention, bounds: IndexRange) -> None:
     """ "47.326 điểm" read as 47326: the decimal 47.326 when only that fits the range."""
     number = mention.number
@@ -189,13 +204,21 @@ def mark_national(lex: Lexicon, text: str, mention: Mention, mentions: list[Ment
 
 
 def group_ranks(
-    lex: Lexicon, text: str, sentence: Sentence, mentions: list[Mention], index: tuple[str, CueMatch] | None
+    lex: Lexicon,
+    text: str,
+    sentence: Sentence,
+    mentions: list[Mention],
+    index: tuple[str, CueMatch] | None,
+    cues: list[CueMatch] | None = None,
 ) -> None:
     """ "phấn đấu … vào nhóm 10 địa phương dẫn đầu", "đưa PCI vào Top 10": in a target, a group
-    is a rank of at most N of the index named in the sentence (or earlier in the paragraph)."""
+    is a rank of at most N of the index named in the sentence (or earlier in the paragraph);
+    of several indices, the one the group's own clause names ("đưa PAPI vào nhóm 20 … và PCI
+    đạt trên 66 điểm": PAPI; "vào nhóm 3 địa phương dẫn đầu về Chỉ số CCHC, Chỉ số SIPAS …": CCHC)."""
     for mention in mentions:
         if mention.family != "group" or mention.status == "rejected":
             continue
+        index = _group_index(text, mention, cues or [], index)
         if index is None or not in_target(lex, text, sentence, mention.start):
             reject(mention, "a group (Top N), not a rank")
             continue
@@ -210,6 +233,24 @@ def group_ranks(
         if not (sentence.start <= index[1].start < sentence.end):
             mention.antecedent = text[index[1].start : index[1].end]
             mention.antecedent_span = (index[1].start, index[1].end)
+
+
+_ABOUT_AFTER = re.compile(r"(?i)[^,;.]*?(?<!\w)về\s*\Z")
+
+
+def _group_index(
+    text: str, mention: Mention, cues: list[CueMatch], default: tuple[str, CueMatch] | None
+) -> tuple[str, CueMatch] | None:
+    """The index a group refers to: one named after it with "về" in its clause ("nhóm 3 địa
+    phương dẫn đầu tỉnh về Chỉ số CCHC"), else the nearest one before it in the sentence."""
+    named = [(index_base(cue.metric), match) for match in cues for cue in match.cues if index_base(cue.metric)]
+    after = [(b, m) for b, m in named if m.start >= mention.end and _ABOUT_AFTER.match(text[mention.end : m.start])]
+    if after:
+        return min(after, key=lambda found: found[1].start)  # type: ignore[return-value]
+    before = [(b, m) for b, m in named if m.end <= mention.start]
+    if before:
+        return max(before, key=lambda found: found[1].start)  # type: ignore[return-value]
+    return default
 
 
 def vet_index(lex: Lexicon, text: str, sentence: Sentence, mention: Mention, mentions: list[Mention]) -> None:
@@ -266,6 +307,7 @@ def carry_index(
     cues: list[CueMatch],
     antecedent: tuple[str, CueMatch] | None,
     earlier: tuple[str, CueMatch] | None = None,
+    adjacent: tuple[str, CueMatch] | None = None,
 ) -> None:
     """A rank, a score in points, or a percent after "đạt" or in parentheses, in a sentence
     that names no index and no rate takes the index named earlier in the paragraph
@@ -276,6 +318,15 @@ def carry_index(
     if named is not None:
         _ranks_of_sentence_index(text, mentions, cues, named)
         return
+    if (
+        antecedent is None
+        and adjacent is not None
+        and (earlier is None or earlier[0] == adjacent[0])
+        and any(m.unit == "rank" for m in mentions)
+    ):
+        # ranks of a paragraph that names no index take the one the previous paragraph named,
+        # and so do the percents stated with them ("lần lượt xếp thứ 1, 2, 3 với 93,17%, 92,4% …")
+        antecedent = adjacent
     if antecedent is None and earlier is None:
         return
     for mention in mentions:
@@ -295,7 +346,7 @@ def carry_index(
             and mention.unit == "percent"
             and mention.family == "none"
             and "percent" in index_ranges()[base].units
-            and _PERCENT_LEAD.search(text, max(sentence.start, mention.start - 12), mention.start)
+            and _PERCENT_LEAD.search(text, max(sentence.start, mention.start - PERCENT_LEAD_WINDOW), mention.start)
         ):
             mention.metric = base + ".score"  # "Dẫn đầu vùng là Đồng Tháp (88,1%)", "Hải Phòng đạt 87,05%"
         else:
