@@ -652,3 +652,43 @@ def test_an_archived_body_is_never_read_past_the_size_limit(tmp_path, capsys):
     assert {p.position for p in pages[1:3]} == {path.split("@")[1] for path in ds.errors["path"]}
     for message in ds.errors["message"]:
         assert message.startswith("archived page of more than 10,000,000 bytes") and "gzip bomb" in message
+
+
+@pytest.mark.parametrize(
+    "task, line, message",
+    [
+        ("panel", '{"id": "x", "documents": "a", "metrics": 1, "cells": 5}', "'documents' must be a list of objects"),
+        ("panel", "5", "a panel set needs id, documents, metrics, cells"),
+        (
+            "panel",
+            '{"id": "x", "documents": [], "metrics": {}, "cells": [{"province": "Atlantis"}]}',
+            "unknown province",
+        ),
+        ("panel", "{not json", "not valid JSON"),
+        ("metrics", '{"text": "Hội nghị.", "metrics": [1]}', "'metrics' must be a list of objects"),
+        ("metrics", "[1, 2]", "a gold document needs a 'text'"),
+        ("entities", '{"text": "Hội nghị.", "entities": [{"label": "XYZ", "text": "Hội"}]}', "unknown entity label"),
+    ],
+)
+def test_a_malformed_gold_file_is_one_line_exit_2(tmp_path, capsys, task, line, message):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(line + "\n", encoding="utf-8")
+    code = main(["evaluate", task, "--gold", str(gold)])
+    captured = capsys.readouterr()
+    err = captured.err.splitlines()
+    assert (code, len(err)) == (2, 1), err
+    assert err[0].startswith(f"cchc-nlp evaluate: error: {gold}:1: ") and message in err[0], err
+
+
+def test_analyze_names_the_file_of_a_document_it_cannot_read(tmp_path, capsys):
+    (tmp_path / "cp1258.txt").write_bytes("Tháng 5 năm nay".encode("cp1258"))
+    (tmp_path / "empty.jsonl").write_text('{"text": ""}\n', encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    for name, message in (
+        ("cp1258.txt", "cp1258.txt: not UTF-8 text"),
+        ("empty.jsonl", 'empty.jsonl:1: the record has no "text"'),
+        ("folder", "folder: is a folder; give the path of an article file"),
+    ):
+        code = main(["analyze", str(tmp_path / name)])
+        err = capsys.readouterr().err.splitlines()
+        assert (code, len(err)) == (2, 1) and message in err[0], err

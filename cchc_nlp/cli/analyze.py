@@ -21,7 +21,7 @@ from typing import Any
 from cchc_nlp import page
 from cchc_nlp.article import Article
 from cchc_nlp.dataset.inputs import find_inputs, input_kind
-from cchc_nlp.dataset.readers import iter_items, looks_like_html, to_article
+from cchc_nlp.dataset.readers import DocumentError, iter_items, looks_like_html, to_article
 from cchc_nlp.errors import InputError
 from cchc_nlp.page.dating import head_dateline
 from cchc_nlp.records import province_name_of
@@ -65,7 +65,8 @@ def _read(path: Path) -> str:
 def _article(path: Path) -> Article:
     """The Article of a file, as `extract` makes it (first document of a multi-document file)."""
     if not path.is_file():
-        raise InputError(f"{path}: no such file; give the path of an article file (.txt, .html, .jsonl, .warc.gz)")
+        state = "is a folder" if path.is_dir() else "no such file"
+        raise InputError(f"{path}: {state}; give the path of an article file (.txt, .html, .jsonl, .warc.gz)")
     if input_kind(path) is None:  # another extension: HTML markup or a page dump
         payload = path.read_bytes()
         if looks_like_html(payload):
@@ -73,7 +74,10 @@ def _article(path: Path) -> Article:
         return page.article_from_text(_read(path), path=path)
     for source in find_inputs([path]):
         for item in iter_items(source):
-            article = to_article(item)
+            try:
+                article = to_article(item)
+            except DocumentError as exc:  # the errors row extract would write, as one line naming the file
+                raise InputError(f"{item.label}: {exc}") from None
             if article is not None:
                 return article
     raise InputError(f"{path} holds no article (an archive of listing pages?); give one article's file")

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 
-from cchc_nlp.errors import InputError
+from cchc_nlp.errors import DataError, InputError
 from cchc_nlp.metrics import extract_metrics
 from cchc_nlp.metrics.lexicon import lexicon
 from cchc_nlp.metrics.model import default_classifier
@@ -58,6 +59,14 @@ def run(args: argparse.Namespace) -> int:
     return _run_entities(args) if args.task == "entities" else _run_metrics(args)
 
 
+def _gold(loader: Callable[[Path], list], path: Path) -> list:
+    """A gold file through its loader; a malformed one is an input error (exit 2), as a missing one is."""
+    try:
+        return loader(path)
+    except DataError as exc:
+        raise InputError(str(exc)) from None
+
+
 # --------------------------------------------------------------------------- panel
 
 
@@ -74,9 +83,8 @@ def _run_panel(args: argparse.Namespace) -> int:
     if not files:
         raise InputError("no panel gold files found under tests/gold; run from the repository or pass --gold FILE")
     results = []
-    for path in files:
-        for data in load_panel_gold(path):
-            results.append(evaluate_panel_set(data, keep_errors=args.errors))
+    for data in [data for path in files for data in _gold(load_panel_gold, path)]:
+        results.append(evaluate_panel_set(data, keep_errors=args.errors))
     total = PanelScores("all")
     for scores in results:
         total.add(scores)
@@ -175,7 +183,7 @@ def _metric_files(args: argparse.Namespace) -> list[tuple[GoldSet, Path]]:
 
 def _run_metrics(args: argparse.Namespace) -> int:
     files = _metric_files(args)
-    loaded = [(split, path, load_gold(path)) for split, path in files]
+    loaded = [(split, path, _gold(load_gold, path)) for split, path in files]
     extractor = None
     if args.pipeline:
         nlp = load()

@@ -99,7 +99,10 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
             raise DataError(f"{path}:{number}: not valid JSON ({exc.msg}); fix the line") from None
         if not isinstance(doc, dict) or "text" not in doc:
             raise DataError(f"{path}:{number}: a gold document needs a 'text'; see tests/gold/README.md")
-        for row in doc.get("metrics", []):
+        rows = doc.get("metrics", [])
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise DataError(f"{path}:{number}: 'metrics' must be a list of objects; see tests/gold/README.md")
+        for row in rows:
             missing = [k for k in ("metric", "value", "unit") if k not in row]
             if missing:
                 raise DataError(f"{path}:{number}: a metric row lacks {', '.join(missing)}; see tests/gold/README.md")

@@ -96,9 +96,17 @@ def load_panel_gold(path: str | Path) -> list[dict[str, Any]]:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise DataError(f"{path}:{number}: not valid JSON ({exc.msg}); fix the line") from None
-        missing = [key for key in ("id", "documents", "metrics", "cells") if key not in data]
+        missing = [
+            key for key in ("id", "documents", "metrics", "cells") if not isinstance(data, dict) or key not in data
+        ]
         if missing:
             raise DataError(f"{path}:{number}: a panel set needs {', '.join(missing)}; see tests/gold/README.md")
+        shapes = {"documents": (list, dict), "metrics": (dict, dict), "cells": (list, dict)}
+        for key, (container, item) in shapes.items():
+            values = data[key].values() if isinstance(data[key], dict) else data[key]
+            if not isinstance(data[key], container) or not all(isinstance(v, item) for v in values):
+                what = "a list of objects" if container is list else "an object of objects"
+                raise DataError(f"{path}:{number}: '{key}' must be {what}; see tests/gold/README.md")
         for cell in data["cells"]:
             if cell.get("metric") not in data["metrics"] or province(str(cell.get("province"))) is None:
                 raise DataError(f"{path}:{number}: cell {cell} has an unscored metric or an unknown province")
