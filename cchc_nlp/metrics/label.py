@@ -469,7 +469,7 @@ def _inherit(
         bare_percent = mention.unit == "percent" and mention.family == "none" and candidates[-1].unit == "percent"
         if bare_percent and _RATE_WORD.search(lead) and not _RATE_ANAPHOR.search(lead):
             return  # "nâng tỷ lệ giải ngân lên 80%": a rate of its own, which no cue names
-        if not _opens_with_holder(lex, lead) and not bare_percent:
+        if not _opens_with_holder(lex, lead) and not bare_percent and not _colon_item(lex, text, mention):
             return
         if family == "none" and mention.unit != "percent" and not sentence_rows:
             return  # a bare count in a new sentence: too little to go on
@@ -499,6 +499,13 @@ _HOLDER_OPENING = re.compile(
     r"(?:cấp\s+(?:tỉnh|huyện|xã)|sở|công\s+an|bảo\s+hiểm|bưu\s+điện|trung\s+tâm|văn\s+phòng|ubnd|"
     r"huyện|thị\s+xã|thành\s+phố|tp\.?|xã|phường|thị\s+trấn|chi\s+nhánh|cục|kho\s+bạc|ban)(?!\w)"
 )
+
+
+def _colon_item(lex: Lexicon, text: str, mention: Mention) -> bool:
+    """An item of a list written "holder: figure; holder: figure" ("xã Hoàn Lão: 1.406 hồ sơ;
+    xã Nhân Trạch: 1.121 hồ sơ"): its clause opens with the holder and ends with a colon."""
+    lead = text[mention.clause[0] : mention.start]
+    return lead.rstrip().endswith(":") and _opens_with_holder(lex, lead)
 
 
 def _opens_with_holder(lex: Lexicon, lead: str) -> bool:
