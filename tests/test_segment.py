@@ -1,4 +1,5 @@
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -76,3 +77,45 @@ def test_split_never_loses_text(raw):
     spans = split_sentences(text)
     covered = "".join(text[s:e] for s, e in spans)
     assert covered.replace(" ", "") == text.replace(" ", "").replace("\n", "")
+
+
+def test_word_segmenter_is_underthesea_model_read_faster():
+    """The segmenter read with the C unpickler is underthesea's own model: the same feature
+    list and dictionary as its joblib loading, the same words."""
+    import joblib
+    from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
+    from underthesea.pipeline import word_tokenize as module
+
+    from cchc_nlp.text.segment import WORD_SEGMENTER_MODEL, _segmenter_tables, _word_segmenter, _word_tokenize
+
+    folder = Path(module.__file__).parent / "models" / WORD_SEGMENTER_MODEL
+    theirs = FastCRFSequenceTagger()
+    theirs.load(str(folder))
+    tables = _segmenter_tables(folder, theirs.path_features, theirs.path_dictionary)
+    assert tables is not None, "underthesea's model files changed: update WORD_SEGMENTER_MODEL"
+    features, dictionary = tables
+    assert features == joblib.load(folder / theirs.path_features)
+    assert dictionary == joblib.load(folder / theirs.path_dictionary)
+    assert len(dictionary) > 10_000
+    ours = _word_segmenter(folder)
+    segment = _word_tokenize()
+    assert module.word_tokenize_model is not None
+    text = "Ngày 02/7/2018, UBND tỉnh Vĩnh Long đã tiếp nhận 1.234 hồ sơ thủ tục hành chính, đạt 98,5% đúng hạn."
+    loaded = module.word_tokenize_model
+    try:
+        module.word_tokenize_model = ours
+        words = segment(text)
+        module.word_tokenize_model = theirs
+        assert segment(text) == words
+    finally:
+        module.word_tokenize_model = loaded
+    assert "hành chính" in words
+
+
+def test_word_segmenter_leaves_other_model_files_to_underthesea(tmp_path):
+    from cchc_nlp.text.segment import _word_segmenter
+
+    assert _word_segmenter(tmp_path) is None  # no model files
+    for name in ("models.bin", "features.bin", "dictionary.bin"):
+        (tmp_path / name).write_bytes(b"\x78\x9c compressed")
+    assert _word_segmenter(tmp_path) is None  # not plain pickles

@@ -12,9 +12,13 @@ sentence at a time, and are aligned back to exact character offsets.
 
 from __future__ import annotations
 
+import pickle
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 from cchc_nlp.resources import dotted_abbreviations
 
@@ -87,9 +91,63 @@ def _underthesea_words(sentence: str, with_pos: bool) -> list[tuple[str, str]]:
         from underthesea import pos_tag  # underthesea (about 1 s) loads with the first segmented text
 
         return [(word, tag) for word, tag in pos_tag(sentence)]
-    from underthesea import word_tokenize  # underthesea (about 1 s) loads with the first segmented text
+    return [(word, "") for word in _word_tokenize()(sentence)]
 
-    return [(word, "") for word in word_tokenize(sentence)]
+
+# The folder of underthesea's word segmentation model, as its word_tokenize names it.
+WORD_SEGMENTER_MODEL = "ws_crf_vlsp2013_20230727"
+
+
+@cache
+def _word_tokenize() -> Callable[[str], list[str]]:
+    """underthesea's `word_tokenize`, its CRF model loaded.
+
+    word_tokenize loads the model on its first call, reading the feature list and the
+    72,000-word dictionary with joblib, whose unpickler is written in Python: 0.2 s of the
+    start-up of a run. The same files are read here with the C unpickler into the same
+    objects (a list and a set of strings, checked) and handed to the same classes, so the
+    words are the same. A model folder or file of another form (another underthesea
+    version) is left to word_tokenize to load its own way.
+    """
+    from underthesea.pipeline import word_tokenize as module  # underthesea (about 0.2 s) loads with the first text
+
+    if module.word_tokenize_model is None:
+        module.word_tokenize_model = _word_segmenter(Path(module.__file__).parent / "models" / WORD_SEGMENTER_MODEL)
+    return module.word_tokenize
+
+
+def _word_segmenter(folder: Path) -> Any:
+    """underthesea's FastCRFSequenceTagger loaded from `folder` as its `load` does, or None
+    when the folder does not hold the files in the form expected."""
+    from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger  # with underthesea above
+    from underthesea_core import CRFFeaturizer, CRFTagger
+
+    model = FastCRFSequenceTagger()
+    tables = _segmenter_tables(folder, model.path_features, model.path_dictionary)
+    if tables is None or not (folder / model.path_model).is_file():
+        return None
+    estimator = CRFTagger()
+    estimator.load(str(folder / model.path_model))
+    model.estimator = estimator
+    model.featurizer = CRFFeaturizer(*tables)
+    return model
+
+
+def _segmenter_tables(folder: Path, features: str, dictionary: str) -> tuple[list, set] | None:
+    """The feature list and the dictionary of a segmenter model folder, None unless both
+    files are plain pickles of a list and a set (joblib writes those; it may also compress)."""
+    tables = []
+    for path in (folder / features, folder / dictionary):
+        if not path.is_file():
+            return None
+        with path.open("rb") as handle:
+            if handle.read(1) != pickle.PROTO:
+                return None
+            handle.seek(0)
+            tables.append(pickle.load(handle))  # underthesea's own bundled model, as joblib reads it
+    if not (isinstance(tables[0], list) and isinstance(tables[1], set)):
+        return None
+    return tables[0], tables[1]
 
 
 def _align(sentence: str, offset: int, words: list[tuple[str, str]]) -> Iterator[Token]:
