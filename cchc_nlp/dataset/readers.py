@@ -31,7 +31,6 @@ from cchc_nlp import page
 from cchc_nlp.article import Article, make_doc_id
 from cchc_nlp.dataset.inputs import INPUT_KINDS, InputFile, find_inputs, input_kind, scan_inputs
 from cchc_nlp.errors import InputError, one_line
-from cchc_nlp.ingest.archive import CorruptArchiveError, NotAWarcError, TruncatedArchiveError, iter_archived_pages
 from cchc_nlp.page.dating import head_dateline
 from cchc_nlp.page.decode import decode_bom
 from cchc_nlp.text.dates import parse_dateline
@@ -220,6 +219,9 @@ def _warc_items(source: InputFile, skip: Container[int]) -> Generator[RawItem, N
     """Complete 200 HTML responses of an archive (cchc_nlp.ingest.archive); a damaged archive
     gives its good records, then one error item where it breaks, and one more when warcio
     found malformed records on the way. A file that is not a WARC is one error item."""
+    # warcio and requests (0.1 s of start-up) load only for a run with an archive among its inputs
+    from cchc_nlp.ingest.archive import CorruptArchiveError, NotAWarcError, TruncatedArchiveError, iter_archived_pages
+
     index = 0
     last = None
     notes: list[str] = []
