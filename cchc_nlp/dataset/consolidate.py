@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from cchc_nlp.dataset.columns import column
 from cchc_nlp.dataset.dedup import dup_groups
 from cchc_nlp.dataset.parts import PartStore
 from cchc_nlp.dataset.readers import InputFile
@@ -92,7 +92,7 @@ def consolidate(
             rows = rows.set_column(
                 rows.schema.get_field_index("dup_group"),
                 "dup_group",
-                pa.array([groups.get(d) for d in rows["doc_id"].to_pylist()], pa.string()),
+                column([groups.get(d) for d in rows["doc_id"].to_pylist()], pa.string()),
             )
             keep = []
             for doc_id, source, index in zip(
@@ -105,12 +105,15 @@ def consolidate(
                     counts[source]["articles"] += 1
                 elif not first:
                     dropped.add((source, index))
-            rows = rows.filter(pa.array(keep, pa.bool_()))
+            if not all(keep):
+                rows = rows.filter(column(keep, pa.bool_()))
         elif dropped and table != "errors":
             pairs = zip(rows["_input"].to_pylist(), rows["_item"].to_pylist(), strict=True)
-            rows = rows.filter(pa.array([pair not in dropped for pair in pairs], pa.bool_()))
+            keep = [pair not in dropped for pair in pairs]
+            if not all(keep):
+                rows = rows.filter(column(keep, pa.bool_()))
         if table == "metrics":
-            totals["warnings"] += pc.sum(pc.list_value_length(rows["warnings"])).as_py() or 0
+            totals["warnings"] += _list_items(rows["warnings"])
         if table == "errors":
             for source in rows["_input"].to_pylist():
                 error_inputs.add(source)
@@ -156,6 +159,23 @@ def consolidate(
     }
 
 
+def _list_items(data: pa.ChunkedArray) -> int:
+    """How many items the lists of a list column hold, from their offsets (as
+    pyarrow.compute's sum of list_value_length, without loading pyarrow.compute).
+
+    >>> _list_items(pa.chunked_array([[["a", "b"], None, []], [["c"]]]).slice(1))
+    1
+    """
+    total = 0
+    for chunk in data.chunks:
+        if chunk.null_count:  # a null list may still span items: count the others one by one
+            total += sum(len(value) for value in chunk.to_pylist() if value is not None)
+        elif len(chunk):
+            offsets = chunk.offsets
+            total += offsets[len(chunk)].as_py() - offsets[0].as_py()
+    return total
+
+
 def _dup_groups(segments: list[tuple[str, int, int, Path]]) -> dict[str, str]:
     """doc_id -> dup_group of the live articles (cchc_nlp.dataset.dedup), from the MinHash
     signatures the workers stored (parts of older versions: from the text)."""
@@ -166,10 +186,11 @@ def _dup_groups(segments: list[tuple[str, int, int, Path]]) -> dict[str, str]:
     part: _Part | None = None
     for source, start, end, folder in segments:
         if part is None or part.folder != folder:
-            path = folder / "articles.parquet"
-            has_minhash = "_minhash" in pq.read_schema(path).names
-            columns = ["doc_id", "published", "_input", "_item", "_minhash" if has_minhash else "text"]
-            part = _Part(folder, pq.read_table(path, columns=columns))
+            # ParquetFile, not pq.read_table: that one goes through pyarrow.dataset, which loads pandas
+            with pq.ParquetFile(folder / "articles.parquet") as file:
+                has_minhash = "_minhash" in file.schema_arrow.names
+                columns = ["doc_id", "published", "_input", "_item", "_minhash" if has_minhash else "text"]
+                part = _Part(folder, file.read(columns=columns))
         low, high = part.rows(source, start, end)
         rows = part.data.slice(low, high - low).to_pydict()
         for i, doc_id in enumerate(rows["doc_id"]):

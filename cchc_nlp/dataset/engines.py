@@ -184,14 +184,14 @@ def _pool_context():
     modules = [
         "cchc_nlp.dataset.worker",
         "cchc_nlp.text.pipeline",
-        "cchc_nlp.page",
+        "cchc_nlp.page.dumps",
+        "cchc_nlp.page.html",
+        "cchc_nlp.page.kind",
         *(module for _, module in DEFAULT_COMPONENTS),
     ]
     methods = multiprocessing.get_all_start_methods()
     if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
-        # pyarrow imports pandas on its first pa.array (each worker's first table; here at
-        # consolidation anyway): once here rather than once per worker
-        for module in (*modules, "pandas", "pyarrow.pandas_compat"):
+        for module in modules:
             importlib.import_module(module)
         pipeline()
         return multiprocessing.get_context("fork")

@@ -28,6 +28,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from cchc_nlp.dataset.cells import neutralize_formulas, restore_formulas
+from cchc_nlp.dataset.columns import table_from_rows
 from cchc_nlp.dataset.dedup import signature_bytes
 from cchc_nlp.records import METRIC_COLUMNS, province_name_of
 from cchc_nlp.tag.gazetteer import province_columns
@@ -490,7 +491,7 @@ def error_row(
 def to_table(table: str, rows: list[dict[str, Any]], internal: bool = True) -> pa.Table:
     """Rows (dicts) -> an Arrow table with the table's schema (plus internal columns)."""
     schema = PART_SCHEMAS[table] if internal else SCHEMAS[table]
-    return pa.Table.from_pylist(rows, schema=schema)
+    return table_from_rows(rows, schema)
 
 
 def public_table(table: str, data: pa.Table) -> pa.Table:
