@@ -164,9 +164,24 @@ def test_gold_sets_by_file_name():
     from cchc_nlp.research.gold import gold_dir
     from cchc_nlp.research.metrics_eval import GOLD_SETS, gold_set_of
 
-    assert [g.label for g in GOLD_SETS] == ["dev", "dev2", "dev3", "heldout", "heldout2", "contrast"]
+    assert [g.label for g in GOLD_SETS] == ["dev", "dev2", "dev3", "dev3s", "heldout", "heldout2", "contrast"]
     assert all((gold_dir() / g.file).is_file() for g in GOLD_SETS)
     assert gold_set_of(Path("x/metrics_round2_heldout.jsonl")).core_only
     assert gold_set_of(Path("metrics_round2_dev.jsonl")).label == "dev2"
     mine = gold_set_of(Path("mine_dev.jsonl"))
     assert (mine.label, mine.split, mine.core_only) == ("mine_dev", "dev", False)
+
+
+def test_new_gold_files_are_discovered(tmp_path):
+    from cchc_nlp.research.metrics_eval import discover_gold_sets
+
+    for name in (
+        "metrics_dev.jsonl",
+        "metrics_round9_dev.jsonl",
+        "metrics_round9_heldout.jsonl",
+        "metrics_notes.jsonl",
+    ):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    found = [(g.label, g.split) for g, _ in discover_gold_sets(tmp_path)]
+    assert found == [("dev", "dev"), ("metrics_round9_dev", "dev"), ("metrics_round9_heldout", "heldout")]
+    assert discover_gold_sets(tmp_path / "missing") == []

@@ -23,9 +23,9 @@ from cchc_nlp.research.entities_eval import (
 from cchc_nlp.research.entities_eval import load_gold as load_entity_gold
 from cchc_nlp.research.gold import gold_dir
 from cchc_nlp.research.metrics_eval import (
-    GOLD_SETS,
     GoldSet,
     cause_table,
+    discover_gold_sets,
     evaluate,
     gold_set_of,
     load_gold,
@@ -171,7 +171,7 @@ def _metric_files(args: argparse.Namespace) -> list[tuple[GoldSet, Path]]:
         files = [(gold_set_of(Path(f)), Path(f)) for f in args.gold]
     else:
         folder = gold_dir()
-        files = [(g, folder / g.file) for g in GOLD_SETS if folder and (folder / g.file).is_file()]
+        files = discover_gold_sets(folder)
         if not files:
             raise InputError(f"no metric gold files in {folder or 'tests/gold'}; pass --gold FILE")
     if args.split != "all":

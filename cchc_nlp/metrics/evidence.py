@@ -89,7 +89,7 @@ def _patterns() -> dict[str, re.Pattern]:
 
 def is_ordinal(number: NumberMention) -> bool:
     """A rank written as a word ("thứ nhất", made by `cchc_nlp.metrics.indices.ordinal_numbers`)."""
-    return number.raw.startswith("thứ ") and not _DIGIT.search(number.raw)
+    return number.raw.startswith(("thứ ", "hạng ")) and not _DIGIT.search(number.raw)
 
 
 def reject(mention: Mention, reason: str) -> None:

@@ -60,6 +60,7 @@ from cchc_nlp.metrics.mentions import (
     _inside,
     _sentences,
 )
+from cchc_nlp.metrics.tables import label_columns
 from cchc_nlp.text.numbers import NumberMention, find_numbers
 
 __all__ = ["TextAnalysis", "analyze_text"]
@@ -72,6 +73,7 @@ CUE_LOOKBACK = 30  # the words before a number where a unit cue ("xếp thứ", 
 SEPARATOR_LOOKBACK = 12  # words before a separator that make it part of a phrase ("so với", "đối với")
 SHORT_PAREN = 16  # a parenthesis this short without digits or ";" is an aside ("(HS)"), not a sub-list
 BARE_YEARS = (1990, 2035)  # a bare four-digit number in this range is a year unless a counted noun follows
+STRONG_INDEX_NAME = 48  # lexicon priority of an index's own name ("Chỉ số CCHC", not "công tác cải cách hành chính")
 RATE_LOOKBACK = 90  # how far before a percent the "tỷ lệ" naming it is looked for
 
 _PUNCT_SEPARATOR = re.compile(r"[;,:()\[\]]|\s[-–]\s")
@@ -89,6 +91,11 @@ _LINK_PARAGRAPH = re.compile(r"\s*!?\[[^\]\n]*\]\(\w+://[^)\s]*\)\s*\Z")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _TEASER_END = re.compile(r"\s*(?:\.\.\.|…)\s*\Z")
 TEASER_MIN = 30  # characters a teaser must repeat of a later paragraph
+# words of the index names (metric_lexicon.csv, index.*): a sentence with one may name the index of the next
+_INDEX_WORD = re.compile(
+    r"(?i)chỉ\s+số|PAR|SIPAS|PAPI|PCI|766|hài\s+lòng|năng\s+lực\s+cạnh\s+tranh|cải\s+cách\s+hành\s+chính"
+)
+_TABLE_ROW = re.compile(r"\d\s+[|/]\s+\d|\d\s*\|\s*\d")
 _RANK_OR_POINTS = frozenset(("thứ", "hạng", "điểm"))
 _NOT_SEPARATOR_BEFORE = re.compile(r"(?i)(?<!\w)(?:đối|so|cùng|tương\s+ứng|kèm\s+theo|kèm)\s+\Z")
 
@@ -128,22 +135,30 @@ def analyze_text(
     everything = all_mentions or classifier is not None
     index_named = False  # an index name stood in an earlier sentence
     teasers = _teasers(text)
+    named_only: dict[int, tuple[str, CueMatch]] = {}  # sentences without figures that name an index
     for sentence in sentences:
         # figures are written in digits (number words, "hai", "ba", are left aside, but not
         # ranks: "xếp thứ nhất") and stand outside dates and periods ("Sáng ngày 23/12, ...")
-        if not any(
+        figures = any(
             not _covered(excluded, m.start()) for m in _DIGITS.finditer(text, sentence.start, sentence.end)
-        ) and not ORDINAL_RE.search(text, sentence.start, sentence.end):
+        ) or ORDINAL_RE.search(text, sentence.start, sentence.end)
+        if not figures and not _INDEX_WORD.search(text, sentence.start, sentence.end):
             continue
         if _IMAGE_LINE.match(text, sentence.start, sentence.end):
             continue  # "![caption](https://…)": an image of a page dump (its alt text repeats the headline)
         if sentence.paragraph in teasers:
             continue  # a link line or a teaser ("Có 44 TTHC được … qua quá ...") above the article
         tokens = lex.cue_matcher.tokens(text, sentence.start, sentence.end)
-        analysis.tokens[sentence.index] = tokens
-        sentence.tokens, sentence.token_starts = tokens, [t[0] for t in tokens]
         cues = _cue_matches(lex, text, sentence.start, sentence.end, tokens)
         index_named = index_named or index_cue(cues) is not None
+        if not figures:
+            # "Bộ Nội vụ vừa công bố Chỉ số CCHC năm 2024.": no figure, but the index of the next ones
+            found = index_cue(cues)
+            if found is not None and max(c.priority for c in found[1].cues) >= STRONG_INDEX_NAME:
+                named_only[sentence.index] = found  # only for its paragraph: not the article's topic
+            continue
+        analysis.tokens[sentence.index] = tokens
+        sentence.tokens, sentence.token_starts = tokens, [t[0] for t in tokens]
         if (
             not everything
             and not cues
@@ -151,6 +166,7 @@ def analyze_text(
             and not any(True for _ in lex.metric_noun_matcher.finditer(text, sentence.start, sentence.end, tokens))
             # "Tỉnh xếp thứ 9/63" after an index was named: its rank
             and not (index_named and any(t[2] in _RANK_OR_POINTS for t in tokens))
+            and not _TABLE_ROW.search(text, sentence.start, sentence.end)  # "A | 3.412 | 3.390": columns
         ):
             continue
         cues_by_sentence[sentence.index] = cues
@@ -206,7 +222,7 @@ def analyze_text(
         named_here = index_of.get(sentence.index)
         paragraph_index = named_here or paragraph_index
         if not mentions:
-            antecedent = named_here or antecedent
+            antecedent = named_here or named_only.get(sentence.index) or antecedent
             earlier = earlier or (first_index_cue(cues) if named_here else None)
             continue
         analysis.cue_matches[sentence.index] = cues
@@ -221,6 +237,7 @@ def analyze_text(
             previous_rows,
             last_rate,
         )
+        label_columns(lex, text, sentences, sentence, mentions)
         carry_index(text, sentence, mentions, cues, antecedent, earlier, adjacent)
         group_ranks(lex, text, sentence, mentions, named_here or antecedent, cues)
         for mention in mentions:

@@ -57,7 +57,9 @@ SCALE_LOOKBACK = 25  # "thang điểm", "tối đa" this close before a figure m
 
 _ORDINAL_WORDS = {row["word"]: int(row["value"]) for row in read_csv("metrics/metric_ordinals.csv")}
 ORDINAL_RE = re.compile(
-    r"(?<!\w)thứ\s+(" + "|".join(sorted(map(re.escape, _ORDINAL_WORDS), key=len, reverse=True)) + r")(?!\w)"
+    r"(?<!\w)(?:thứ|(?<=xếp )hạng)\s+("
+    + "|".join(sorted(map(re.escape, _ORDINAL_WORDS), key=len, reverse=True))
+    + r")(?!\w)"
 )
 _RANK_VERB_BEFORE = re.compile(
     rf"(?i:(?:xếp|đứng|vị\s+trí|hạng|giữ|vươn\s+lên|lên|trở\s+lại|là)(?:\s+ở)?\s*)\Z|{UPPER}[^\s,;:()]*\s+\Z"

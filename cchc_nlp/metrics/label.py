@@ -118,8 +118,10 @@ def _is_change(lex: Lexicon, text: str, mention: Mention) -> bool:
         return True  # "tăng 9,6%", "giảm 1,27%" (but "tăng lên 80%" is the new level)
     if mention.family == "staff":
         return False  # "giảm 45 biên chế so với năm 2015": a cut is the figure itself
-    # "tăng 2,5% so với năm 2022", "giảm 38 hồ sơ so với tháng trước"
-    around = text[mention.segment[0] : max(mention.segment[1], mention.loose[1])]
+    if re.search(r"(?i)(?<!\w)(?:lên|xuống|đến|tới)\s*\Z", before):
+        return False  # "tăng lên 412.506 hồ sơ": the new level
+    # "tăng 2,5% so với năm 2022", "giảm 38 hồ sơ so với tháng trước", "So với cùng kỳ, … tăng 18.400 hồ sơ"
+    around = text[mention.clause[0] : max(mention.segment[1], mention.loose[1])]
     return bool(lex.marker_re["comparison"].search(around))
 
 
@@ -255,7 +257,12 @@ def label_sentence(
             mention.reason = "not a metric noun"
         else:
             following = mentions[index + 1] if index + 1 < len(mentions) else None
-            if following is not None and mention.unit != "percent" and _leads_share(lex, text, following):
+            if (
+                following is not None
+                and mention.unit != "percent"
+                and following.clause == mention.clause
+                and _leads_share(lex, text, following)
+            ):
                 # "Có 90 hồ sơ (chiếm 2,16%), các cơ quan thụ lý trả lại hồ sơ": the cue
                 # may stand after the stated share
                 mention.loose = (mention.loose[0], max(mention.loose[1], following.loose[1]))
@@ -443,7 +450,7 @@ def _inherit(
         if row.clause != mention.clause:
             break
         between = text[row.end : mention.start]
-        if lex.marker_re["breakdown"].search(between) or "(" in between:
+        if lex.marker_re["breakdown"].search(between) or between.rfind("(") > between.rfind(")"):
             parent = row
             break
     if parent is None and not sentence_rows and previous_rows:
@@ -529,6 +536,12 @@ def apply_contexts(lex: Lexicon, text: str, mentions: list[Mention]) -> None:
                 continue
             if m.start() > mention.end and m.start() >= mention.segment[1]:
                 continue
+            if (
+                m.end() <= mention.start
+                and text.rfind("(", clause_start, m.start()) > text.rfind(")", clause_start, m.start())
+                and ")" in text[m.end() : mention.start]
+            ):
+                continue  # "nhận 5.604 hồ sơ (…, bưu chính công ích 402 hồ sơ), đã trả kết quả 5.388": an aside's
             mapping = lex.contexts.get(" ".join(m.group().lower().split()), {})
             if mention.metric in mapping:
                 mention.metric = mapping[mention.metric]

@@ -56,6 +56,7 @@ __all__ = [
     "GoldSet",
     "GOLD_SETS",
     "gold_set_of",
+    "discover_gold_sets",
     "split_of",
 ]
 
@@ -72,12 +73,26 @@ GOLD_SETS = (
     GoldSet("dev", "metrics_dev.jsonl", "dev"),
     GoldSet("dev2", "metrics_round2_dev.jsonl", "dev"),
     GoldSet("dev3", "metrics_round3_long_dev.jsonl", "dev"),
+    GoldSet("dev3s", "metrics_round3_dev.jsonl", "dev"),
     GoldSet("heldout", "metrics_heldout.jsonl", "heldout"),
     GoldSet("heldout2", "metrics_round2_heldout.jsonl", "heldout", core_only=True),
     GoldSet("contrast", "metrics_contrast.jsonl", "custom"),
 )
 FULL_ROW_KEYS = ("unit", "denominator", "share", "is_target", "period_start", "period_end")
 ATTRIBUTE_KEYS = ("qualifier", "subject", "scope_level", "scope")
+
+
+def discover_gold_sets(folder: Path | None) -> list[tuple[GoldSet, Path]]:
+    """The metric gold sets of a folder: the known ones (GOLD_SETS) in their order, then any
+    other metrics_*_dev.jsonl / metrics_*_heldout.jsonl file, labelled by its file stem."""
+    if folder is None or not folder.is_dir():
+        return []
+    found = [(g, folder / g.file) for g in GOLD_SETS if (folder / g.file).is_file()]
+    known = {g.file for g in GOLD_SETS}
+    for path in sorted(folder.glob("metrics_*.jsonl")):
+        if path.name not in known and split_of(path) in ("dev", "heldout"):
+            found.append((gold_set_of(path), path))
+    return found
 
 
 def gold_set_of(path: Path) -> GoldSet:

@@ -1,0 +1,86 @@
+"""Flattened tables: figures in columns named by a header line.
+
+"Kết quả của các huyện (tiếp nhận / đã giải quyết / tỷ lệ đúng hạn):" then "Huyện Mộ Đức
+8.412 / 8.390 / 99,4%": a line whose figures, and nothing else, are separated by "/" or
+"|" takes the metric of each column from the header a few lines above, which names as many
+columns (or one more, the units' column: "Đơn vị | Tiếp nhận | Giải quyết"). A column
+whose name has no cue gives no row.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cchc_nlp.metrics.lexicon import NO_METRIC, Lexicon
+from cchc_nlp.metrics.mentions import Mention, Sentence, _cue_matches
+
+__all__ = ["label_columns"]
+
+HEADER_LOOKBACK = 4  # lines above a table line where its header is looked for
+TABLE_CONFIDENCE = 0.7
+
+_CELL_SEPARATOR = re.compile(r"\s*[/|]\s*")
+_HEADER_SEPARATOR = re.compile(r"(?<=\s)/(?=\s)|\|")  # not the "/" of "4/2025"
+_DIGIT = re.compile(r"\d")
+
+
+def _header_parts(text: str, sentence: Sentence) -> list[tuple[int, int]]:
+    """The column names of a header line (spans), [] when it is none."""
+    line = text[sentence.start : sentence.end]
+    cuts = [m.start() for m in _HEADER_SEPARATOR.finditer(line)]
+    if not cuts:
+        return []
+    first = max(line.rfind("(", 0, cuts[0]), line.rfind(":", 0, cuts[0]), line.rfind(",", 0, cuts[0]))
+    last_end = len(line)
+    for mark in (")", ":"):
+        found = line.find(mark, cuts[-1])
+        if found >= 0:
+            last_end = min(last_end, found)
+    bounds = [first + 1, *[c + 1 for c in cuts]]
+    ends = [*cuts, last_end]
+    parts = [(sentence.start + a, sentence.start + b) for a, b in zip(bounds, ends, strict=True)]
+    if any(_DIGIT.search(text, a, b) or not text[a:b].strip() for a, b in parts):
+        return []
+    return parts
+
+
+def label_columns(
+    lex: Lexicon, text: str, sentences: list[Sentence], sentence: Sentence, mentions: list[Mention]
+) -> None:
+    """Give the figures of a table line (module docstring) their columns' metrics."""
+    if len(mentions) < 2 or any(not _open(m) or m.family not in ("none", "dossier") for m in mentions):
+        return
+    if not all(_CELL_SEPARATOR.fullmatch(text, a.end, b.start) for a, b in zip(mentions, mentions[1:], strict=False)):
+        return
+    if _DIGIT.search(text, mentions[-1].end, sentence.end):
+        return
+    for index in range(sentence.index - 1, max(-1, sentence.index - 1 - HEADER_LOOKBACK), -1):
+        parts = _header_parts(text, sentences[index])
+        if len(parts) == len(mentions) + 1:
+            parts = parts[1:]  # the units' column
+        if len(parts) != len(mentions):
+            continue
+        for mention, (start, end) in zip(mentions, parts, strict=True):
+            _label_cell(lex, text, mention, start, end)
+        return
+
+
+def _open(mention: Mention) -> bool:
+    """Unlabelled, or labelled only by inheritance (a table line's bare figures inherit the line above's)."""
+    return mention.status == "unlabelled" or (mention.status == "metric" and mention.reason.startswith("inherited"))
+
+
+def _label_cell(lex: Lexicon, text: str, mention: Mention, start: int, end: int) -> None:
+    best = None
+    for match in _cue_matches(lex, text, start, end):
+        for cue in match.cues:
+            if (
+                mention.unit in cue.units
+                and mention.family in cue.nouns
+                and (best is None or cue.priority > best.priority)
+            ):
+                best = cue
+    if best is None or best.metric == NO_METRIC or best.metric.startswith("index."):
+        return
+    mention.metric, mention.cue, mention.cue_span = best.metric_for(mention.unit), best, (start, end)
+    mention.confidence, mention.status, mention.reason = TABLE_CONFIDENCE, "metric", "a table column"
