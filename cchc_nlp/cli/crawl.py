@@ -64,7 +64,14 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="end a pagination chain after N listing pages in a row without new article links (default 3)",
     )
-    parser.add_argument("--since", type=_since, help="skip articles published before this date (YYYY-MM-DD)")
+    parser.add_argument(
+        "--since",
+        type=_since,
+        help=(
+            "skip articles published before this date (YYYY-MM-DD), and the later pages of a listing once a page of "
+            "it lists only older articles"
+        ),
+    )
     parser.add_argument(
         "--delay",
         type=float,
