@@ -174,15 +174,26 @@ def _set_subject(text: str, mention: Mention) -> str | None:
     if " nào" in lowered and patterns["any_unit"].search(lead):
         return "threshold (any unit)"
     bound = mention.number.qualifier in ("lower_bound", "upper_bound")
-    if bound and patterns["generic_unit"].search(lead):
-        return "threshold (condition)"
     intensive = mention.unit in ("percent", "score", "rank")
     quick = intensive and (_DIGIT.search(lead) or _QUANTIFIER_WORD.search(lowered))
     counted = list(patterns["counted_set"].finditer(lead)) if quick else []
-    if intensive and counted:
+    if counted:
         rest = text[start + counted[-1].end() : mention.start]
-        if not patterns["average"].search(rest) and not patterns["named_unit"].search(rest):
-            return "property of a set of units"
+        if patterns["average"].search(rest) or patterns["named_unit"].search(rest):
+            counted = []
+    # "có ít nhất 20 địa phương đạt trên 90%": the count is the figure, also in a target (but
+    # "nhóm 20 địa phương dẫn đầu" is a group)
+    if (
+        counted
+        and bound
+        and counted[-1].group(0)[:1].isdigit()
+        and not patterns["group"].search(lead, 0, counted[-1].start())
+    ):
+        return "threshold of a counted set of units"
+    if bound and patterns["generic_unit"].search(lead):
+        return "threshold (condition)"
+    if intensive and counted:
+        return "property of a set of units"
     if bound and patterns["condition"].search(text, mention.end, mention.clause[1]):
         return "threshold (condition)"
     return None
@@ -211,7 +222,8 @@ def vet_mentions(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Men
             continue
         reason = _set_subject(text, mention)
         if reason is not None and not (
-            reason != "threshold (any unit)" and in_target(lex, text, sentence, mention.start)
+            reason not in ("threshold (any unit)", "threshold of a counted set of units")
+            and in_target(lex, text, sentence, mention.start)
         ):
             # in a target only "không còn đơn vị nào dưới 80 điểm" is a threshold: "phấn đấu khối địa
             # phương đạt tối thiểu 70%", "các xã phấn đấu đạt trên 70%" are the target figures

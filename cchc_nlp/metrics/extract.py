@@ -82,6 +82,7 @@ _SUBLIST = re.compile(
     rf"\((?![^()\d;]{{1,{SHORT_PAREN}}}\))|(?i:(?<!\w)(?:trong\s+đó|trong\s+số\s+đó|bao\s+gồm|gồm)(?!\w))"
 )
 _DIGITS = re.compile(r"\d+")
+_DAY_BEFORE = re.compile(r"(?i)(?<!\w)ngày\s+\Z")
 _CLOCK_BEFORE = re.compile(r"(?i)\d\s*(?:giờ|h)\s*\Z")
 _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
 _SHORT_PAREN = re.compile(rf"\([^()\d;]{{1,{SHORT_PAREN}}}\)")
@@ -331,6 +332,12 @@ def _sentence_mentions(
             continue
         if _CLOCK_BEFORE.search(text, max(sentence.start, number.start - CLOCK_LOOKBACK), number.start):
             continue  # "từ 7 giờ 30": minutes of a clock time
+        if (
+            number.raw.isdigit()
+            and 1 <= number.value <= 31
+            and _DAY_BEFORE.search(text, max(sentence.start, number.start - CLOCK_LOOKBACK), number.start)
+        ):
+            continue  # "Từ ngày 19 đến 21/6": a day of the month the date finder left alone
         if _BARE_YEAR.fullmatch(number.raw) and number.unit is None and BARE_YEARS[0] <= number.value <= BARE_YEARS[1]:
             family, _ = _counted_noun(lex, text, number.end, min(sentence.end, number.end + NOUN_LOOKAHEAD), sentence)
             if family in (None, "other", "score"):
