@@ -150,10 +150,10 @@ def test_since_skips_old_articles_without_fetching_them(nukeviet, tmp_path):
     assert len(articles(tmp_path)) == 2 and summary.counts["old"] == 1
 
 
-def _dated_listing_site(root: Path, dated_items: bool) -> list[str]:
-    """/tin-tuc/ and page-2 ... page-5.html, newest first, 3 articles a page, every page linking
-    pages 1-5 and the next; article k published 3k days before 30/06/2024 (dates on the listing
-    too when `dated_items`). The article URLs, newest first."""
+def _dated_listing_site(root: Path, dated_items: bool, oldest_first: bool = False) -> list[str]:
+    """/tin-tuc/ and page-2 ... page-5.html, newest first (or oldest first), 3 articles a page, every
+    page linking pages 1-5 and the next; article k published 3k days before 30/06/2024 (dates on the
+    listing too when `dated_items`). The article URLs, newest first."""
     from datetime import date, timedelta
 
     from extract_corpus import Sample
@@ -172,12 +172,13 @@ def _dated_listing_site(root: Path, dated_items: bool) -> list[str]:
         )
         urls.append(url)
         days.append(day)
+    order = list(range(15))[::-1] if oldest_first else list(range(15))
     for page in range(1, 6):
         items = "".join(
             f"<div class='item'><h3><a href='{urls[k]}'>{Sample(200 + k).title} (bài {k})</a></h3>"
             + (f"<span class='date'>{days[k]:%d/%m/%Y}</span>" if dated_items else "")
             + "<p>Tin về công tác cải cách hành chính của huyện trong kỳ báo cáo, kết quả và nhiệm vụ.</p></div>"
-            for k in range(3 * (page - 1), 3 * page)
+            for k in order[3 * (page - 1) : 3 * page]
         )
         bar = " ".join(
             f"<a href='/tin-tuc/page-{n}.html'>{n}</a>" if n > 1 else "<a href='/tin-tuc/'>1</a>" for n in range(1, 6)
@@ -211,6 +212,18 @@ def test_since_ends_a_pagination_chain_once_its_items_are_older(tmp_path, dated_
     state.close()
     assert page4["status"] == "old" and "page-3.html, whose items are all before --since 2024-06-18" in page4["reason"]
     assert summary.counts["old"] == 2 + 4  # pages 4 and 5; articles 5-8
+
+
+@pytest.mark.parametrize("dated_items", [False, True])
+def test_since_ends_no_chain_of_a_listing_that_runs_oldest_first(tmp_path, dated_items):
+    from datetime import date
+
+    urls = _dated_listing_site(tmp_path / "site", dated_items, oldest_first=True)
+    with start_fixture_server(tmp_path / "site") as server:
+        crawl(options(server, "/tin-tuc/", tmp_path / "c", since=date(2024, 6, 18)))
+        requested = {r.path for r in server.requests}
+    assert {"/tin-tuc/page-4.html", "/tin-tuc/page-5.html"} <= requested  # page 1 holds the oldest items
+    assert sorted(a["url"] for a in articles(tmp_path / "c")) == sorted(server.base_url + u for u in urls[:5])
 
 
 def test_sharepoint_crawl_windows_1258_and_tracking_parameters(tmp_path):

@@ -42,7 +42,7 @@ from cchc_nlp._version import __version__
 from cchc_nlp.crawl.discover import discover
 from cchc_nlp.crawl.links import parse_feed
 from cchc_nlp.crawl.shapes import SiteShapes
-from cchc_nlp.crawl.since import SinceChains
+from cchc_nlp.crawl.since import SinceChains, newest_first
 from cchc_nlp.crawl.state import LISTING_KINDS, CrawlState
 from cchc_nlp.errors import CchcError, FetchError, InputError
 from cchc_nlp.ingest.archive import TruncatedArchiveError, WarcWriter, scan_warc, warc_files
@@ -492,11 +492,11 @@ class Crawler:
         discovered.extend((link.url, "article", link.hint) for link in found.articles)
         discovered.extend((link.url, "feed", None) for link in found.feeds)
         dated = [link.hint for link in found.articles if link.hint]
-        all_old = bool(dated) and all(self.since.is_old(h) for h in dated)
+        all_old = bool(dated) and all(self.since.is_old(h) for h in dated) and newest_first(dated)
         if not all_old:
             discovered.extend((link.url, "listing", None) for link in found.listings)
         elif kind_hint in ("start", "listing"):
-            self.since.listing_dated_old(row["url"])
+            self.since.listing_dated_old(row["url"], dated)
         for sitemap in self.fetcher.sitemaps(page_url):
             discovered.append((canonicalize_url(sitemap), "sitemap", None))
         reason = "every dated item is before --since: pagination not followed" if all_old else None

@@ -8,8 +8,9 @@ when the listing shows none, by the publication date read once the article was f
 undated article, one still pending, or none at all keeps the page from counting as old.
 A pending page of the same listing (`same_listing`) with a higher page number than an old
 page is then skipped with status `old`, whoever linked it: page 1 often links pages 2 to 10
-at once. Listings are assumed to run newest first, as news listings do; a page with a lower
-number is still fetched.
+at once. Listings are taken to run newest first, as news listings do: a page with a lower
+number is still fetched, and a page whose items run oldest first (its first item older than
+its last, in the page's order) ends nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from datetime import date
 from cchc_nlp.crawl.discover import page_position, same_listing
 from cchc_nlp.crawl.state import CrawlState
 
-__all__ = ["SinceChains"]
+__all__ = ["SinceChains", "newest_first"]
 
 _LISTINGS = ("start", "listing")
 
@@ -41,9 +42,9 @@ class SinceChains:
         """Whether a date (ISO, any precision from the day) is before --since."""
         return bool(self.since and day and day[:10] < self.since)
 
-    def listing_dated_old(self, url: str) -> None:
-        """A listing page whose links all carry dates before --since (seen on the page itself)."""
-        if self.since and url not in self.old_pages:
+    def listing_dated_old(self, url: str, dates: list[str]) -> None:
+        """A listing page whose links all carry dates before --since (seen on the page itself, in its order)."""
+        if self.since and url not in self.old_pages and newest_first(dates):
             self.old_pages.append(url)
 
     def article_resolved(self, found_on: str | None) -> None:
@@ -79,10 +80,15 @@ class SinceChains:
                 if not day:
                     return  # an undated article may be new
                 dated.append(day)
-        if dated and all(self.is_old(day) for day in dated):
+        if dated and all(self.is_old(day) for day in dated) and newest_first(dated):
             self.old_pages.append(page)
             if not quiet:
                 self.log(
                     f"crawl: {page}: all {len(dated)} of its articles are dated before --since {self.since}; "
                     "its later pages are not fetched"
                 )
+
+
+def newest_first(dates: list[str]) -> bool:
+    """Whether a page's dates (in the page's order) do not run oldest first."""
+    return len(dates) < 2 or dates[0][:10] >= dates[-1][:10]
