@@ -212,7 +212,7 @@ def _run_metrics(args: argparse.Namespace) -> int:
     else:
         print("Metric extraction against gold (" + ", ".join(f"{g.label}: {path}" for g, path, _ in loaded) + ")")
         print(
-            "dev, dev2 = written by the rule authors; heldout, heldout2 = written by someone else, rules not tuned "
+            "dev* = written by the rule authors; heldout* = written by someone else, rules not tuned "
             "on them (heldout2: core keys only); contrast = pairs that differ only in a trap"
         )
         print(score_table(results))
