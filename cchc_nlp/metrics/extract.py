@@ -48,6 +48,7 @@ from cchc_nlp.metrics.indices import (
 )
 from cchc_nlp.metrics.label import apply_contexts, classify_unlabelled, label_sentence
 from cchc_nlp.metrics.lexicon import Lexicon, lexicon
+from cchc_nlp.metrics.lists import key_from_intro
 from cchc_nlp.metrics.mentions import (
     Classifier,
     CueMatch,
@@ -239,6 +240,7 @@ def analyze_text(
             last_rate,
         )
         label_columns(lex, text, sentences, sentence, mentions)
+        key_from_intro(lex, text, sentences, sentence, mentions)
         carry_index(text, sentence, mentions, cues, antecedent, earlier, adjacent)
         group_ranks(lex, text, sentence, mentions, named_here or antecedent, cues)
         for mention in mentions:
