@@ -161,6 +161,9 @@ def test_unknown_names_and_keys_are_one_clear_error(ds):
         ds.wide("index.par.score", value="shares")
     with pytest.raises(InputError, match="wide needs one metric key"):
         ds.wide("index.*")
+    for empty in (None, []):
+        with pytest.raises(InputError, match="give a metric key or pattern"):
+            ds.panel(empty)
     assert len(ds.metrics_by(province="94")) == len(ds.metrics_by(province="Soc Trang")) > 0
 
 

@@ -115,6 +115,8 @@ def metric_keys_matching(patterns: str | Sequence[str], present: Iterable[str] =
 
     A key or pattern that matches no key raises InputError with suggestions.
     """
+    if patterns is None or not _as_list(patterns):
+        raise InputError('give a metric key or pattern, e.g. "dossier.received" or "index.par.*"')
     known = sorted(set(metric_keys()) | {str(k) for k in present})
     out: list[str] = []
     for pattern in _as_list(patterns):
