@@ -5,6 +5,7 @@ the classifier hook for what the rules leave unlabelled (steps 3-7 of `cchc_nlp.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from cchc_nlp.metrics.lexicon import NO_METRIC, Cue, Lexicon
 from cchc_nlp.metrics.mentions import (
@@ -123,6 +124,29 @@ def _is_change(lex: Lexicon, text: str, mention: Mention) -> bool:
     # "tăng 2,5% so với năm 2022", "giảm 38 hồ sơ so với tháng trước", "So với cùng kỳ, … tăng 18.400 hồ sơ"
     around = text[mention.clause[0] : max(mention.segment[1], mention.loose[1])]
     return bool(lex.marker_re["comparison"].search(around))
+
+
+_FROM_TO = re.compile(
+    r"(?i)\s*(?:%\s*)?(?:hồ\s+sơ\s+|điểm\s+)?(?:\(?\s*(?:năm|tháng|quý)\s+[\w/]+\s*\)?\s*)?"
+    r"(?:xuống|lên|đến|tới)(?:\s+(?:còn|mức))?\s*\Z"
+)
+
+
+def _new_level(text: str, mention: Mention, previous: Mention | None, cues: list[CueMatch]) -> None:
+    """ "tăng từ 35% lên 62%", "giảm từ 1.200 hồ sơ xuống còn 450 hồ sơ": the starting point is
+    set aside as a change; the figure it moves to is the new level, of the key the cue before
+    "từ" names."""
+    if previous is None or previous.status != "change" or previous.unit != mention.unit:
+        return
+    if not _FROM_TO.match(text[previous.end : mention.start]):
+        return
+    if not re.search(r"(?i)(?<!\w)từ\s*\Z", text[max(mention.sentence.start, previous.start - 6) : previous.start]):
+        return
+    probe = replace(mention, segment=previous.segment, loose=previous.loose, clause=mention.clause)
+    _choose_metric(probe, cues)
+    if probe.status == "metric":
+        mention.metric, mention.cue, mention.cue_span = probe.metric, probe.cue, probe.cue_span
+        mention.status, mention.confidence, mention.reason = "metric", probe.confidence, "the level a change reached"
 
 
 def _compared_target(text: str, mention: Mention) -> bool:
@@ -267,6 +291,8 @@ def label_sentence(
                 # may stand after the stated share
                 mention.loose = (mention.loose[0], max(mention.loose[1], following.loose[1]))
             _choose_metric(mention, cues)
+            if mention.status == "unlabelled" and mention.reason == "no cue":
+                _new_level(text, mention, previous, cues)
             if mention.status == "unlabelled" and mention.reason == "no cue":
                 _rate_frame(text, sentence, mention, cues)
         if mention.target and mention.status != "metric":

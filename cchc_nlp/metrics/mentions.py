@@ -25,6 +25,8 @@ Classifier = Callable[[Any], "tuple[str, float] | None"]
 
 
 _JOIN_NAME = re.compile(r"[\s(]*")
+_DATE_AFTER_NOUN = re.compile(r"\s*(?:\d|[IVX]+(?!\w))")
+_TIME_NOUNS = frozenset(("năm", "tháng", "quý"))
 _SKIP_BEFORE_NOUN = re.compile(r"(?:\s|\(|các\s|những\s|mỗi\s|tổng\s+số\s)*", re.IGNORECASE)
 
 
@@ -151,7 +153,7 @@ def _ends_with(lex: Lexicon, kind: str, text: str) -> re.Match | None:
     if pattern is None:
         return None
     words = text.split()
-    if not words or words[-1].lower() not in lex.marker_last_words[kind]:
+    if not words or words[-1].lstrip("([\"'“").lower() not in lex.marker_last_words[kind]:
         return None  # the quick pre-check: the last word must end a marker
     return pattern.search(text)
 
@@ -171,6 +173,8 @@ def _counted_noun(
     if found is None:
         return None, pos
     end, key = found
+    if _DATE_AFTER_NOUN.match(text, end) and key.lower() in _TIME_NOUNS:
+        return None, pos  # "đạt 65,2% (năm 2022 là 48,1%)", "đạt 85% năm 2023": a date, not what is counted
     return lex.noun_family.get(key), end
 
 
