@@ -97,6 +97,7 @@ TEASER_MIN = 30  # characters a teaser must repeat of a later paragraph
 _INDEX_WORD = re.compile(
     r"(?i)chỉ\s+số|PAR|SIPAS|PAPI|PCI|766|hài\s+lòng|năng\s+lực\s+cạnh\s+tranh|cải\s+cách\s+hành\s+chính"
 )
+_PAREN_AFTER = re.compile(r"\s*\(")
 _TABLE_ROW = re.compile(r"\d\s+[|/]\s+\d|\d\s*\|\s*\d")
 _RANK_OR_POINTS = frozenset(("thứ", "hạng", "điểm"))
 _NOT_SEPARATOR_BEFORE = re.compile(r"(?i)(?<!\w)(?:đối|so|cùng|tương\s+ứng|kèm\s+theo|kèm)\s+\Z")
@@ -353,6 +354,8 @@ def _sentence_mentions(
         if is_ordinal(number):
             unit = "rank"
         family, noun_end = _counted_noun(lex, text, number.end, after_limit, sentence)
+        if unit == "percent" and family is not None and _PAREN_AFTER.match(text, number.end):
+            family, noun_end = None, number.end  # "đạt 31,5% (kế hoạch 30%)": an aside, not what is counted
         if unit == "count" and family == "score":
             unit = "score"
         if unit == "rank":

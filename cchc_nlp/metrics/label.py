@@ -295,6 +295,7 @@ def label_sentence(
                 _new_level(text, mention, previous, cues)
             if mention.status == "unlabelled" and mention.reason == "no cue":
                 _rate_frame(text, sentence, mention, cues)
+            _target_aside(text, mention, previous)
         if mention.target and mention.status != "metric":
             _compared_metric(mention, mentions[:index])
         if _share_like(lex, text, mention, previous):
@@ -392,6 +393,25 @@ def _rate_anaphor(
     mention.confidence, mention.status, mention.reason = INHERIT_PARALLEL, "metric", "the rate referred back to"
 
 
+_TARGET_ASIDE = re.compile(
+    r"(?i)\s*\(\s*(?:kế\s+hoạch|chỉ\s+tiêu|mục\s+tiêu)(?:\s+(?:đề\s+ra|được\s+giao|giao|năm\s+\d{4}))?"
+    r"\s*(?:là\s+|:\s*)?(?:(?:trên|dưới|tối\s+thiểu|ít\s+nhất)\s+)?\Z"
+)
+
+
+def _target_aside(text: str, mention: Mention, previous: Mention | None) -> None:
+    """ "đạt 31,5% (kế hoạch 30%)", "(chỉ tiêu 98%)": the aside states the target of the rate before it."""
+    if mention.unit != "percent" or previous is None or previous.unit != "percent":
+        return
+    if previous.status != "metric" or previous.metric is None:
+        return
+    if not _TARGET_ASIDE.fullmatch(text, previous.end, mention.start):
+        return
+    mention.metric, mention.cue, mention.cue_span = previous.metric, previous.cue, previous.cue_span
+    mention.confidence, mention.status, mention.reason = INHERIT_BREAKDOWN, "metric", "the target of the rate before"
+    mention.target = True
+
+
 def _compared_metric(mention: Mention, before: list[Mention]) -> None:
     """A target compared with (`_compared_target`) is a figure of the rate before it: "tỷ lệ số
     hóa … đạt 48,5%, thấp hơn chỉ tiêu 80%", "trễ hạn 2.311 hồ sơ, chiếm 4,79%, cao hơn mục
@@ -483,6 +503,14 @@ def _inherit(
         opening = text[sentence.start : mention.start]
         if lex.marker_re["breakdown"].match(opening.lstrip()):
             parent = previous_rows[-1]
+    # "đã công bố 1.937 thủ tục; trong đó cấp tỉnh 1.492 thủ tục": a clause opening a breakdown
+    if (
+        parent is None
+        and sentence_rows
+        and sentence_rows[-1].clause != mention.clause
+        and lex.marker_re["breakdown"].match(text[mention.clause[0] : mention.start].lstrip())
+    ):
+        parent = sentence_rows[-1]
     confidence = INHERIT_BREAKDOWN
     if parent is None and sentence_rows and not only_breakdown:
         # "giảm 203 chỉ tiêu biên chế hành chính và 2.458 chỉ tiêu biên chế sự nghiệp"
@@ -528,7 +556,8 @@ def _inherit(
 
 
 _HOLDER_OPENING = re.compile(
-    r"(?i)^\s*(?:(?:riêng|còn|trong\s+khi|tại|ở|đối\s+với|với)\s+)?(?:các\s+)?"
+    r"(?i)^\s*(?:(?:riêng|còn|trong\s+khi|tại|ở|đối\s+với|với|(?:tiếp\s+theo|tiếp\s+đến|kế\s+đến|sau\s+đó|"
+    r"đứng\s+sau)\s+là)\s+)?(?:các\s+)?"
     r"(?:cấp\s+(?:tỉnh|huyện|xã)|sở|công\s+an|bảo\s+hiểm|bưu\s+điện|trung\s+tâm|văn\s+phòng|ubnd|"
     r"huyện|thị\s+xã|thành\s+phố|tp\.?|xã|phường|thị\s+trấn|chi\s+nhánh|cục|kho\s+bạc|ban)(?!\w)"
 )
