@@ -139,6 +139,7 @@ def analyze_text(
     index_named = False  # an index name stood in an earlier sentence
     teasers = _teasers(text)
     named_only: dict[int, tuple[str, CueMatch]] = {}  # sentences without figures that name an index
+    heading_of: dict[int, tuple[str, CueMatch]] = {}  # paragraph -> the index its heading names
     for sentence in sentences:
         # figures are written in digits (number words, "hai", "ba", are left aside, but not
         # ranks: "xếp thứ nhất") and stand outside dates and periods ("Sáng ngày 23/12, ...")
@@ -159,6 +160,8 @@ def analyze_text(
             found = index_cue(cues)
             if found is not None and max(c.priority for c in found[1].cues) >= STRONG_INDEX_NAME:
                 named_only[sentence.index] = found  # only for its paragraph: not the article's topic
+                if _is_heading(text, sentence):
+                    heading_of[sentence.paragraph] = found  # "Chỉ số SIPAS" above the paragraph it heads
             continue
         analysis.tokens[sentence.index] = tokens
         sentence.tokens, sentence.token_starts = tokens, [t[0] for t in tokens]
@@ -218,6 +221,8 @@ def analyze_text(
             # 86,02%." / "Hải Phòng, Quảng Ninh và Hà Nội lần lượt xếp thứ 1, 2, 3 …")
             adjacent = paragraph_index if sentence.paragraph == last_paragraph + 1 else None
             antecedent = only_index if only_index is not None and only_index[1].end <= sentence.start else None
+            if antecedent is None and sentence.paragraph == last_paragraph + 1:
+                antecedent = heading_of.get(last_paragraph)  # the index a heading names carries to its section
             paragraph_index = None
             last_paragraph = sentence.paragraph
         cues = cues_by_sentence.get(sentence.index, [])
@@ -324,6 +329,19 @@ def _sibling_cues(
         out.extend(cues_by_sentence.get(i, []))
         i += 1
     return out
+
+
+HEADING_MAX = 100  # a heading is a paragraph of one short line without a final period
+
+
+def _is_heading(text: str, sentence: Sentence) -> bool:
+    """A line standing alone as a paragraph, short and without a final period ("Chỉ số SIPAS",
+    "NÂNG CAO CHỈ SỐ CẢI CÁCH HÀNH CHÍNH")."""
+    line = text[sentence.start : sentence.end].strip()
+    alone = (sentence.start == 0 or text[sentence.start - 1] == "\n") and (
+        sentence.end >= len(text) or text[sentence.end] == "\n"
+    )
+    return alone and 0 < len(line) <= HEADING_MAX and not line.endswith((".", ":", ";", ","))
 
 
 def _sentence_mentions(
