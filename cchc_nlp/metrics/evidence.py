@@ -45,6 +45,8 @@ _LIST_MARKER_CLOSE = re.compile(r"\s*\)")
 _BARE_MARKER = re.compile(r"(?:^|[:;])\s*$")
 _DIGIT = re.compile(r"\d")
 _DIGIT_NEXT = re.compile(r"\s*\d")
+# "tổng đài 1022", "đường dây nóng 0263…": a service number, not a figure
+_SERVICE_NUMBER = re.compile(r"(?i)(?<!\w)(?:tổng\s+đài|đường\s+dây\s+nóng|hotline|số\s+điện\s+thoại|số\s+máy)\s*\Z")
 _QUANTIFIER_WORD = re.compile(r"(?<!\w)(?:các|những|mọi|mỗi|tất|một\s+số)(?!\w)")
 _NAME_NUMBER = re.compile(rf"(?<!\w)(?:phường|xã|quận|thị\s+trấn|khu\s+phố|tổ)\s+(?:{UPPER}[^\s,;:()]*\s+)+\Z")
 _PROCESS = re.compile(
@@ -135,6 +137,8 @@ def mark_shapes(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Ment
             and _NAME_NUMBER.search(text, sentence.start, number.start)
         ):
             mention.family, mention.reason = "other", "part of a name"  # "phường Hà Giang 1 tiếp nhận"
+        elif bare and _SERVICE_NUMBER.search(text, sentence.start, number.start):
+            mention.family, mention.reason = "other", "a service number"
         lead = text[max(sentence.start, number.start - 20) : number.start]
         if (
             previous is not None

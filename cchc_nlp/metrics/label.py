@@ -316,7 +316,7 @@ def label_sentence(
         if mention.status == "metric":
             sentence_rows.append(mention)
         previous = mention
-    _fill_backwards(mentions, cues)
+    _fill_backwards(text, mentions, cues)
     _fill_lists(text, mentions)
 
 
@@ -447,7 +447,10 @@ def _fill_lists(text: str, mentions: list[Mention]) -> None:
 _LIST_JOIN = re.compile(r"\s*(?:,|và)\s*")
 
 
-def _fill_backwards(mentions: list[Mention], cues: list[CueMatch]) -> None:
+_BREAKDOWN_WORD = re.compile(r"(?i)(?<!\w)(?:trong\s+đó|trong\s+số\s+đó|bao\s+gồm|gồm)(?!\w)")
+
+
+def _fill_backwards(text: str, mentions: list[Mention], cues: list[CueMatch]) -> None:
     """ "trên 90% … tại cấp tỉnh, trên 80% … tại cấp huyện và trên 60% tại cấp xã được xử
     lý trên môi trường mạng": figures listed before a shared cue take its metric."""
     for index in range(len(mentions) - 2, -1, -1):
@@ -460,6 +463,8 @@ def _fill_backwards(mentions: list[Mention], cues: list[CueMatch]) -> None:
             continue
         if any(mention.end <= c.start and c.end <= following.start for c in cues):
             continue
+        if _BREAKDOWN_WORD.search(text, mention.end, following.start):
+            continue  # "1.824 DVCTT, trong đó 1.205 dịch vụ toàn trình": the total, not a sibling
         if mention.family not in ("none", _family_of_metric(following.metric or "")):
             continue
         mention.metric, mention.cue, mention.cue_span = following.metric, following.cue, following.cue_span
