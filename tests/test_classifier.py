@@ -290,6 +290,41 @@ def test_char_wb_ngrams_equal_scikit_learns(text):
         assert char_wb_ngrams(text, ngram_range, lowercase) == analyzer(text)
 
 
+def _assert_same_tree(a, b):
+    assert type(a) is type(b)
+    if isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        assert a.tolist() == b.tolist()
+    elif isinstance(a, dict):
+        assert list(a) == list(b)
+        for key in a:
+            _assert_same_tree(a[key], b[key])
+    elif isinstance(a, list | tuple):
+        assert len(a) == len(b)
+        for x, y in zip(a, b, strict=True):
+            _assert_same_tree(x, y)
+    elif hasattr(a, "attrs"):
+        assert a.type_name == b.type_name
+        _assert_same_tree(a.attrs, b.attrs)
+    else:
+        assert a == b or (a != a and b != b)  # NaN
+
+
+def test_json_nodes_decoded_in_one_call_equal_one_by_one():
+    from cchc_nlp.metrics.model_file import _Decoder, _Unsupported
+
+    archive = zipfile.ZipFile(io.BytesIO(model.MODEL_PATH.read_bytes()))
+    schema = json.loads(archive.read("schema.json"))
+    batched = _Decoder(archive)
+    one_by_one = _Decoder(archive)
+    one_by_one.decode_all = lambda nodes: [one_by_one.decode(node) for node in nodes]
+    _assert_same_tree(batched.decode(schema), one_by_one.decode(schema))
+    assert batched.memo.keys() == one_by_one.memo.keys()
+    node = {"__class__": "int", "__module__": "builtins", "__loader__": "JsonNode", "content": "1, 2"}
+    with pytest.raises(_Unsupported):
+        _Decoder(archive).decode_all([node, {**node, "content": "3"}])
+
+
 def test_scorer_only_loading_falls_back_to_skops_and_its_allow_list(tmp_path):
     import skops.io as sio
     from sklearn.feature_extraction.text import CountVectorizer

@@ -68,16 +68,34 @@ class _Decoder:
             self.memo[saved_id] = value
         return value
 
+    def decode_all(self, nodes: list[Any]) -> list[Any]:
+        """`decode` of each node. A list of JSON nodes (a vocabulary's thousands of values)
+        is parsed as one JSON array: one json.loads instead of one per node."""
+        if len(nodes) < 2 or not all(isinstance(n, dict) and n.get("__loader__") == "JsonNode" for n in nodes):
+            return [self.decode(node) for node in nodes]
+        parsed = json.loads("[" + ",".join(node["content"] for node in nodes) + "]")
+        if len(parsed) != len(nodes):  # a content that is not one JSON value
+            raise _Unsupported("JSON node content")
+        values = []
+        for node, value in zip(nodes, parsed, strict=True):
+            saved_id = node.get("__id__")
+            if saved_id and saved_id in self.memo:
+                value = self.memo[saved_id]
+            elif saved_id:
+                self.memo[saved_id] = value
+            values.append(value)
+        return values
+
     def _decode(self, loader: str, type_name: str, node: dict[str, Any]) -> Any:
         if loader == "JsonNode":
             return json.loads(node["content"])
         if loader == "ListNode" and type_name == "builtins.list":
-            return [self.decode(item) for item in node["content"]]
+            return self.decode_all(node["content"])
         if loader == "TupleNode" and type_name == "builtins.tuple":
-            return tuple(self.decode(item) for item in node["content"])
+            return tuple(self.decode_all(node["content"]))
         if loader == "DictNode" and type_name == "builtins.dict":
             key_types = self.decode(node["key_types"])
-            content = {key: self.decode(value) for key, value in node["content"].items()}
+            content = dict(zip(node["content"], self.decode_all(list(node["content"].values())), strict=True))
             if any(key_type not in _KEY_TYPES for key_type in key_types):
                 raise _Unsupported(f"dict keys of types {key_types}")
             return {
