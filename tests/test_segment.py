@@ -86,7 +86,7 @@ def test_word_segmenter_is_underthesea_model_read_faster():
     from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
     from underthesea.pipeline import word_tokenize as module
 
-    from cchc_nlp.text.segment import WORD_SEGMENTER_MODEL, _segmenter_tables, _word_segmenter, _word_tokenize
+    from cchc_nlp.text.segment import WORD_SEGMENTER_MODEL, _segmenter_tables, _word_tokenize, load_word_segmenter
 
     folder = Path(module.__file__).parent / "models" / WORD_SEGMENTER_MODEL
     theirs = FastCRFSequenceTagger()
@@ -97,25 +97,24 @@ def test_word_segmenter_is_underthesea_model_read_faster():
     assert features == joblib.load(folder / theirs.path_features)
     assert dictionary == joblib.load(folder / theirs.path_dictionary)
     assert len(dictionary) > 10_000
-    ours = _word_segmenter(folder)
     segment = _word_tokenize()
-    assert module.word_tokenize_model is not None
+    ours = load_word_segmenter().result()
+    assert module.word_tokenize_model is ours
+    assert isinstance(ours, FastCRFSequenceTagger)
     text = "Ngày 02/7/2018, UBND tỉnh Vĩnh Long đã tiếp nhận 1.234 hồ sơ thủ tục hành chính, đạt 98,5% đúng hạn."
-    loaded = module.word_tokenize_model
+    words = segment(text)
     try:
-        module.word_tokenize_model = ours
-        words = segment(text)
         module.word_tokenize_model = theirs
         assert segment(text) == words
     finally:
-        module.word_tokenize_model = loaded
+        module.word_tokenize_model = ours
     assert "hành chính" in words
 
 
 def test_word_segmenter_leaves_other_model_files_to_underthesea(tmp_path):
-    from cchc_nlp.text.segment import _word_segmenter
+    from cchc_nlp.text.segment import _segmenter_tables
 
-    assert _word_segmenter(tmp_path) is None  # no model files
-    for name in ("models.bin", "features.bin", "dictionary.bin"):
+    assert _segmenter_tables(tmp_path, "features.bin", "dictionary.bin") is None  # no model files
+    for name in ("features.bin", "dictionary.bin"):
         (tmp_path / name).write_bytes(b"\x78\x9c compressed")
-    assert _word_segmenter(tmp_path) is None  # not plain pickles
+    assert _segmenter_tables(tmp_path, "features.bin", "dictionary.bin") is None  # not plain pickles

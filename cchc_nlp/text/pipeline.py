@@ -26,7 +26,7 @@ from spacy.vocab import Vocab
 from cchc_nlp._version import __version__
 from cchc_nlp.errors import InputError
 from cchc_nlp.text.normalize import normalize
-from cchc_nlp.text.segment import Token, segment_words, split_sentences
+from cchc_nlp.text.segment import Token, load_word_segmenter, segment_words, split_sentences
 from cchc_nlp.timeutil import iso_date
 
 __all__ = ["CchcVietnamese", "VietnameseTokenizer", "load", "DEFAULT_COMPONENTS", "DOC_TEXT_KEY", "MAX_TEXT_CHARS"]
@@ -277,6 +277,8 @@ def load(pos: bool = False, components: Iterable[str] | None = None) -> CchcViet
     >>> [t.text for t in nlp("Cải cách hành chính")]
     ['Cải cách', 'hành chính']
     """
+    if not pos:  # underthesea's segmentation model loads in a thread while the components are built
+        load_word_segmenter()
     nlp = CchcVietnamese.from_config({"nlp": {"tokenizer": {"pos": pos}}})
     nlp.max_length = MAX_TEXT_CHARS
     nlp.meta.update(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pickle
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -100,7 +101,17 @@ WORD_SEGMENTER_MODEL = "ws_crf_vlsp2013_20230727"
 
 @cache
 def _word_tokenize() -> Callable[[str], list[str]]:
-    """underthesea's `word_tokenize`, its CRF model loaded.
+    """underthesea's `word_tokenize`, its CRF model loaded (see `load_word_segmenter`)."""
+    from underthesea.pipeline import word_tokenize as module  # underthesea (about 0.2 s) loads with the first text
+
+    if module.word_tokenize_model is None:
+        module.word_tokenize_model = load_word_segmenter().result()
+    return module.word_tokenize
+
+
+@cache
+def load_word_segmenter() -> Future:
+    """Start loading underthesea's word segmentation model; its Future (None: left to underthesea).
 
     word_tokenize loads the model on its first call, reading the feature list and the
     72,000-word dictionary with joblib, whose unpickler is written in Python: 0.2 s of the
@@ -108,29 +119,37 @@ def _word_tokenize() -> Callable[[str], list[str]]:
     objects (a list and a set of strings, checked) and handed to the same classes, so the
     words are the same. A model folder or file of another form (another underthesea
     version) is left to word_tokenize to load its own way.
+
+    The CRF tagger and featurizer are built in a thread: underthesea_core (Rust) releases
+    the GIL while it reads them (0.1 s), so `cchc_nlp.text.pipeline.load` calls this first
+    and builds its components meanwhile. Modules are imported here, never in the thread.
     """
+    from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
     from underthesea.pipeline import word_tokenize as module  # underthesea (about 0.2 s) loads with the first text
-
-    if module.word_tokenize_model is None:
-        module.word_tokenize_model = _word_segmenter(Path(module.__file__).parent / "models" / WORD_SEGMENTER_MODEL)
-    return module.word_tokenize
-
-
-def _word_segmenter(folder: Path) -> Any:
-    """underthesea's FastCRFSequenceTagger loaded from `folder` as its `load` does, or None
-    when the folder does not hold the files in the form expected."""
-    from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger  # with underthesea above
     from underthesea_core import CRFFeaturizer, CRFTagger
 
+    if module.word_tokenize_model is not None:  # loaded by underthesea already
+        done: Future = Future()
+        done.set_result(module.word_tokenize_model)
+        return done
+    folder = Path(module.__file__).parent / "models" / WORD_SEGMENTER_MODEL
     model = FastCRFSequenceTagger()
     tables = _segmenter_tables(folder, model.path_features, model.path_dictionary)
-    if tables is None or not (folder / model.path_model).is_file():
-        return None
-    estimator = CRFTagger()
-    estimator.load(str(folder / model.path_model))
-    model.estimator = estimator
-    model.featurizer = CRFFeaturizer(*tables)
-    return model
+
+    def build() -> Any:
+        if tables is None or not (folder / model.path_model).is_file():
+            return None
+        estimator = CRFTagger()
+        estimator.load(str(folder / model.path_model))
+        model.estimator = estimator
+        model.featurizer = CRFFeaturizer(*tables)
+        return model
+
+    loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cchc-segmenter")
+    try:
+        return loader.submit(build)
+    finally:
+        loader.shutdown(wait=False)  # the thread ends with its one task
 
 
 def _segmenter_tables(folder: Path, features: str, dictionary: str) -> tuple[list, set] | None:
