@@ -81,7 +81,9 @@ def _patterns() -> dict[str, re.Pattern]:
         # "cơ quan nào", "UBND cấp xã nào", "không còn đơn vị cấp huyện nào"
         "any_unit": re.compile(rf"(?i)(?<!\w)(?:{unit})(?:\s+[^\s,;]+){{0,3}}?\s+nào(?!\w)"),
         # a bare generic body opening a condition: "đơn vị có tỷ lệ trễ hạn trên 3%"
-        "generic_unit": re.compile(r"(?i)(?:^|[,;:]\s*|\s)(?:đơn\s+vị|cơ\s+quan|địa\s+phương)\s+(?:có|đạt|để)(?!\w)"),
+        "generic_unit": re.compile(
+            r"(?i)(?:^|[,;:]\s*|\s)(?:đơn\s+vị|cơ\s+quan|địa\s+phương|cá\s+nhân)\s+(?:có|đạt|để)(?!\w)"
+        ),
         "condition": re.compile(rf"(?i)(?<!\w)(?:{_alternation(markers['condition'])})(?!\w)"),
         "average": re.compile(rf"(?i)(?<!\w)(?:{_alternation(markers['average'])})(?!\w)"),
         "not_rank_ordinal": re.compile(rf"(?i)(?<!\w)(?:{_alternation(markers['not_rank_ordinal'])})\s+(?:thứ\s+)?\Z"),
