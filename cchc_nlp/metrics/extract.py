@@ -248,7 +248,7 @@ def analyze_text(
         label_columns(lex, text, sentences, sentence, mentions)
         key_from_intro(lex, text, sentences, sentence, mentions)
         carry_index(text, sentence, mentions, cues, antecedent, earlier, adjacent)
-        group_ranks(lex, text, sentence, mentions, named_here or antecedent, cues)
+        group_ranks(lex, text, sentence, mentions, named_here or antecedent or _anaphor(text, sentence, earlier), cues)
         for mention in mentions:
             if mention.status == "metric":
                 vet_index(lex, text, sentence, mention, mentions)
@@ -329,6 +329,16 @@ def _sibling_cues(
         out.extend(cues_by_sentence.get(i, []))
         i += 1
     return out
+
+
+_INDEX_ANAPHOR = re.compile(r"(?i)(?<!\w)(?:bộ\s+)?chỉ\s+số\s+(?:này|nói\s+trên|trên)(?!\w)")
+
+
+def _anaphor(text: str, sentence: Sentence, earlier: tuple[str, CueMatch] | None) -> tuple[str, CueMatch] | None:
+    """The article's topic index when the sentence refers back to it ("về Bộ chỉ số này")."""
+    if earlier is None or not _INDEX_ANAPHOR.search(text, sentence.start, sentence.end):
+        return None
+    return earlier
 
 
 HEADING_MAX = 100  # a heading is a paragraph of one short line without a final period
