@@ -23,6 +23,11 @@ def _contrast_docs():
     return [json.loads(line) for line in CONTRAST.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def test_contrast_ids_are_unique():
+    ids = [doc["id"] for doc in _contrast_docs()]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
 @pytest.mark.parametrize("doc", _contrast_docs(), ids=lambda d: d["id"])
 def test_contrast_pair_gives_exactly_its_rows(doc):
     def key(row):

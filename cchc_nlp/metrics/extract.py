@@ -93,6 +93,7 @@ _LINK_PARAGRAPH = re.compile(r"\s*!?\[[^\]\n]*\]\(\w+://[^)\s]*\)\s*\Z")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _TEASER_END = re.compile(r"\s*(?:\.\.\.|…)\s*\Z")
 TEASER_MIN = 30  # characters a teaser must repeat of a later paragraph
+DUPLICATE_MIN = 80  # a paragraph this long that repeats an earlier one word for word is a copy
 # words of the index names (metric_lexicon.csv, index.*): a sentence with one may name the index of the next
 _INDEX_WORD = re.compile(
     r"(?i)chỉ\s+số|PAR|SIPAS|PAPI|PCI|766|hài\s+lòng|năng\s+lực\s+cạnh\s+tranh|cải\s+cách\s+hành\s+chính"
@@ -275,14 +276,23 @@ def _teasers(text: str) -> set[int]:
     whole-line link ("[Toàn tỉnh tiếp nhận 42.420 hồ sơ … ...](https://…)") or a teaser cut
     off with "..." ("Có 44 TTHC được … qua quá ...": a listing's or a search result's
     summary) whose text stands again in a later paragraph. A link whose title stands
-    nowhere else is the only headline there is, and is read."""
-    if "..." not in text and "…" not in text and "](" not in text:
-        return set()
+    nowhere else is the only headline there is, and is read. Also the second copy of a
+    whole paragraph (a lead a page shows twice)."""
     starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
     ends = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)] + [len(text)]
     paragraphs = list(zip(starts, ends, strict=True))
-    links = {i for i, (a, b) in enumerate(paragraphs) if _LINK_PARAGRAPH.match(text, a, b)}
     out = set()
+    seen: set[str] = set()
+    for index, (start, end) in enumerate(paragraphs):
+        if end - start < DUPLICATE_MIN:
+            continue
+        key = " ".join(text[start:end].split())
+        if key in seen:
+            out.add(index)
+        seen.add(key)
+    if "..." not in text and "…" not in text and "](" not in text:
+        return out
+    links = {i for i, (a, b) in enumerate(paragraphs) if _LINK_PARAGRAPH.match(text, a, b)}
     for index, (start, end) in enumerate(paragraphs):
         if index in links:
             head = text[text.index("[", start) + 1 : text.index("](", start)]
