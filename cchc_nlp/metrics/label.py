@@ -339,6 +339,7 @@ def _percent_cue(mention: Mention, cues: list[CueMatch], start: int, end: int) -
 
 
 _FRAME_PIECE = re.compile(r"[^,;:()]+")
+FRAME_CONTINUATION_WORDS = 3  # "tỷ lệ chậm, quá hạn": at most this many words continue a rate's name
 
 
 def _rate_frame(text: str, sentence: Sentence, mention: Mention, cues: list[CueMatch]) -> None:
@@ -353,7 +354,13 @@ def _rate_frame(text: str, sentence: Sentence, mention: Mention, cues: list[CueM
             frame = piece
     if frame is None:
         return
-    found = _percent_cue(mention, cues, frame.start(), frame.end())
+    end = frame.end()
+    # "Xét theo tỷ lệ chậm, quá hạn, …": a short piece after a comma continues the rate's name
+    while (more := _FRAME_PIECE.match(text, end + 1, mention.segment[0])) is not None and text[end] == ",":
+        if re.search(r"\d", more.group()) or len(more.group().split()) > FRAME_CONTINUATION_WORDS:
+            break
+        end = more.end()
+    found = _percent_cue(mention, cues, frame.start(), end)
     if found is None:
         return
     cue, match = found
