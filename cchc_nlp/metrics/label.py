@@ -321,7 +321,7 @@ def label_sentence(
 
 
 _RATE_ANAPHOR = re.compile(
-    r"(?i)(?<!\w)t[ỷỉ]\s+lệ\s+(?:này|đó|trên|nói\s+trên|chung|chung\s+của\s+\S+(?:\s+\S+)?)(?!\w)"
+    r"(?i)(?<!\w)t[ỷỉ]\s+lệ\s+(?:này|đó|trên|nói\s+trên|chung|chung\s+của\s+\S+(?:\s+\S+)?|cao\s+nhất|thấp\s+nhất)(?!\w)"
 )
 
 
