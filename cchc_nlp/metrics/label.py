@@ -582,9 +582,13 @@ def _colon_item(lex: Lexicon, text: str, mention: Mention) -> bool:
     return lead.rstrip().endswith(":") and _opens_with_holder(lex, lead)
 
 
+# "Năm 2022, số hồ sơ trực tuyến là 45.210, năm 2023 là 88.412 hồ sơ": the same figure of another period
+_PERIOD_OPENING = re.compile(r"(?i)^\s*(?:năm\s+\d{4}|cùng\s+kỳ(?:\s+năm\s+\d{4})?)\s+(?:là|đạt|có)\s*\Z")
+
+
 def _opens_with_holder(lex: Lexicon, lead: str) -> bool:
     lead = re.sub(r"(?i)^[\s,;:()–-]*(?:(?:và|hoặc|còn)\s+)?", "", lead)
-    return bool(_HOLDER_OPENING.match(lead))
+    return bool(_HOLDER_OPENING.match(lead) or _PERIOD_OPENING.match(lead))
 
 
 def apply_contexts(lex: Lexicon, text: str, mentions: list[Mention]) -> None:
