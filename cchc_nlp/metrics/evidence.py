@@ -126,7 +126,11 @@ def mark_shapes(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Ment
         bare = number.unit is None and number.denominator is None and isinstance(number.value, int)
         closed = bare and _LIST_MARKER_CLOSE.match(text, number.end) is not None
         # "(3) …" anywhere, "3) …" at the start of the sentence or after ":" or ";"
-        if closed and (_LIST_MARKER.search(before) or _BARE_MARKER.search(text, sentence.start, number.start)):
+        # (but "(trước hạn: 1.030; đúng hạn: 178; quá hạn: 8)": the ")" closes an open parenthesis)
+        opened = text.count("(", sentence.start, number.start) > text.count(")", sentence.start, number.start)
+        if closed and (
+            _LIST_MARKER.search(before) or (not opened and _BARE_MARKER.search(text, sentence.start, number.start))
+        ):
             mention.family, mention.reason = "other", "list marker"
         if not _DIGIT.search(number.raw) and not is_ordinal(number):
             # figures are written in digits: "Ngã Bảy", "đến cuối năm tỷ lệ …" hold number words

@@ -70,6 +70,7 @@ _PERCENT_LEAD = re.compile(
 )
 PERCENT_LEAD_WINDOW = 24  # how far before a percent its lead ("đạt", "với giá trị", "(") is looked for
 _RATE = re.compile(r"(?i)(?<!\w)t[ỷỉ]\s+lệ(?!\w)")
+_POINTS_BEFORE = re.compile(r"(?i)(?<!\w)(?:số\s+điểm|điểm\s+số|tổng\s+điểm|số\s+điểm\s+đạt\s+được)(?!\w)")
 _COMPARATIVE = re.compile(r"(?i)(?<!\w)(?:cao|thấp)\s+hơn(?!\w)|(?<!\w)vượt(?!\w)")
 
 
@@ -351,6 +352,13 @@ def carry_index(
             and _PERCENT_LEAD.search(text, max(sentence.start, mention.start - PERCENT_LEAD_WINDOW), mention.start)
         ):
             mention.metric = base + ".score"  # "Dẫn đầu vùng là Đồng Tháp (88,1%)", "Hải Phòng đạt 87,05%"
+        elif (
+            mention.unit == "count"
+            and mention.family == "none"
+            and isinstance(mention.number.value, float)
+            and _POINTS_BEFORE.search(text, sentence.start, mention.start)
+        ):
+            mention.metric = base + ".score"  # "với số điểm lần lượt là 91,4; 89,92; 88,67"
         else:
             continue
         mention.status, mention.reason = "metric", "index named in an earlier sentence"
