@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 from itertools import pairwise
 
 from cchc_nlp.metrics.evidence import is_ordinal, mark_shapes, vet_mentions
@@ -98,6 +99,7 @@ DUPLICATE_MIN = 80  # a paragraph this long that repeats an earlier one word for
 _INDEX_WORD = re.compile(
     r"(?i)chỉ\s+số|PAR|SIPAS|PAPI|PCI|766|hài\s+lòng|năng\s+lực\s+cạnh\s+tranh|cải\s+cách\s+hành\s+chính"
 )
+_WORD_AFTER = re.compile(r" ([a-zà-ỹđ]+)(?![\w.])")  # a lowercase word right after a number
 _PAREN_AFTER = re.compile(r"\s*\(")
 _TABLE_ROW = re.compile(r"\d\s+[|/]\s+\d|\d\s*\|\s*\d")
 _RANK_OR_POINTS = frozenset(("thứ", "hạng", "điểm"))
@@ -364,6 +366,11 @@ def _is_heading(text: str, sentence: Sentence) -> bool:
     return alone and 0 < len(line) <= HEADING_MAX and not line.endswith((".", ":", ";", ","))
 
 
+@cache
+def _followers() -> frozenset[str]:
+    return frozenset(lexicon().markers.get("follower", ()))
+
+
 def _sentence_mentions(
     lex: Lexicon, text: str, sentence: Sentence, excluded: list[tuple[int, int]], numbers: list[NumberMention]
 ) -> list[Mention]:
@@ -401,7 +408,13 @@ def _sentence_mentions(
         if number.qualifier == "exact" and (bound := _OPEN_BOUND.match(text, number.end)) is not None:
             # "từ 98% trở lên", "30 ngày trở xuống": the bound is written after the figure
             number = replace(number, qualifier="lower_bound" if bound.group(1).lower() == "lên" else "upper_bound")
-        out.append(Mention(number, sentence, unit, family or "none", noun_end))
+        mention = Mention(number, sentence, unit, family or "none", noun_end)
+        if unit == "count" and family is None and number.denominator is None:
+            word = _WORD_AFTER.match(text, number.end, sentence.end)
+            if word is not None and word.group(1) not in _followers():
+                # "giải quyết 45 đơn thư", "việc làm cho 12.000 lao động": a count of a thing no key counts
+                mention.family, mention.reason = "other", f"a count of '{word.group(1)}'"
+        out.append(mention)
     return out
 
 
