@@ -44,6 +44,9 @@ _LIST_MARKER = re.compile(r"(?:^|[\s:;,.])\(\s*$")
 _LIST_MARKER_CLOSE = re.compile(r"\s*\)")
 _BARE_MARKER = re.compile(r"(?:^|[:;])\s*$")
 _DIGIT = re.compile(r"\d")
+_DELAY_SUBSET = re.compile(
+    r"(?i)\s*(?:hồ\s+sơ\s+)?(?:giải\s+quyết\s+)?(?:quá|trễ|chậm)\s+hạn\s+(?:từ|trên|hơn|dưới)\s+\d+\s+(?:ngày|tháng)"
+)
 _DIGIT_NEXT = re.compile(r"\s*\d")
 # "tổng đài 1022", "đường dây nóng 0263…": a service number, not a figure
 _SERVICE_NUMBER = re.compile(r"(?i)(?<!\w)(?:tổng\s+đài|đường\s+dây\s+nóng|hotline|số\s+điện\s+thoại|số\s+máy)\s*\Z")
@@ -225,6 +228,10 @@ def vet_mentions(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Men
             # "100% hồ sơ được tiếp nhận, xử lý trên Hệ thống …", "100% TTHC được giải quyết tại trung
             # tâm hành chính công": process compliance, no key measures it
             reject(mention, "process compliance")
+            continue
+        if _DELAY_SUBSET.match(text, mention.end, mention.clause[1]):
+            # "312 hồ sơ quá hạn từ 10 ngày trở lên": a subset picked by a length of delay
+            reject(mention, "a subset by length of delay")
             continue
         key = lex.keys.get(mention.metric)
         if key is not None and key.needs == "fraction" and number.denominator is None:
