@@ -105,10 +105,45 @@ class MentionContext(str):
         return obj
 
 
+WRAPPED_MIN = 50  # a line at least this long that stops mid-sentence was wrapped, not ended
+
+_LINE_END_OPEN = re.compile(r"[^\W_]\Z|,\Z")  # a line that stops on a word, a number or a comma
+_LIST_NUMBER = re.compile(r"\d{1,2}[.)]\s")
+_LAST_WORD = re.compile(r"([^\W\d_]+)\Z")
+
+
+def _continues(text: str, start: int, end: int, following: int) -> bool:
+    """Whether the sentence text[start:end] runs on at `following` after a line break: a hard-
+    wrapped line ("… Trung tâm đã tiếp nhận" / "12.345 hồ sơ, …") stops on a word or a comma,
+    is long, and the next line opens with a lowercase word, or with a figure when the line
+    stops on a lowercase word (never a list number: "1. Thành phố …")."""
+    gap = text[end:following]
+    if "\n" not in gap or gap.strip() or end - start < WRAPPED_MIN:
+        return False
+    if not _LINE_END_OPEN.search(text, start, end) or text[start] in "-+•*–|":
+        return False
+    first = text[following : following + 1]
+    if first.islower():
+        return True
+    if not first.isdigit() or _LIST_NUMBER.match(text, following):
+        return False
+    last = _LAST_WORD.search(text, start, end)
+    return last is not None and last.group(1).islower()
+
+
 def _sentences(text: str) -> list[Sentence]:
     paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
+    spans = split_sentences(text)
+    if "\n" in text:
+        merged: list[tuple[int, int]] = []
+        for start, end in spans:
+            if merged and _continues(text, merged[-1][0], merged[-1][1], start):
+                merged[-1] = (merged[-1][0], end)
+            else:
+                merged.append((start, end))
+        spans = merged
     out = []
-    for index, (start, end) in enumerate(split_sentences(text)):
+    for index, (start, end) in enumerate(spans):
         paragraph = bisect.bisect_right(paragraph_starts, start) - 1
         out.append(Sentence(start, end, paragraph, index))
     return out
