@@ -14,6 +14,7 @@ from cchc_nlp.metrics.mentions import (
     Mention,
     MentionContext,
     Sentence,
+    _counted_noun,
     _ends_with,
     _noun_before,
 )
@@ -87,8 +88,17 @@ def _best_cue(
 def _family_from_context(lex: Lexicon, text: str, mention: Mention) -> None:
     if mention.family == "none" and mention.unit in ("count", "percent"):
         family = _noun_before(lex, text, mention.segment[0], mention.start, mention.sentence)
+        rate = _RATE_OF.match(text, mention.segment[0]) if mention.unit == "percent" else None
+        if rate is not None:
+            # "tỷ lệ hồ sơ nộp qua dịch vụ công trực tuyến đạt 58%": a rate of dossiers, whatever
+            # noun follows
+            first, _ = _counted_noun(lex, text, rate.end(), mention.start, mention.sentence)
+            family = first if first in ("dossier", "tthc", "edoc") else family
         if family is not None:
             mention.family = family
+
+
+_RATE_OF = re.compile(r"(?i)[\s,;:(]*t[ỷỉ]\s+lệ\s+")
 
 
 _OPEN_BOUND_AFTER = re.compile(r"(?i)\s*(?:%\s*)?trở\s+(?:lên|xuống)(?!\w)")
