@@ -84,6 +84,7 @@ _SUBLIST = re.compile(
     rf"\((?![^()\d;]{{1,{SHORT_PAREN}}}\))|(?i:(?<!\w)(?:trong\s+đó|trong\s+số\s+đó|bao\s+gồm|gồm)(?!\w))"
 )
 _DIGITS = re.compile(r"\d+")
+_RANK_IS = re.compile(r"(?i)(?<!\w)(?:thứ\s+hạng|xếp\s+hạng)(?:\s+[^\s,;:()\d]+){0,4}\s+(?:là|ở\s+mức)\s*\Z")
 _DAY_BEFORE = re.compile(r"(?i)(?<!\w)ngày\s+\Z")
 _CLOCK_BEFORE = re.compile(r"(?i)\d\s*(?:giờ|h)\s*\Z")
 _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
@@ -396,6 +397,8 @@ def _sentence_mentions(
         rank_cue = _ends_with(lex, "rank", before)
         if unit != "percent" and rank_cue is not None and not re.search(r"(?i)sắp\s+$", before[: rank_cue.start()]):
             unit = "rank"
+        if unit == "count" and _RANK_IS.search(before):
+            unit = "rank"  # "thứ hạng của TP.HCM là 28/63"
         if is_ordinal(number):
             unit = "rank"
         family, noun_end = _counted_noun(lex, text, number.end, after_limit, sentence)
