@@ -102,7 +102,7 @@ _INDEX_WORD = re.compile(
 )
 _WORD_AFTER = re.compile(r" ([a-zà-ỹđ]+)(?![\w.])")  # a lowercase word right after a number
 _PAREN_AFTER = re.compile(r"\s*\(")
-_TABLE_ROW = re.compile(r"\d\s+[|/]\s+\d|\d\s*\|\s*\d")
+_TABLE_ROW = re.compile(r"\d\s+[|/–-]\s+\d|\d\s*\|\s*\d")
 _RANK_OR_POINTS = frozenset(("thứ", "hạng", "điểm"))
 _NOT_SEPARATOR_BEFORE = re.compile(r"(?i)(?<!\w)(?:đối|so|cùng|tương\s+ứng|kèm\s+theo|kèm)\s+\Z")
 

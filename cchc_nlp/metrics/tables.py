@@ -1,10 +1,12 @@
 """Flattened tables: figures in columns named by a header line.
 
 "Kết quả của các huyện (tiếp nhận / đã giải quyết / tỷ lệ đúng hạn):" then "Huyện Mộ Đức
-8.412 / 8.390 / 99,4%": a line whose figures, and nothing else, are separated by "/" or
-"|" takes the metric of each column from the header a few lines above, which names as many
-columns (or one more, the units' column: "Đơn vị | Tiếp nhận | Giải quyết"). A column
-whose name has no cue gives no row.
+8.412 / 8.390 / 99,4%": a line whose figures, and nothing else, are separated by "/", "|"
+or a spaced dash takes the metric of each column from the header a few lines above, which
+names as many columns (or one more, the units' column: "Đơn vị | Tiếp nhận | Giải quyết").
+A column whose name has no cue gives no row; a "điểm" or "xếp hạng" column makes its
+figures scores or ranks of the index the paragraph names ("(đơn vị - điểm - xếp hạng)" /
+"- Thành phố Vị Thanh - 91,25 - 1").
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ __all__ = ["label_columns"]
 HEADER_LOOKBACK = 4  # lines above a table line where its header is looked for
 TABLE_CONFIDENCE = 0.7
 
-_CELL_SEPARATOR = re.compile(r"\s*[/|]\s*")
-_HEADER_SEPARATOR = re.compile(r"(?<=\s)/(?=\s)|\|")  # not the "/" of "4/2025"
+_CELL_SEPARATOR = re.compile(r"\s*[/|]\s*|\s+[-–]\s+")
+_HEADER_SEPARATOR = re.compile(r"(?<=\s)[/–-](?=\s)|\|")  # not the "/" of "4/2025"
+_SCORE_COLUMN = re.compile(r"(?i)(?<!\w)(?:điểm|điểm\s+số|tổng\s+điểm)(?!\w)")
+_RANK_COLUMN = re.compile(r"(?i)(?<!\w)(?:xếp\s+hạng|thứ\s+hạng|hạng|xếp\s+thứ|vị\s+trí)(?!\w)")
 _DIGIT = re.compile(r"\d")
 
 
@@ -71,6 +75,13 @@ def _open(mention: Mention) -> bool:
 
 
 def _label_cell(lex: Lexicon, text: str, mention: Mention, start: int, end: int) -> None:
+    if mention.unit == "count" and _RANK_COLUMN.search(text, start, end):
+        # "(đơn vị - điểm - xếp hạng)": the index itself comes from the paragraph (carry_index)
+        mention.unit, mention.family = "rank", "none"
+        return
+    if mention.unit == "count" and _SCORE_COLUMN.search(text, start, end):
+        mention.unit, mention.family = "score", "score"
+        return
     best = None
     for match in _cue_matches(lex, text, start, end):
         for cue in match.cues:
