@@ -44,6 +44,11 @@ _LIST_MARKER = re.compile(r"(?:^|[\s:;,.])\(\s*$")
 _LIST_MARKER_CLOSE = re.compile(r"\s*\)")
 _BARE_MARKER = re.compile(r"(?:^|[:;])\s*$")
 _DIGIT = re.compile(r"\d")
+FIELD_LOOKBACK = 70  # how far before a figure its field subject ("lĩnh vực đất đai tiếp nhận") is looked for
+_FIELD_SUBJECT = re.compile(
+    r"(?i)(?:^\s*|[,;:]\s*|(?<!\w)riêng\s+|(?<!\w)trong\s+đó\s+)lĩnh\s+vực\s+[^\d;:()]{2,50}?\s+"
+    r"(?:(?:tiếp\s+nhận|có|giải\s+quyết|đã\s+giải\s+quyết|chiếm)\s+(?:\S+\s+){0,2})?\Z"
+)
 _DELAY_SUBSET = re.compile(
     r"(?i)\s*(?:hồ\s+sơ\s+)?(?:giải\s+quyết\s+)?(?:quá|trễ|chậm)\s+hạn\s+(?:từ|trên|hơn|dưới)\s+\d+\s+(?:ngày|tháng)"
 )
@@ -228,6 +233,10 @@ def vet_mentions(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Men
             # "100% hồ sơ được tiếp nhận, xử lý trên Hệ thống …", "100% TTHC được giải quyết tại trung
             # tâm hành chính công": process compliance, no key measures it
             reject(mention, "process compliance")
+            continue
+        if _FIELD_SUBJECT.search(text[max(mention.clause[0], mention.start - FIELD_LOOKBACK) : mention.start]):
+            # "Riêng lĩnh vực đăng ký xe tiếp nhận 31.285 hồ sơ": a field's subtotal (no scope names a field)
+            reject(mention, "a field's subtotal")
             continue
         if _DELAY_SUBSET.match(text, mention.end, mention.clause[1]):
             # "312 hồ sơ quá hạn từ 10 ngày trở lên": a subset picked by a length of delay
