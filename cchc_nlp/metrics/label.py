@@ -125,10 +125,10 @@ def _is_change(lex: Lexicon, text: str, mention: Mention) -> bool:
         return _compared_by(text, mention)
     if mention.unit == "score" or mention.family == "score":
         return True
+    if mention.family == "staff":
+        return False  # "giảm 45 biên chế so với năm 2015", "giảm ít nhất 10% biên chế": a cut is the figure itself
     if mention.unit == "percent" and not re.search(r"(?i)(?<!\w)(?:lên|xuống|đến|tới|ở\s+mức)\s*\Z", before):
         return True  # "tăng 9,6%", "giảm 1,27%" (but "tăng lên 80%" is the new level)
-    if mention.family == "staff":
-        return False  # "giảm 45 biên chế so với năm 2015": a cut is the figure itself
     if re.search(r"(?i)(?<!\w)(?:lên|xuống|đến|tới)\s*\Z", before):
         return False  # "tăng lên 412.506 hồ sơ": the new level
     # "tăng 2,5% so với năm 2022", "giảm 38 hồ sơ so với tháng trước", "So với cùng kỳ, … tăng 18.400 hồ sơ"
