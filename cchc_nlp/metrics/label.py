@@ -196,7 +196,16 @@ def _compared_by(text: str, mention: Mention) -> bool:
     return not _OWN_VERB.search(between)
 
 
-def _share_like(lex: Lexicon, text: str, mention: Mention, previous: Mention | None) -> bool:
+def _cue_phrases(text: str, cues: list[CueMatch], start: int, end: int) -> set[str]:
+    """The metric cue phrases (as written, lowercased) inside [start, end)."""
+    return {
+        " ".join(text[c.start : c.end].lower().split())
+        for c in cues
+        if start <= c.start and c.end <= end and any(cue.metric != NO_METRIC for cue in c.cues)
+    }
+
+
+def _share_like(lex: Lexicon, text: str, mention: Mention, previous: Mention | None, cues: list[CueMatch] = ()) -> bool:
     """A percent that states the share of the figure just before it."""
     if mention.unit != "percent" or previous is None or previous.unit in ("percent", "rank", "score"):
         return False
@@ -219,6 +228,16 @@ def _share_like(lex: Lexicon, text: str, mention: Mention, previous: Mention | N
     lead = re.sub(r"[\s,;:()\[\]–-]+", " ", lead).strip()
     if not lead or not lex.marker_re["share"].sub(" ", lead).strip():
         return True
+    rate = _RATE_WORD.search(text, mention.segment[0], mention.start)
+    if (
+        rate is not None
+        and mention.cue_span is not None
+        and rate.end() <= mention.cue_span[0] < mention.start
+        and _cue_phrases(text, cues, rate.end(), mention.start) - _cue_phrases(text, cues, *previous.segment)
+    ):
+        # "356.120 hồ sơ trực tuyến, tỷ lệ hồ sơ trực tuyến toàn trình đạt 61,3%": another rate, named in
+        # full ("quá hạn 1.218 hồ sơ, tỷ lệ quá hạn 16,4%" states the count's share)
+        return False
     return mention.metric is not None and _same_share_metric(mention.metric, previous.metric)
 
 
@@ -308,7 +327,7 @@ def label_sentence(
             _target_aside(text, mention, previous)
         if mention.target and mention.status != "metric":
             _compared_metric(mention, mentions[:index])
-        if _share_like(lex, text, mention, previous):
+        if _share_like(lex, text, mention, previous, cues):
             mention.status, mention.metric, mention.reason = "share", previous.metric, "stated share"
             mention.share_of = mentions.index(previous)
             previous.share = float(mention.number.value)
@@ -323,6 +342,8 @@ def label_sentence(
             _inherit(lex, text, sentence, mention, sentence_rows, previous_rows, only_breakdown=True)
         if mention.status == "unlabelled" and mention.reason == "no cue":
             _rate_anaphor(text, mention, sentence_rows, last_rate, cues)
+        if mention.status == "unlabelled" and mention.reason == "no cue":
+            _figure_anaphor(text, mention, sentence_rows, previous_rows)
         if mention.status == "metric":
             sentence_rows.append(mention)
         previous = mention
@@ -427,6 +448,26 @@ def _target_aside(text: str, mention: Mention, previous: Mention | None) -> None
     mention.metric, mention.cue, mention.cue_span = previous.metric, previous.cue, previous.cue_span
     mention.confidence, mention.status, mention.reason = INHERIT_BREAKDOWN, "metric", "the target of the rate before"
     mention.target = True
+
+
+_FIGURE_ANAPHOR = re.compile(r"(?i)(?<!\w)con\s+số\s+(?:này|đó|tương\s+ứng)(?!\w)")
+
+
+def _figure_anaphor(text: str, mention: Mention, sentence_rows: list[Mention], previous_rows: list[Mention]) -> None:
+    """ "tiếp nhận là 210.455; con số này năm 2022 là 186.020 hồ sơ": the figure referred back
+    to, of another period or unit, takes its metric (same unit and noun family)."""
+    if not _FIGURE_ANAPHOR.search(text, mention.clause[0], mention.start):
+        return
+    rows = sentence_rows or previous_rows
+    if not rows:
+        return
+    referent = rows[-1]
+    if referent.metric is None or referent.unit != mention.unit:
+        return
+    if mention.family not in ("none", _family_of_metric(referent.metric)):
+        return
+    mention.metric, mention.cue, mention.cue_span = referent.metric, referent.cue, referent.cue_span
+    mention.confidence, mention.status, mention.reason = INHERIT_PARALLEL, "metric", "the figure referred back to"
 
 
 def _compared_metric(mention: Mention, before: list[Mention]) -> None:
