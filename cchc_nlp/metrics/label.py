@@ -18,6 +18,18 @@ from cchc_nlp.metrics.mentions import (
     _ends_with,
     _noun_before,
 )
+from cchc_nlp.metrics.rates import (
+    INHERIT_BREAKDOWN,
+    INHERIT_PARALLEL,
+    RATE_ANAPHOR,
+    RATE_WORD,
+    compared_metric,
+    figure_anaphor,
+    rate_anaphor,
+    rate_frame,
+    target_aside,
+    unless_present,
+)
 
 __all__ = ["label_sentence", "apply_contexts", "classify_unlabelled"]
 
@@ -26,8 +38,6 @@ __all__ = ["label_sentence", "apply_contexts", "classify_unlabelled"]
 CONFIDENCE = {"segment": 0.9, "loose": 0.8, "clause": 0.7, "sentence": 0.65}
 WEAK_PRIORITY = 4  # cues at or below this lose to an inherited metric in a breakdown
 WEAK_CUE_PENALTY = 0.1  # confidence taken off a weak cue's row
-INHERIT_BREAKDOWN = 0.6  # confidence of a figure inheriting the metric of the total it breaks down
-INHERIT_PARALLEL = 0.5  # confidence of a figure inheriting the metric of the first of a parallel list
 AMBIGUOUS_BELOW = 0.6  # rule rows below this confidence may be re-keyed or removed by the classifier
 REMOVE_AT = 0.8  # the classifier's probability of "none" that removes such a row
 NONE_CLASS = "none"  # the classifier's class of numbers that are not metrics
@@ -228,7 +238,7 @@ def _share_like(lex: Lexicon, text: str, mention: Mention, previous: Mention | N
     lead = re.sub(r"[\s,;:()\[\]–-]+", " ", lead).strip()
     if not lead or not lex.marker_re["share"].sub(" ", lead).strip():
         return True
-    rate = _RATE_WORD.search(text, mention.segment[0], mention.start)
+    rate = RATE_WORD.search(text, mention.segment[0], mention.start)
     if (
         rate is not None
         and mention.cue_span is not None
@@ -254,11 +264,6 @@ def _same_share_metric(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and canon.get(a, a) == canon.get(b, b)
 
 
-def _unless_present(cues: list[CueMatch], metric: str) -> bool:
-    """True when a cue of `metric` stands in the sentence (its cue matches)."""
-    return any(c.metric == metric for match in cues for c in match.cues)
-
-
 def _choose_metric(mention: Mention, cues: list[CueMatch]) -> None:
     levels = (
         ("segment", mention.segment, ("segment", "clause", "sentence"), False),
@@ -275,7 +280,7 @@ def _choose_metric(mention: Mention, cues: list[CueMatch]) -> None:
             mention.reason = f"blocked by '{cue.phrase}'"
             return
         metric = cue.metric_for(mention.unit)
-        if metric != cue.metric and cue.unless_metric and _unless_present(cues, cue.unless_metric):
+        if metric != cue.metric and cue.unless_metric and unless_present(cues, cue.unless_metric):
             metric = cue.metric  # "trước hạn 80,2%, đúng hạn 18,3%": reported apart
         mention.metric = metric
         mention.cue = cue
@@ -323,10 +328,10 @@ def label_sentence(
             if mention.status == "unlabelled" and mention.reason == "no cue":
                 _new_level(text, mention, previous, cues)
             if mention.status == "unlabelled" and mention.reason == "no cue":
-                _rate_frame(text, sentence, mention, cues)
-            _target_aside(text, mention, previous)
+                rate_frame(text, sentence, mention, cues)
+            target_aside(text, mention, previous)
         if mention.target and mention.status != "metric":
-            _compared_metric(mention, mentions[:index])
+            compared_metric(mention, mentions[:index])
         if _share_like(lex, text, mention, previous, cues):
             mention.status, mention.metric, mention.reason = "share", previous.metric, "stated share"
             mention.share_of = mentions.index(previous)
@@ -341,147 +346,14 @@ def label_sentence(
         elif mention.status == "metric" and mention.cue is not None and mention.cue.priority <= WEAK_PRIORITY:
             _inherit(lex, text, sentence, mention, sentence_rows, previous_rows, only_breakdown=True)
         if mention.status == "unlabelled" and mention.reason == "no cue":
-            _rate_anaphor(text, mention, sentence_rows, last_rate, cues)
+            rate_anaphor(text, mention, sentence_rows, last_rate, cues)
         if mention.status == "unlabelled" and mention.reason == "no cue":
-            _figure_anaphor(text, mention, sentence_rows, previous_rows)
+            figure_anaphor(text, mention, sentence_rows, previous_rows)
         if mention.status == "metric":
             sentence_rows.append(mention)
         previous = mention
     _fill_backwards(text, mentions, cues)
     _fill_lists(text, mentions)
-
-
-_RATE_ANAPHOR = re.compile(
-    r"(?i)(?<!\w)t[ỷỉ]\s+lệ\s+(?:này|đó|trên|nói\s+trên|chung|chung\s+của\s+\S+(?:\s+\S+)?|cao\s+nhất|thấp\s+nhất)(?!\w)"
-)
-
-
-def _percent_cue(mention: Mention, cues: list[CueMatch], start: int, end: int) -> tuple[Cue, CueMatch] | None:
-    """The highest-priority cue inside [start, end) that a percent of the mention's family fits."""
-    best = None
-    for match in cues:
-        if match.start < start or match.end > end:
-            continue
-        for cue in match.cues:
-            usable = cue.metric != NO_METRIC and not cue.metric.startswith("index.") and _compatible(cue, mention)
-            if usable and (best is None or cue.priority > best[0].priority):
-                best = (cue, match)
-    return best
-
-
-_FRAME_PIECE = re.compile(r"[^,;:()]+")
-FRAME_CONTINUATION_WORDS = 3  # "tỷ lệ chậm, quá hạn": at most this many words continue a rate's name
-
-
-def _rate_frame(text: str, sentence: Sentence, mention: Mention, cues: list[CueMatch]) -> None:
-    """ "Xếp theo tỷ lệ giải quyết đúng hạn, huyện A đứng thứ nhất với 99,96%, thị xã B thứ 2
-    với 99,9%": a piece of the sentence that names a rate and holds no figure frames the
-    percents after it that have no cue of their own."""
-    if mention.unit != "percent" or mention.family != "none":
-        return
-    frame = None
-    for piece in _FRAME_PIECE.finditer(text, sentence.start, mention.segment[0]):
-        if _RATE_WORD.search(piece.group()) and not re.search(r"\d", piece.group()):
-            frame = piece
-    if frame is None:
-        return
-    end = frame.end()
-    # "Xét theo tỷ lệ chậm, quá hạn, …": a short piece after a comma continues the rate's name
-    while (more := _FRAME_PIECE.match(text, end + 1, mention.segment[0])) is not None and text[end] == ",":
-        if re.search(r"\d", more.group()) or len(more.group().split()) > FRAME_CONTINUATION_WORDS:
-            break
-        end = more.end()
-    found = _percent_cue(mention, cues, frame.start(), end)
-    if found is None:
-        return
-    cue, match = found
-    mention.metric, mention.cue, mention.cue_span = cue.metric_for("percent"), cue, (match.start, match.end)
-    if cue.metric != mention.metric and cue.unless_metric and _unless_present(cues, cue.unless_metric):
-        mention.metric = cue.metric
-    mention.confidence, mention.status, mention.reason = INHERIT_BREAKDOWN, "metric", "the rate the sentence is about"
-
-
-_RATE_WORD = re.compile(r"(?i)(?<!\w)t[ỷỉ]\s+lệ(?!\w)")
-
-
-def _rate_anaphor(
-    text: str, mention: Mention, sentence_rows: list[Mention], last_rate: Mention | None, cues: list[CueMatch]
-) -> None:
-    """ "nâng tỷ lệ này lên tối thiểu 40%", "tỷ lệ chung của huyện đạt 24,3%": a percent named
-    by a rate that refers back takes the metric of the last percent row before it in its
-    sentence, else of a rate named earlier in the sentence ("chưa đạt chỉ tiêu hồ sơ trực
-    tuyến; tỷ lệ chung …"), else of the article's last percent row."""
-    if mention.unit != "percent" or mention.family != "none":
-        return
-    anaphor = _RATE_ANAPHOR.search(text, mention.segment[0], mention.start)
-    if anaphor is None:
-        return
-    rates = [m for m in sentence_rows if m.unit == "percent" and m.metric]
-    if not rates:
-        found = _percent_cue(mention, cues, mention.sentence.start, anaphor.start())
-        if found is not None:
-            cue, match = found
-            mention.metric, mention.cue, mention.cue_span = cue.metric_for("percent"), cue, (match.start, match.end)
-            mention.confidence, mention.status, mention.reason = INHERIT_PARALLEL, "metric", "the rate referred back to"
-            return
-    referent = rates[-1] if rates else last_rate
-    if referent is None or referent.metric is None or referent.metric.startswith("index."):
-        return
-    mention.metric, mention.cue, mention.cue_span = referent.metric, referent.cue, referent.cue_span
-    mention.confidence, mention.status, mention.reason = INHERIT_PARALLEL, "metric", "the rate referred back to"
-
-
-_TARGET_ASIDE = re.compile(
-    r"(?i)\s*\(\s*(?:kế\s+hoạch|chỉ\s+tiêu|mục\s+tiêu)(?:\s+(?:đề\s+ra|được\s+giao|giao|năm\s+\d{4}))?"
-    r"\s*(?:là\s+|:\s*)?(?:(?:trên|dưới|tối\s+thiểu|ít\s+nhất)\s+)?\Z"
-)
-
-
-def _target_aside(text: str, mention: Mention, previous: Mention | None) -> None:
-    """ "đạt 31,5% (kế hoạch 30%)", "(chỉ tiêu 98%)": the aside states the target of the rate before it."""
-    if mention.unit != "percent" or previous is None or previous.unit != "percent":
-        return
-    if previous.status != "metric" or previous.metric is None:
-        return
-    if not _TARGET_ASIDE.fullmatch(text, previous.end, mention.start):
-        return
-    mention.metric, mention.cue, mention.cue_span = previous.metric, previous.cue, previous.cue_span
-    mention.confidence, mention.status, mention.reason = INHERIT_BREAKDOWN, "metric", "the target of the rate before"
-    mention.target = True
-
-
-_FIGURE_ANAPHOR = re.compile(r"(?i)(?<!\w)con\s+số\s+(?:này|đó|tương\s+ứng)(?!\w)")
-
-
-def _figure_anaphor(text: str, mention: Mention, sentence_rows: list[Mention], previous_rows: list[Mention]) -> None:
-    """ "tiếp nhận là 210.455; con số này năm 2022 là 186.020 hồ sơ": the figure referred back
-    to, of another period or unit, takes its metric (same unit and noun family)."""
-    if not _FIGURE_ANAPHOR.search(text, mention.clause[0], mention.start):
-        return
-    rows = sentence_rows or previous_rows
-    if not rows:
-        return
-    referent = rows[-1]
-    if referent.metric is None or referent.unit != mention.unit:
-        return
-    if mention.family not in ("none", _family_of_metric(referent.metric)):
-        return
-    mention.metric, mention.cue, mention.cue_span = referent.metric, referent.cue, referent.cue_span
-    mention.confidence, mention.status, mention.reason = INHERIT_PARALLEL, "metric", "the figure referred back to"
-
-
-def _compared_metric(mention: Mention, before: list[Mention]) -> None:
-    """A target compared with (`_compared_target`) is a figure of the rate before it: "tỷ lệ số
-    hóa … đạt 48,5%, thấp hơn chỉ tiêu 80%", "trễ hạn 2.311 hồ sơ, chiếm 4,79%, cao hơn mục
-    tiêu dưới 1% mà tỉnh đề ra" (the rate is the count's stated share)."""
-    for other in reversed(before):
-        if other.metric is None or other.status not in ("metric", "share"):
-            continue
-        if other.unit != "percent":
-            return
-        mention.metric, mention.cue, mention.cue_span = other.metric, other.cue, other.cue_span
-        mention.confidence, mention.status, mention.reason = INHERIT_BREAKDOWN, "metric", "a target compared with"
-        return
 
 
 def _fill_lists(text: str, mentions: list[Mention]) -> None:
@@ -591,7 +463,7 @@ def _inherit(
         # parallel list: the clause opens with who or which level the figure is about;
         # a bare percent after a percent row ("chỉ tiêu 60% ...; kết quả đạt 63,5%")
         bare_percent = mention.unit == "percent" and mention.family == "none" and candidates[-1].unit == "percent"
-        if bare_percent and _RATE_WORD.search(lead) and not _RATE_ANAPHOR.search(lead):
+        if bare_percent and RATE_WORD.search(lead) and not RATE_ANAPHOR.search(lead):
             return  # "nâng tỷ lệ giải ngân lên 80%": a rate of its own, which no cue names
         if not _opens_with_holder(lex, lead) and not bare_percent and not _colon_item(lex, text, mention):
             return
