@@ -85,6 +85,8 @@ _SUBLIST = re.compile(
 )
 _DIGITS = re.compile(r"\d+")
 _RANK_IS = re.compile(r"(?i)(?<!\w)(?:thứ\s+hạng|xếp\s+hạng)(?:\s+[^\s,;:()\d]+){0,4}\s+(?:là|ở\s+mức)\s*\Z")
+_COMMA_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.,])\Z")
+_WHOLE_THINGS = frozenset(("dossier", "tthc", "dvctt", "staff"))
 _DAY_BEFORE = re.compile(r"(?i)(?<!\w)ngày\s+\Z")
 _CLOCK_BEFORE = re.compile(r"(?i)\d\s*(?:giờ|h)\s*\Z")
 _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
@@ -408,6 +410,9 @@ def _sentence_mentions(
             unit = "score"
         if unit == "rank":
             family, noun_end = "none", number.end
+        if unit == "count" and family in _WHOLE_THINGS and _COMMA_THOUSANDS.search(number.raw):
+            # "1,234 hồ sơ": dossiers are not fractional, the comma groups thousands
+            number = replace(number, value=int(round(number.value * 1000 ** number.raw.count(","))))
         if number.qualifier == "exact" and (bound := _OPEN_BOUND.match(text, number.end)) is not None:
             # "từ 98% trở lên", "30 ngày trở xuống": the bound is written after the figure
             number = replace(number, qualifier="lower_bound" if bound.group(1).lower() == "lên" else "upper_bound")
