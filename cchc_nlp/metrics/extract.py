@@ -98,10 +98,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _TEASER_END = re.compile(r"\s*(?:\.\.\.|…)\s*\Z")
 TEASER_MIN = 30  # characters a teaser must repeat of a later paragraph
 DUPLICATE_MIN = 80  # a paragraph this long that repeats an earlier one word for word is a copy
-# words of the index names (metric_lexicon.csv, index.*): a sentence with one may name the index of the next
-_INDEX_WORD = re.compile(
-    r"(?i)chỉ\s+số|PAR|SIPAS|PAPI|PCI|766|hài\s+lòng|năng\s+lực\s+cạnh\s+tranh|cải\s+cách\s+hành\s+chính"
-)
+# words of the strong index names (metric_lexicon.csv, index.*, priority >= STRONG_INDEX_NAME): a sentence
+# with one may name the index of the next
+_INDEX_WORD = re.compile(r"(?i)chỉ\s+số|PAR|SIPAS|PAPI|PCI|766|hài\s+lòng|năng\s+lực\s+cạnh\s+tranh")
 _WORD_AFTER = re.compile(r" ([a-zà-ỹđ]+)(?![\w.])")  # a lowercase word right after a number
 _PAREN_AFTER = re.compile(r"\s*\(")
 _TABLE_ROW = re.compile(r"\d\s+[|/–-]\s+\d|\d\s*\|\s*\d")
