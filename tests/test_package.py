@@ -37,6 +37,26 @@ def test_version_and_help_load_no_heavy_dependency(argv):
     assert _loaded_after(code) == []
 
 
+def test_extract_on_a_text_dump_loads_only_what_it_needs(tmp_path):
+    """The start-up of extract on page dumps: no pandas (the tables are built from Arrow
+    buffers), no HTML parser, no WARC reader, no scikit-learn."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(
+        "UBND tỉnh Vĩnh Long\n\nNgày 02/7/2018, tỉnh đã tiếp nhận 1.234 hồ sơ, đạt 98,5% đúng hạn.\n",
+        encoding="utf-8",
+    )
+    code = (
+        "import contextlib, io\n"
+        "from cchc_nlp.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['extract', {str(tmp_path / 'in')!r}, '--out', {str(tmp_path / 'out')!r}, '--quiet']) == 0\n"
+    )
+    assert _loaded_after(code) == ["pyarrow", "spacy", "underthesea"]
+    probe = code + "import sys\nprint(sorted(m for m in ('warcio', 'pyarrow.dataset', 'skops') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
 def test_public_names_resolve_lazily():
     assert cchc_nlp.__all__[0] == "__version__"
     for name in cchc_nlp.__all__:
