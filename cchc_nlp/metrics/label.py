@@ -111,6 +111,7 @@ def _family_from_context(lex: Lexicon, text: str, mention: Mention) -> None:
 _RATE_OF = re.compile(r"(?i)[\s,;:(]*t[ỷỉ]\s+lệ\s+")
 
 
+_COMPARED_AFTER = re.compile(r"(?i)\s*so\s+với(?!\w)")
 _OPEN_BOUND_AFTER = re.compile(r"(?i)\s*(?:%\s*)?trở\s+(?:lên|xuống)(?!\w)")
 
 
@@ -139,6 +140,12 @@ def _is_change(lex: Lexicon, text: str, mention: Mention) -> bool:
         return False  # "giảm 45 biên chế so với năm 2015", "giảm ít nhất 10% biên chế": a cut is the figure itself
     if mention.unit == "percent" and not re.search(r"(?i)(?<!\w)(?:lên|xuống|đến|tới|ở\s+mức)\s*\Z", before):
         return True  # "tăng 9,6%", "giảm 1,27%" (but "tăng lên 80%" is the new level)
+    if (
+        mention.unit == "percent"
+        and re.search(r"(?i)(?<!\w)(?:tới|đến)\s*\Z", before)
+        and _COMPARED_AFTER.match(text, mention.end)
+    ):
+        return True  # "giảm tới 49,54% so với tháng 01/2021": by as much as, not down to
     if re.search(r"(?i)(?<!\w)(?:lên|xuống|đến|tới)\s*\Z", before):
         return False  # "tăng lên 412.506 hồ sơ": the new level
     # "tăng 2,5% so với năm 2022", "giảm 38 hồ sơ so với tháng trước", "So với cùng kỳ, … tăng 18.400 hồ sơ"
