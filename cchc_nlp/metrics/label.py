@@ -360,6 +360,7 @@ def label_sentence(
             sentence_rows.append(mention)
         previous = mention
     _fill_backwards(text, mentions, cues)
+    _total_to_process(text, mentions)
     _fill_lists(text, mentions)
 
 
@@ -385,6 +386,30 @@ _LIST_JOIN = re.compile(r"\s*(?:,|và)\s*")
 
 
 _BREAKDOWN_WORD = re.compile(r"(?i)(?<!\w)(?:trong\s+đó|trong\s+số\s+đó|bao\s+gồm|gồm)(?!\w)")
+
+
+_BREAKDOWN_WORD = re.compile(r"(?i)(?<!\w)(?:trong\s+đó|bao\s+gồm|gồm)(?!\w)")
+
+
+def _total_to_process(text: str, mentions: list[Mention]) -> None:
+    """ "tổng số hồ sơ giải quyết trong tháng … là 21.686 hồ sơ, trong đó tiếp nhận mới 18.477 hồ
+    sơ, số còn lại từ trước chuyển sang": a "resolved" total broken down into new and carried-over
+    intake is the total to process (resolved dossiers break down into early, on time, late)."""
+    for i, total in enumerate(mentions):
+        if total.status != "metric" or total.metric != "dossier.resolved":
+            continue
+        for part in mentions[i + 1 :]:
+            if part.status != "metric":
+                continue
+            new_intake = part.metric == "dossier.received" and part.cue is not None and "mới" in part.cue.phrase
+            if (new_intake or part.metric == "dossier.carried_over") and _BREAKDOWN_WORD.search(
+                text, total.end, part.start
+            ):
+                total.metric, total.reason = (
+                    "dossier.to_process",
+                    "a total broken down into new and carried-over intake",
+                )
+            break
 
 
 def _fill_backwards(text: str, mentions: list[Mention], cues: list[CueMatch]) -> None:
