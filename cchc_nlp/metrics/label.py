@@ -271,7 +271,28 @@ def _same_share_metric(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and canon.get(a, a) == canon.get(b, b)
 
 
-def _choose_metric(mention: Mention, cues: list[CueMatch]) -> None:
+_HAS_BEFORE = re.compile(r"(?i)(?<!\w)(?:(?:đều|đã|cũng)\s+)*có\s+(?:[^\W\d]+\s+){0,2}\Z")
+
+
+def _nearer_than_predicate(
+    text: str, mention: Mention, cues: list[CueMatch], match: CueMatch, scopes: tuple[str, ...]
+) -> tuple[Cue, CueMatch] | None:
+    """ "8 hồ sơ quá hạn đều đã có thư xin lỗi": a cue after "có" describes the items counted, and
+    a cue between the figure and that predicate keys it (the 8 are overdue dossiers)."""
+    if match.start < mention.end or not _HAS_BEFORE.search(text, mention.end, match.start):
+        return None
+    best = None
+    for other in cues:
+        if other.start < mention.end or other.end > match.start:
+            continue
+        for cue in other.cues:
+            usable = cue.metric != NO_METRIC and cue.scope in scopes and _compatible(cue, mention)
+            if usable and (best is None or cue.priority > best[0].priority):
+                best = (cue, other)
+    return best
+
+
+def _choose_metric(mention: Mention, cues: list[CueMatch], text: str = "") -> None:
     levels = (
         ("segment", mention.segment, ("segment", "clause", "sentence"), False),
         ("loose", mention.loose, ("segment", "clause", "sentence"), False),
@@ -283,6 +304,8 @@ def _choose_metric(mention: Mention, cues: list[CueMatch]) -> None:
         if found is None:
             continue
         cue, match = found
+        if text and level == "segment" and (nearer := _nearer_than_predicate(text, mention, cues, match, scopes)):
+            cue, match = nearer
         if cue.metric == NO_METRIC:
             mention.reason = f"blocked by '{cue.phrase}'"
             return
@@ -331,7 +354,7 @@ def label_sentence(
                 # "Có 90 hồ sơ (chiếm 2,16%), các cơ quan thụ lý trả lại hồ sơ": the cue
                 # may stand after the stated share
                 mention.loose = (mention.loose[0], max(mention.loose[1], following.loose[1]))
-            _choose_metric(mention, cues)
+            _choose_metric(mention, cues, text)
             if mention.status == "unlabelled" and mention.reason == "no cue":
                 _new_level(text, mention, previous, cues)
             if mention.status == "unlabelled" and mention.reason == "no cue":
