@@ -118,3 +118,17 @@ def test_word_segmenter_leaves_other_model_files_to_underthesea(tmp_path):
     for name in ("features.bin", "dictionary.bin"):
         (tmp_path / name).write_bytes(b"\x78\x9c compressed")
     assert _segmenter_tables(tmp_path, "features.bin", "dictionary.bin") is None  # not plain pickles
+
+
+def test_loading_thread_is_joined_and_its_error_raised():
+    from cchc_nlp.text.segment import _Loading
+
+    loading = _Loading(lambda: 42)
+    assert loading.result() == 42
+    assert not loading._thread.is_alive()  # nothing left running when the workers fork
+
+    def broken():
+        raise OSError("model file unreadable")
+
+    with pytest.raises(OSError, match="unreadable"):
+        _Loading(broken).result()

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pickle
 import re
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -109,9 +109,34 @@ def _word_tokenize() -> Callable[[str], list[str]]:
     return module.word_tokenize
 
 
+class _Loading:
+    """A value built in a thread. `result()` joins the thread, so that none is left running
+    (the process may fork its workers next), and returns the value or raises its error."""
+
+    def __init__(self, build: Callable[[], Any]):
+        self._value: Any = None
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self._value = build()
+            except BaseException as exc:  # raised again by result(), in the caller's thread
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="cchc-segmenter", daemon=True)
+        self._thread.start()
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 @cache
-def load_word_segmenter() -> Future:
-    """Start loading underthesea's word segmentation model; its Future (None: left to underthesea).
+def load_word_segmenter() -> _Loading:
+    """Start loading underthesea's word segmentation model (its `result()`: the model, or
+    None when it is left to underthesea).
 
     word_tokenize loads the model on its first call, reading the feature list and the
     72,000-word dictionary with joblib, whose unpickler is written in Python: 0.2 s of the
@@ -128,10 +153,9 @@ def load_word_segmenter() -> Future:
     from underthesea.pipeline import word_tokenize as module  # underthesea (about 0.2 s) loads with the first text
     from underthesea_core import CRFFeaturizer, CRFTagger
 
-    if module.word_tokenize_model is not None:  # loaded by underthesea already
-        done: Future = Future()
-        done.set_result(module.word_tokenize_model)
-        return done
+    loaded = module.word_tokenize_model
+    if loaded is not None:  # by underthesea already
+        return _Loading(lambda: loaded)
     folder = Path(module.__file__).parent / "models" / WORD_SEGMENTER_MODEL
     model = FastCRFSequenceTagger()
     tables = _segmenter_tables(folder, model.path_features, model.path_dictionary)
@@ -145,11 +169,7 @@ def load_word_segmenter() -> Future:
         model.featurizer = CRFFeaturizer(*tables)
         return model
 
-    loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cchc-segmenter")
-    try:
-        return loader.submit(build)
-    finally:
-        loader.shutdown(wait=False)  # the thread ends with its one task
+    return _Loading(build)
 
 
 def _segmenter_tables(folder: Path, features: str, dictionary: str) -> tuple[list, set] | None:
