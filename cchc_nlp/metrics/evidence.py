@@ -43,6 +43,8 @@ NAME_NUMBER_MAX = 30  # "phường Hà Giang 1": a small bare number right after
 _LIST_MARKER = re.compile(r"(?:^|[\s:;,.])\(\s*$")
 _LIST_MARKER_CLOSE = re.compile(r"\s*\)")
 _BARE_MARKER = re.compile(r"(?:^|[:;])\s*$")
+_SLASH_MARKER = re.compile(r"/\s")  # "1/ " (a fraction has no space after its slash)
+_LINE_START = re.compile(r"[\s\-+•*–]*")  # what may stand before a list marker opening a sentence
 _DIGIT = re.compile(r"\d")
 FIELD_LOOKBACK = 70  # how far before a figure its field subject ("lĩnh vực đất đai tiếp nhận") is looked for
 _FIELD_SUBJECT = re.compile(
@@ -140,6 +142,10 @@ def mark_shapes(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Ment
             _LIST_MARKER.search(before) or (not opened and _BARE_MARKER.search(text, sentence.start, number.start))
         ):
             mention.family, mention.reason = "other", "list marker"
+        elif (
+            bare and _SLASH_MARKER.match(text, number.end) and _LINE_START.fullmatch(text, sentence.start, number.start)
+        ):
+            mention.family, mention.reason = "other", "list marker"  # "1/ Về tiếp nhận hồ sơ: …", "- 2/ …"
         if not _DIGIT.search(number.raw) and not is_ordinal(number):
             # figures are written in digits: "Ngã Bảy", "đến cuối năm tỷ lệ …" hold number words
             mention.family, mention.reason = "other", "number word"
