@@ -57,6 +57,8 @@ _DELAY_SUBSET = re.compile(
 _DIGIT_NEXT = re.compile(r"\s*\d")
 # "tổng đài 1022", "đường dây nóng 0263…": a service number, not a figure
 _SERVICE_NUMBER = re.compile(r"(?i)(?<!\w)(?:tổng\s+đài|đường\s+dây\s+nóng|hotline|số\s+điện\s+thoại|số\s+máy)\s*\Z")
+# "Kỳ 2: Giải quyết 9.800 hồ sơ trễ hạn", "Điều 5", "Phần 3": the number of a part, an article
+_LABEL_NUMBER = re.compile(r"(?i)(?<!\w)(?:kỳ|phần|bài|chương|mục|điều|khoản|tập|phụ\s+lục)\s+\Z")
 _QUANTIFIER_WORD = re.compile(r"(?<!\w)(?:các|những|mọi|mỗi|tất|một\s+số)(?!\w)")
 _NAME_NUMBER = re.compile(rf"(?<!\w)(?:phường|xã|quận|thị\s+trấn|khu\s+phố|tổ)\s+(?:{UPPER}[^\s,;:()]*\s+)+\Z")
 _PROCESS = re.compile(
@@ -159,6 +161,8 @@ def mark_shapes(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Ment
             mention.family, mention.reason = "other", "part of a name"  # "phường Hà Giang 1 tiếp nhận"
         elif bare and _SERVICE_NUMBER.search(text, sentence.start, number.start):
             mention.family, mention.reason = "other", "a service number"
+        elif bare and number.value <= NAME_NUMBER_MAX and _LABEL_NUMBER.search(text, sentence.start, number.start):
+            mention.family, mention.reason = "other", "a label ('Kỳ 2:', 'Điều 5')"
         lead = text[max(sentence.start, number.start - 20) : number.start]
         if (
             previous is not None

@@ -143,6 +143,7 @@ def analyze_text(
     everything = all_mentions or classifier is not None
     index_named = False  # an index name stood in an earlier sentence
     teasers = _teasers(text)
+    related = _related_ranges(text)
     named_only: dict[int, tuple[str, CueMatch]] = {}  # sentences without figures that name an index
     heading_of: dict[int, tuple[str, CueMatch]] = {}  # paragraph -> the index its heading names
     for sentence in sentences:
@@ -157,6 +158,8 @@ def analyze_text(
             continue  # "![caption](https://…)": an image of a page dump (its alt text repeats the headline)
         if sentence.paragraph in teasers:
             continue  # a link line or a teaser ("Có 44 TTHC được … qua quá ...") above the article
+        if related and _covered(related, sentence.start):
+            continue  # "Tin liên quan:" / "Các tin khác": other articles' headlines
         tokens = lex.cue_matcher.tokens(text, sentence.start, sentence.end)
         cues = _cue_matches(lex, text, sentence.start, sentence.end, tokens)
         index_named = index_named or index_cue(cues) is not None
@@ -273,6 +276,39 @@ def analyze_text(
         # one call per article: a model's per-call cost dwarfs its per-mention cost
         classify_unlabelled(lex, text, analysis.mentions, classifier)
     return analysis
+
+
+# a line that heads a page's box of other articles: the rest of the page ("Các tin khác"), or the
+# short lines after it ("Tin liên quan:")
+_FOOTER_HEADING = re.compile(
+    r"(?im)^[ \t]*(?:các\s+tin\s+khác|tin\s+khác|tin\s+cùng\s+chuyên\s+mục|các\s+tin\s+đã\s+đưa|tin\s+mới\s+nhất"
+    r"|tin\s+mới\s+hơn|tin\s+cũ\s+hơn|tin\s+đã\s+đưa)\b[^\n]{0,40}$"
+)
+_BOX_HEADING = re.compile(
+    r"(?im)^[ \t]*(?:tin\s+liên\s+quan|bài\s+viết\s+liên\s+quan|tin\s+bài\s+liên\s+quan|bài\s+liên\s+quan"
+    r"|xem\s+thêm|đọc\s+thêm)\b[^\n]{0,20}$"
+)
+BOX_LINE_MAX = 200  # a line of a box of related articles is a headline: shorter than this
+
+
+def _related_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of a page dump's boxes of other articles (their headlines hold other
+    figures): from a footer heading to the end, from a box heading over the short lines after it."""
+    if "tin" not in text.lower() and "thêm" not in text:
+        return []
+    out = []
+    footer = _FOOTER_HEADING.search(text)
+    for m in _BOX_HEADING.finditer(text, 0, footer.start() if footer else len(text)):
+        end = m.end()
+        for line in re.finditer(r"[^\n]*\n?", text[m.end() :]):
+            body = line.group().strip()
+            if len(body) >= BOX_LINE_MAX or not line.group():
+                break
+            end = m.end() + line.end()
+        out.append((m.start(), end))
+    if footer:
+        out.append((footer.start(), len(text)))
+    return out
 
 
 def _teasers(text: str) -> set[int]:
