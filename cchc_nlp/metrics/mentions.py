@@ -7,9 +7,11 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from cchc_nlp.metrics.lexicon import Cue, Lexicon
+from cchc_nlp.metrics.lexicon import Cue, Lexicon, phrase_key
+from cchc_nlp.resources import read_csv
 from cchc_nlp.text.numbers import NumberMention
 from cchc_nlp.text.segment import split_sentences
 
@@ -193,6 +195,12 @@ def _ends_with(lex: Lexicon, kind: str, text: str) -> re.Match | None:
     return pattern.search(text)
 
 
+@cache
+def _comma_nouns() -> frozenset[str]:
+    """The keys of the nouns written with a comma ("xã, phường"): only they may span one."""
+    return frozenset(phrase_key(row["phrase"]) for row in read_csv("metrics/metric_nouns.csv") if "," in row["phrase"])
+
+
 def _counted_noun(
     lex: Lexicon, text: str, pos: int, limit: int, sentence: Sentence | None = None
 ) -> tuple[str | None, int]:
@@ -205,6 +213,10 @@ def _counted_noun(
     if not tokens or tokens[0][0] != at:  # the noun must follow the number directly
         return None, pos
     found = lex.noun_matcher.match_first(text, tokens)
+    if found is not None and "," in text[at : found[0]] and found[1] not in _comma_nouns():
+        # "350 hồ sơ, ngày 16/10 …": the comma ends the noun ("hồ sơ/ngày" is another one)
+        cut = text.index(",", at)
+        found = lex.noun_matcher.match_first(text, [t for t in tokens if t[1] <= cut])
     if found is None:
         return None, pos
     end, key = found
