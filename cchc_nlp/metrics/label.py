@@ -292,6 +292,26 @@ def _nearer_than_predicate(
     return best
 
 
+_LEVEL_VERB_BEFORE = re.compile(r"(?i)(?<!\w)(?:đạt|là|lên|ở\s+mức|còn|với)\s+(?:(?:trên|gần|hơn|khoảng)\s+)?\Z")
+
+
+def _past_change(text: str, mention: Mention, before: list[Mention], cues: list[CueMatch]) -> None:
+    """ "số hồ sơ tiếp nhận … tăng 15% so với năm 2022, đạt 245.000 hồ sơ": the level after a
+    change amount is the figure the change is of; its cue stands before the change."""
+    if not before or before[-1].status != "change" or before[-1].clause != mention.clause:
+        return
+    if not _LEVEL_VERB_BEFORE.search(text, max(mention.segment[0], mention.start - 16), mention.start):
+        return  # "tăng 0,42% … do ảnh hưởng của bão số 3": no new level, the number is something else
+    earlier = [m for m in before if m.status != "change" and m.clause == mention.clause]
+    start = earlier[-1].end if earlier else mention.clause[0]
+    found = _best_cue(mention, cues, (start, mention.segment[1]), ("segment", "clause", "sentence"), False)
+    if found is None or found[0].metric == NO_METRIC:
+        return
+    cue, match = found
+    mention.metric, mention.cue, mention.cue_span = cue.metric_for(mention.unit), cue, (match.start, match.end)
+    mention.confidence, mention.status, mention.reason = CONFIDENCE["loose"], "metric", "the level after a change"
+
+
 def _choose_metric(mention: Mention, cues: list[CueMatch], text: str = "") -> None:
     levels = (
         ("segment", mention.segment, ("segment", "clause", "sentence"), False),
@@ -357,6 +377,8 @@ def label_sentence(
             _choose_metric(mention, cues, text)
             if mention.status == "unlabelled" and mention.reason == "no cue":
                 _new_level(text, mention, previous, cues)
+            if mention.status == "unlabelled" and mention.reason == "no cue":
+                _past_change(text, mention, mentions[:index], cues)
             if mention.status == "unlabelled" and mention.reason == "no cue":
                 rate_frame(text, sentence, mention, cues)
             target_aside(text, mention, previous)
