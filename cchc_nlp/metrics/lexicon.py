@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -189,8 +190,8 @@ class Lexicon:
     contexts: dict[str, dict[str, str]]  # cue phrase -> {from_metric: to_metric}
     context_re: re.Pattern | None
     markers: dict[str, tuple[str, ...]]
-    marker_re: dict[str, re.Pattern]
-    marker_tail_re: dict[str, re.Pattern]  # a marker ending a text (spaces after it only)
+    marker_re: Mapping[str, re.Pattern]
+    marker_tail_re: Mapping[str, re.Pattern]  # a marker ending a text (spaces after it only)
     marker_matcher: dict[str, PhraseMatcher]  # the same phrases, matched by words
     marker_last_words: dict[str, frozenset[str]]  # last words of each kind's phrases (a quick pre-check)
     holders: list[dict[str, str]]
@@ -208,8 +209,26 @@ def _key(text: str) -> str:
     return " ".join(text.replace(",", " ").lower().split())
 
 
-def _marker_pattern(phrases: tuple[str, ...]) -> re.Pattern:
-    return re.compile(_alternation(phrases), re.IGNORECASE)
+class _CompiledOnUse(Mapping[str, re.Pattern]):
+    """kind -> a pattern (source, compiled with re.IGNORECASE) compiled on first use: a
+    document needs a few of the marker kinds, and compiling all of them took 30 ms of the
+    start-up of a run."""
+
+    def __init__(self, sources: dict[str, str]):
+        self._sources = sources
+        self._compiled: dict[str, re.Pattern] = {}
+
+    def __getitem__(self, kind: str) -> re.Pattern:
+        pattern = self._compiled.get(kind)
+        if pattern is None:
+            pattern = self._compiled[kind] = re.compile(self._sources[kind], re.IGNORECASE)
+        return pattern
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
 
 
 @cache
@@ -279,18 +298,18 @@ def lexicon() -> Lexicon:
         if contexts
         else None,
         markers=frozen_markers,
-        marker_re={kind: _marker_pattern(phrases) for kind, phrases in frozen_markers.items()},
+        marker_re=_CompiledOnUse({kind: _alternation(phrases) for kind, phrases in frozen_markers.items()}),
         marker_matcher={kind: PhraseMatcher(phrases) for kind, phrases in frozen_markers.items()},
         marker_last_words={
             kind: frozenset(p.split()[-1].lower() for p in phrases)
             | (frozenset(re.findall(r"[^\W\d_]+", _FILLERS)) if kind == "change" else frozenset())
             for kind, phrases in frozen_markers.items()
         },
-        marker_tail_re={
-            kind: re.compile(
-                f"(?:{_alternation(phrases)})" + (_FILLERS if kind == "change" else "") + r"\s*\Z", re.IGNORECASE
-            )
-            for kind, phrases in frozen_markers.items()
-        },
+        marker_tail_re=_CompiledOnUse(
+            {
+                kind: f"(?:{_alternation(phrases)})" + (_FILLERS if kind == "change" else "") + r"\s*\Z"
+                for kind, phrases in frozen_markers.items()
+            }
+        ),
         holders=[dict(row) for row in read_csv("metrics/metric_holders.csv")],
     )
