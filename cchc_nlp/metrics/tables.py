@@ -52,6 +52,9 @@ def label_columns(
     lex: Lexicon, text: str, sentences: list[Sentence], sentence: Sentence, mentions: list[Mention]
 ) -> None:
     """Give the figures of a table line (module docstring) their columns' metrics."""
+    if text.startswith("|", sentence.start):
+        _label_markdown_row(lex, text, sentences, sentence, mentions)
+        return
     if len(mentions) < 2 or any(not _open(m) or m.family not in ("none", "dossier") for m in mentions):
         return
     if not all(_CELL_SEPARATOR.fullmatch(text, a.end, b.start) for a, b in zip(mentions, mentions[1:], strict=False)):
@@ -67,6 +70,50 @@ def label_columns(
         for mention, (start, end) in zip(mentions, parts, strict=True):
             _label_cell(lex, text, mention, start, end)
         return
+
+
+_MARKDOWN_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*")  # "|---|---|"
+_CELL_FIGURE = re.compile(r"\s*[\d.,]+\s*%?\s*")
+
+
+def _cells(text: str, sentence: Sentence) -> list[tuple[int, int]]:
+    """The cells of a markdown table line "| a | b |" (spans, without the outer pipes)."""
+    bars = [m.start() for m in re.finditer(r"\|", text[sentence.start : sentence.end])]
+    spans = [(sentence.start + a + 1, sentence.start + b) for a, b in zip(bars, bars[1:], strict=False)]
+    if not text[sentence.start : sentence.end].rstrip().endswith("|") and bars:
+        spans.append((sentence.start + bars[-1] + 1, sentence.end))
+    return spans
+
+
+def _label_markdown_row(
+    lex: Lexicon, text: str, sentences: list[Sentence], sentence: Sentence, mentions: list[Mention]
+) -> None:
+    """A markdown table ("| Đơn vị | Tiếp nhận | Trễ hạn |", "|---|---|---|", "| Huyện A | 3.412 | 12 |"):
+    a figure alone in its cell takes the metric of its column's header (the line above the rule)."""
+    index = sentence.index - 1
+    while index >= 0 and text.startswith("|", sentences[index].start):
+        rule = _MARKDOWN_RULE.fullmatch(text, sentences[index].start, sentences[index].end)
+        if rule is not None:
+            break
+        index -= 1
+    else:
+        return
+    if index < 1 or not text.startswith("|", sentences[index - 1].start):
+        return
+    header = _cells(text, sentences[index - 1])
+    row = _cells(text, sentence)
+    if len(header) != len(row):
+        return
+    for mention in mentions:
+        if not (_open(mention) or mention.status == "metric" and mention.confidence < TABLE_CONFIDENCE):
+            continue
+        cell = next((i for i, (a, b) in enumerate(row) if a <= mention.start and mention.end <= b), None)
+        if cell is None or not _CELL_FIGURE.fullmatch(text, *row[cell]):
+            continue
+        start, end = header[cell]
+        if mention.status == "metric":
+            mention.status, mention.metric, mention.cue, mention.cue_span = "unlabelled", None, None, None
+        _label_cell(lex, text, mention, start, end)
 
 
 def _open(mention: Mention) -> bool:
