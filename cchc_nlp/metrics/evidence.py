@@ -59,6 +59,9 @@ _DIGIT_NEXT = re.compile(r"\s*\d")
 _SERVICE_NUMBER = re.compile(r"(?i)(?<!\w)(?:tổng\s+đài|đường\s+dây\s+nóng|hotline|số\s+điện\s+thoại|số\s+máy)\s*\Z")
 # "Kỳ 2: Giải quyết 9.800 hồ sơ trễ hạn", "Điều 5", "Phần 3": the number of a part, an article
 _LABEL_NUMBER = re.compile(r"(?i)(?<!\w)(?:kỳ|phần|bài|chương|mục|điều|khoản|tập|phụ\s+lục)\s+\Z")
+_PER_UNIT = re.compile(
+    r"(?i)(?<!\w)mỗi\s+(?:xã|phường|huyện|thị\s+trấn|đơn\s+vị|cơ\s+quan|địa\s+phương|sở|ngày|tuần|tháng|công\s+chức|người)(?!\w)"
+)
 _QUANTIFIER_WORD = re.compile(r"(?<!\w)(?:các|những|mọi|mỗi|tất|một\s+số)(?!\w)")
 _NAME_NUMBER = re.compile(rf"(?<!\w)(?:phường|xã|quận|thị\s+trấn|khu\s+phố|tổ)\s+(?:{UPPER}[^\s,;:()]*\s+)+\Z")
 _PROCESS = re.compile(
@@ -201,6 +204,16 @@ def _set_subject(text: str, mention: Mention) -> str | None:
     lowered = lead.lower()
     if " nào" in lowered and patterns["any_unit"].search(lead):
         return "threshold (any unit)"
+    if (
+        "mỗi" in lowered
+        and mention.unit == "count"
+        and (
+            _PER_UNIT.search(text, max(start, mention.segment[0]), mention.start)
+            or (_PER_UNIT.search(lead) and re.search(r"(?i)bình\s+quân|trung\s+bình", lead))
+        )
+    ):
+        # "bình quân mỗi xã tiếp nhận khoảng 1.700 hồ sơ", "Bình quân mỗi ngày, Trung tâm tiếp nhận 350 hồ sơ"
+        return "a figure per unit or per day"
     bound = mention.number.qualifier in ("lower_bound", "upper_bound")
     intensive = mention.unit in ("percent", "score", "rank")
     quick = intensive and (_DIGIT.search(lead) or _QUANTIFIER_WORD.search(lowered))
