@@ -102,9 +102,35 @@ class NumberMention:
 
 
 def _alternation(phrases) -> str:
-    """A regex alternation, longest phrase first, inner spaces matching any space run."""
+    """A regex alternation, longest phrase first, inner spaces matching any space run.
+
+    The phrases are grouped by first letter, each group behind a look-ahead on its first
+    letters (in order, longest first within the group): the regex engine tries one group
+    at a position instead of every phrase, and matches exactly what the flat alternation
+    matches (at a position only the phrases of one group can start; when two groups'
+    letters are equal case-insensitively, "s" and "ſ", the flat alternation is kept)."""
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
-    return "|".join(r"\s+".join(re.escape(part) for part in p.split()) for p in ordered)
+    groups: dict[str, list[str]] = {}
+    for phrase in ordered:
+        groups.setdefault(phrase[0].lower(), []).append(phrase)
+    keys = sorted(groups)
+    flat = len(groups) < 2 or any(
+        re.fullmatch(re.escape(a), b, re.IGNORECASE) for i, a in enumerate(keys) for b in keys[i + 1 :]
+    )
+
+    def source(p: str) -> str:
+        return r"\s+".join(re.escape(part) for part in p.split())
+
+    if flat:
+        return "|".join(source(p) for p in ordered)
+    out = []
+    for group in groups.values():
+        if len(group) == 1:
+            out.append(source(group[0]))
+        else:
+            firsts = "".join(re.escape(c) for c in sorted({p[0] for p in group}))
+            out.append(f"(?=[{firsts}])(?:{'|'.join(source(p) for p in group)})")
+    return "|".join(out)
 
 
 def _first_chars(phrases) -> str:
@@ -180,41 +206,46 @@ _LEVEL = r"[1-4](?!\d|\.\d|,\d\d)"
 
 
 def _ctx(role: str) -> str:
-    """The phrases of one role, case-insensitive, as a group ending at a word boundary."""
-    return f"(?i:{_alternation(_CTX.get(role, ()))})(?!\\w)"
+    """The phrases of one role, case-insensitive, as a group ending at a word boundary
+    (behind a look-ahead on their first letters: a quick failure elsewhere)."""
+    phrases = _CTX.get(role, ())
+    ahead = f"(?=[{_first_chars(phrases)}])" if phrases else ""
+    return f"(?i:{ahead}{_alternation(phrases)})(?!\\w)"
 
 
 _CTX_PHRASES = [p for phrases in _CTX.values() for p in phrases] + ["từ", "ngày", "sa", "ch"]
 
 
-# Spans whose digits are not quantities. Each alternative consumes the whole shape.
+# Spans whose digits are not quantities. Each alternative consumes the whole shape; one
+# that starts with a digit or a fixed letter says so first, in a look-ahead (the phrases
+# of `_ctx` have theirs): elsewhere it fails at once.
 _BLOCK_PATTERNS = [
-    r"(?:TCVN\s+)?ISO(?:/IEC)?\s*\d+(?:[:-]\d{4})?|TCVN\s*\d+(?:[:-]\d{4})?",  # standards
-    r"(?<!\w)\d{3,5}:" + _YEAR + r"(?!\w)",
+    r"(?=[TI])(?:TCVN\s+)?ISO(?:/IEC)?\s*\d+(?:[:-]\d{4})?|TCVN\s*\d+(?:[:-]\d{4})?",  # standards
+    r"(?=\d)(?<!\w)\d{3,5}:" + _YEAR + r"(?!\w)",
     rf"(?<!\w)(?:{_ctx('phone_cue')})\s*[:.]?\s*\(?\+?\d[\d\s.()-]*\d",  # phone after a cue
-    r"(?<![\w.,])(?:\+84|\(?0\d{1,3}\)?)(?:[\s.-]?\d){7,9}(?!\d)",  # phone shape
-    r"(?<!\w)\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?i:SA|CH|AM|PM)(?!\w))?",  # clock time
+    r"(?=[+(0])(?<![\w.,])(?:\+84|\(?0\d{1,3}\)?)(?:[\s.-]?\d){7,9}(?!\d)",  # phone shape
+    r"(?=\d)(?<!\w)\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?i:SA|CH|AM|PM)(?!\w))?",  # clock time
     rf"(?<!\w)(?:{_ctx('time_cue')})\s+\d{{1,2}}(?:\s*(?:giờ|h)(?:\s*\d{{1,2}}(?:\s*phút)?)?)?",
-    rf"(?<!\w){_YEAR}-\d{{2}}-\d{{2}}(?:T[\d:.+Z-]*)?",  # ISO date
-    rf"(?<![\w/.])\d{{1,2}}([/.-])\d{{1,2}}\1(?:{_YEAR}|\d{{2}})(?![\w/])",  # d/m/y
-    rf"(?<![\w/.]){_DM}{_RANGE_SEP}(?:(?i:ngày)\s+)?\d{{1,2}}[/.-]\d{{1,2}}[/.-]{_YEAR}",  # d/m - d/m/y
-    rf"(?<!\w)(?i:từ|ngày)\s+{_DM}{_RANGE_SEP}(?:(?i:ngày)\s+)?{_DMY_OPT}",  # (từ ngày) 8/5 - 15/8
+    rf"(?=[12])(?<!\w){_YEAR}-\d{{2}}-\d{{2}}(?:T[\d:.+Z-]*)?",  # ISO date
+    rf"(?=\d)(?<![\w/.])\d{{1,2}}([/.-])\d{{1,2}}\1(?:{_YEAR}|\d{{2}})(?![\w/])",  # d/m/y
+    rf"(?=\d)(?<![\w/.]){_DM}{_RANGE_SEP}(?:(?i:ngày)\s+)?\d{{1,2}}[/.-]\d{{1,2}}[/.-]{_YEAR}",  # d/m - d/m/y
+    rf"(?i:(?=[tn]))(?<!\w)(?i:từ|ngày)\s+{_DM}{_RANGE_SEP}(?:(?i:ngày)\s+)?{_DMY_OPT}",  # (từ ngày) 8/5 - 15/8
     rf"(?<!\w)(?:{_ctx('weekday')})\s*[,|–-]?\s*(?:(?i:ngày)\s+)?{_DMY_OPT}",
     rf"(?<!\w)(?:{_ctx('day_cue')})\s+\d{{1,2}}(?:{_LIST_SEP}\d{{1,2}})*(?:[/.-]\d{{1,2}}(?:[/.-](?:\d{{4}}|\d{{2}}))?"
     rf"|\s+(?i:tháng)\s+\d{{1,2}}(?:\s+(?i:năm)\s+{_YEAR})?)(?!\d)",
     rf"(?<!\w)(?:{_ctx('date_cue')})(?:\s+(?i:ngày))?\s+{_DMY_OPT}(?!\d)",
-    rf"(?<![\w/.,])(?:0?[1-9]|1[0-2])[/-]{_YEAR}(?![\w/])",  # month/year
-    rf"(?<!\w)[IVX]+\s*[/-]\s*{_YEAR}(?!\d)",  # quý IV/2020
+    rf"(?=\d)(?<![\w/.,])(?:0?[1-9]|1[0-2])[/-]{_YEAR}(?![\w/])",  # month/year
+    rf"(?=[IVX])(?<!\w)[IVX]+\s*[/-]\s*{_YEAR}(?!\d)",  # quý IV/2020
     rf"(?<!\w)(?:{_ctx('year_cue')})\s+(?:(?:[IVX]+|\d{{1,2}})(?:\s*[/-]\s*|\s+(?i:năm)\s+))?{_YEAR}"
     rf"(?:(?:{_RANGE_SEP}|{_LIST_SEP})(?:(?i:năm)\s+)?{_YEAR}(?!\d|[.,]\d))*(?!\d|[.,]\d)",
     rf"(?<!\w)(?:{_ctx('month_cue')})\s+(?:0?[1-9]|1[0-2])(?!\d|[.,]\d)",
     rf"(?<!\w)(?:{_ctx('quarter_cue')})\s+(?:[1-4]|[IVX]+)(?!\w)",
-    rf"(?<![\w.,]){_YEAR}\s*(?:-|–)\s*{_YEAR}(?!\w|[.,]\d)",  # year range
+    rf"(?=[12])(?<![\w.,]){_YEAR}\s*(?:-|–)\s*{_YEAR}(?!\w|[.,]\d)",  # year range
     rf"(?<!\w)(?:{_ctx('label')})\s+(?:(?i:số|thứ)\s+)?\d++(?:[.,/-]\d+)*+(?!\s?%)",  # Phường 2
     rf"(?<!\w)(?:{_ctx('level')})\s+{_LEVEL}(?:\s*(?:,|và|hoặc|-|–|đến)\s*{_LEVEL})*(?!\s?%)",  # mức độ 3,4
-    r"(?<!\w)(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?",  # time zone
+    r"(?=[GU])(?<!\w)(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?",  # time zone
     # "6 tháng đầu năm": a period, not a count
-    rf"(?<![\w.,])\d{{1,2}}\s+(?:{_ctx('period_tail')})(?:\s*[/-]?\s*{_YEAR}(?!\d))?",
+    rf"(?=\d)(?<![\w.,])\d{{1,2}}\s+(?:{_ctx('period_tail')})(?:\s*[/-]?\s*{_YEAR}(?!\d))?",
 ]
 _BLOCK_RE = re.compile(
     # Every shape starts at a word start with one of these characters: failing fast
