@@ -31,6 +31,7 @@ from cchc_nlp.metrics.checks import check_records
 from cchc_nlp.metrics.context import Period, assign_holder, assign_period, find_holders, target_spans, time_periods
 from cchc_nlp.metrics.extract import analyze_text
 from cchc_nlp.metrics.indices import index_year
+from cchc_nlp.metrics.lexicon import remember_words
 from cchc_nlp.metrics.mentions import Classifier, Mention, MentionContext
 from cchc_nlp.metrics.model import default_classifier, enabled_by_default
 from cchc_nlp.metrics.rankings import shared_figures, units_in
@@ -70,6 +71,21 @@ def _run(
 ) -> tuple[str, list[Mention], list[dict[str, Any]]]:
     text, published, entities, province = _inputs(text_or_doc, None if published is None else published)
     published = iso_date(published)
+    remember_words(text)  # every phrase scan below slices the words of this one tokenization
+    try:
+        return _run_text(text, published, entities, province, classifier, all_mentions)
+    finally:
+        remember_words(None)
+
+
+def _run_text(
+    text: str,
+    published: str | None,
+    entities: list[dict[str, Any]] | None,
+    province: Any,
+    classifier: Classifier | None,
+    all_mentions: bool,
+) -> tuple[str, list[Mention], list[dict[str, Any]]]:
     time_records = [r for r in entities or () if r.get("label") in ("DATE", "PERIOD")]
     if not time_records:
         time_records = find_times(text, published)

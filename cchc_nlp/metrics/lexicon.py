@@ -21,6 +21,7 @@ without a digit (a gap never spans another figure).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
@@ -38,6 +39,7 @@ __all__ = [
     "Lexicon",
     "lexicon",
     "phrase_pattern",
+    "remember_words",
     "UNITS",
     "NO_METRIC",
 ]
@@ -109,6 +111,42 @@ def phrase_key(phrase: str) -> str:
     return " ".join(t.lower() for t in _TOKEN.findall(phrase))
 
 
+# The words of the text being analysed (text, words, their starts), set by `remember_words`:
+# its sentences, clauses and the whole text are scanned many times by many matchers, and
+# each scan slices these words instead of tokenizing the same characters again.
+_remembered: tuple[str, list[tuple[int, int, str]], list[int]] | None = None
+
+
+def remember_words(text: str | None) -> None:
+    """Tokenize `text` once for the PhraseMatcher scans that follow (None forgets it)."""
+    global _remembered
+    if text is None:
+        _remembered = None
+        return
+    words = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
+    _remembered = (text, words, [w[0] for w in words])
+
+
+def _words_between(remembered, start: int, end: int) -> list[tuple[int, int, str]]:
+    """What `_TOKEN.finditer(text, start, end)` finds, from the words of the whole text: a
+    word the span's edges cut is cut the same way."""
+    text, words, starts = remembered
+    n = len(text)
+    start, end = min(max(start, 0), n), min(max(end, 0), n)
+    if end <= start:
+        return []
+    i = bisect.bisect_left(starts, start)
+    j = bisect.bisect_left(starts, end)
+    out = words[i:j]
+    if i > 0 and words[i - 1][1] > start:  # a word that starts before the span
+        b = min(words[i - 1][1], end)
+        out.insert(0, (start, b, text[start:b].lower()))
+    if out and out[-1][1] > end:  # a word that runs past the span
+        a = out[-1][0]
+        out[-1] = (a, end, text[a:end].lower())
+    return out
+
+
 class PhraseMatcher:
     """Leftmost-longest matching of many phrases by word n-grams (much faster than one
     regex alternation of hundreds of phrases). Between the words of a match only spaces
@@ -125,8 +163,12 @@ class PhraseMatcher:
 
     @staticmethod
     def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
-        """The words of text[start:end] as (start, end, lowercased word)."""
+        """The words of text[start:end] as (start, end, lowercased word); a slice of the
+        remembered words when `text` is the text being analysed (`remember_words`)."""
         end = len(text) if end is None else end
+        remembered = _remembered
+        if remembered is not None and remembered[0] is text:
+            return _words_between(remembered, start, end)
         return [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text, start, end)]
 
     def match_first(self, text: str, tokens) -> tuple[int, str] | None:
@@ -156,7 +198,15 @@ class PhraseMatcher:
             best = i + 1 if key in keys else 0
             best_key = key
             j = i + 1
-            while key in prefixes and j < n and _JOINER.fullmatch(text, tokens[j - 1][1], tokens[j][0]):
+            while (
+                key in prefixes
+                and j < n
+                # one space (the usual join) or what _JOINER allows
+                and (
+                    (tokens[j][0] - tokens[j - 1][1] == 1 and text[tokens[j - 1][1]] == " ")
+                    or _JOINER.fullmatch(text, tokens[j - 1][1], tokens[j][0])
+                )
+            ):
                 key = key + " " + tokens[j][2]
                 j += 1
                 if key in keys:
