@@ -27,7 +27,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from cchc_nlp.metrics.lexicon import PhraseMatcher, lexicon, phrase_key
+from cchc_nlp.metrics.lexicon import PhraseMatcher, grouped_alternation, lexicon, phrase_key
 from cchc_nlp.metrics.mentions import Mention, Sentence
 from cchc_nlp.tag.timex import find_times
 
@@ -341,7 +341,7 @@ def _holder_patterns() -> tuple[PhraseMatcher, dict[str, tuple[str, str | None]]
     unit_words = sorted(units, key=len, reverse=True)
     unit_re = re.compile(
         r"(?<!\w)(?:(?:UBND|Ủy ban nhân dân)\s+)?("
-        + "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in unit_words)
+        + grouped_alternation(unit_words, lambda u: re.escape(u).replace(r"\ ", r"\s+"))
         + r")(?=\s|$)",
         re.IGNORECASE,
     )

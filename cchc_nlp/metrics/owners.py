@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from cchc_nlp.metrics.context import find_holders
+from cchc_nlp.metrics.lexicon import grouped_alternation
 from cchc_nlp.resources import read_csv
 from cchc_nlp.tag.gazetteer import districts_named, province, province_aliases, province_units
 
@@ -54,7 +55,7 @@ def _words() -> dict[str, tuple[tuple[str, str], ...]]:
 
 def _alternation(kind: str) -> str:
     phrases = sorted({p for p, _ in _words()[kind]}, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return grouped_alternation(phrases, lambda p: re.escape(p).replace(r"\ ", r"\s+"))
 
 
 @cache
