@@ -45,7 +45,7 @@ NONE_CLASS = "none"  # the classifier's class of numbers that are not metrics
 # Windows, in characters of the normalized text, around a possible change amount.
 CHANGE_LOOKBACK = 40  # where "tăng", "giảm", "từ" are looked for before a number
 CHANGE_LOOKAHEAD = 30  # where "xuống", "lên", "đến" are looked for after "từ <number>"
-CHANGE_GAP_WORDS = 2  # words allowed between the number and "xuống"/"lên"
+CHANGE_GAP_WORDS = 4  # words allowed between the number and "xuống"/"lên"
 COMPARATIVE_LOOKBACK = 40  # where "cao hơn", "vượt" make a bare percent a difference
 
 
