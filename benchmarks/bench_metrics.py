@@ -40,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from cchc_nlp.metrics import extract_metrics
-    from cchc_nlp.text.pipeline import DEFAULT_COMPONENTS, load
+    from cchc_nlp.text.pipeline import DEFAULT_COMPONENTS, DOC_TEXT_KEY, load
 
     texts = load_texts(args.corpus)
     if not texts:
@@ -66,7 +66,17 @@ def main() -> None:
     # cost, free of the run-to-run noise of two whole-pipeline measurements
     docs = [nlp_without.parse(text, published=published) for text in texts]
     component = nlp_with.get_pipe("cchc_metrics")
-    added = min(_timed(lambda: [component(doc) for doc in docs]) for _ in range(max(3, args.repeat)))
+    # The taggers leave the article's text in doc.user_data and the component drops it once
+    # read: it is put back before each run, as the pipeline always provides it (else every
+    # run after the first would time spaCy rebuilding doc.text, which the pipeline never does).
+    cached = [doc.user_data.get(DOC_TEXT_KEY) for doc in docs]
+    component_times = []
+    for _ in range(max(3, args.repeat)):
+        for doc, text in zip(docs, cached, strict=True):
+            if text is not None:
+                doc.user_data[DOC_TEXT_KEY] = text
+        component_times.append(_timed(lambda: [component(doc) for doc in docs]))
+    added = min(component_times)
     alone = min(_timed(lambda: [extract_metrics(t, published) for t in texts]) for _ in range(args.repeat))
     rows = sum(len(doc._.metrics) for doc in docs)
     n = len(texts)
