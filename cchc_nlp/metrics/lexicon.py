@@ -269,6 +269,8 @@ class Lexicon:
     marker_matcher: dict[str, PhraseMatcher]  # the same phrases, matched by words
     marker_last_words: dict[str, frozenset[str]]  # last words of each kind's phrases (a quick pre-check)
     holders: list[dict[str, str]]
+    # the first words of the gap cues: a text without one has no gap cue (a quick check)
+    gap_first: re.Pattern | None = None
 
     def cues_for(self, key: str) -> list[Cue]:
         """The cues of a literal match (its phrase_key)."""
@@ -386,4 +388,20 @@ def lexicon() -> Lexicon:
             }
         ),
         holders=[dict(row) for row in read_csv("metrics/metric_holders.csv")],
+        gap_first=_gap_first([cue.phrase for _, cue in gap_cues]),
     )
+
+
+def _gap_first(phrases: list[str]) -> re.Pattern | None:
+    """Any first word of the gap cues, case-insensitively: every match of a gap cue starts
+    with its first word as written (phrase_pattern), so where this finds nothing, no gap
+    cue matches."""
+    firsts = set()
+    for phrase in phrases:
+        words = phrase.split(_GAP)[0].split()
+        if not words or not words[0].rstrip(","):
+            return None  # no literal first word: no quick check
+        firsts.add(words[0].rstrip(",") if len(words[0]) > 1 else words[0])
+    if not firsts:
+        return None
+    return re.compile(grouped_alternation(sorted(firsts, key=lambda w: (-len(w), w))), re.IGNORECASE)

@@ -122,7 +122,7 @@ def _continues(text: str, start: int, end: int, following: int) -> bool:
     gap = text[end:following]
     if "\n" not in gap or gap.strip() or end - start < WRAPPED_MIN:
         return False
-    if not _LINE_END_OPEN.search(text, start, end) or text[start] in "-+•*–|":
+    if not _LINE_END_OPEN.search(text, max(start, end - 1), end) or text[start] in "-+•*–|":
         return False
     first = text[following : following + 1]
     if first.islower():
@@ -153,9 +153,10 @@ def _sentences(text: str) -> list[Sentence]:
 
 def _cue_matches(lex: Lexicon, text: str, start: int, end: int, tokens=None) -> list[CueMatch]:
     found = [CueMatch(a, b, lex.cues_for(key)) for a, b, key in lex.cue_matcher.finditer(text, start, end, tokens)]
-    for pattern, cue in lex.gap_cues:
-        for m in pattern.finditer(text, start, end):
-            found.append(CueMatch(m.start(), m.end(), [cue]))
+    if lex.gap_first is None or lex.gap_first.search(text, start, end):
+        for pattern, cue in lex.gap_cues:
+            for m in pattern.finditer(text, start, end):
+                found.append(CueMatch(m.start(), m.end(), [cue]))
     found.sort(key=lambda c: (c.start, -c.end))
     # "Chỉ số PCI", "Chỉ số năng lực cạnh tranh": the blocker "chỉ số" (a component index)
     # right before an index name is part of that name
