@@ -57,6 +57,9 @@ _DELAY_SUBSET = re.compile(
 _DIGIT_NEXT = re.compile(r"\s*\d")
 # "tổng đài 1022", "đường dây nóng 0263…": a service number, not a figure
 _SERVICE_NUMBER = re.compile(r"(?i)(?<!\w)(?:tổng\s+đài|đường\s+dây\s+nóng|hotline|số\s+điện\s+thoại|số\s+máy)\s*\Z")
+# its last words, right before the spaces that end the text: a quick check before the scan
+_SERVICE_NUMBER_END = re.compile(r"(?i)(?:đài|nóng|hotline|thoại|máy)\Z")
+SERVICE_NUMBER_END_MAX = 7  # characters of the longest of those words
 # "Kỳ 2: Giải quyết 9.800 hồ sơ trễ hạn", "Điều 5", "Phần 3": the number of a part, an article
 _LABEL_NUMBER = re.compile(r"(?i)(?<!\w)(?:kỳ|phần|bài|chương|mục|điều|khoản|tập|phụ\s+lục)\s+\Z")
 _PER_UNIT = re.compile(
@@ -104,6 +107,17 @@ def _patterns() -> dict[str, re.Pattern]:
         "not_rank_ordinal": re.compile(rf"(?i)(?<!\w)(?:{_alternation(markers['not_rank_ordinal'])})\s+(?:thứ\s+)?\Z"),
         "group": re.compile(rf"(?i)(?<!\w)(?:{_alternation(markers['group'])})\s+\Z"),
     }
+
+
+def _service_number_before(text: str, start: int, end: int) -> bool:
+    """`_SERVICE_NUMBER.search(text, start, end)`, after the quick check that the last word
+    before the spaces at `end` ends one of its phrases (the scan tries every position)."""
+    stop = end
+    while stop > start and text[stop - 1].isspace():
+        stop -= 1
+    if not _SERVICE_NUMBER_END.search(text, max(start, stop - SERVICE_NUMBER_END_MAX), stop):
+        return False
+    return _SERVICE_NUMBER.search(text, start, end) is not None
 
 
 def is_ordinal(number: NumberMention) -> bool:
@@ -162,7 +176,7 @@ def mark_shapes(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Ment
             and _NAME_NUMBER.search(text, sentence.start, number.start)
         ):
             mention.family, mention.reason = "other", "part of a name"  # "phường Hà Giang 1 tiếp nhận"
-        elif bare and _SERVICE_NUMBER.search(text, sentence.start, number.start):
+        elif bare and _service_number_before(text, sentence.start, number.start):
             mention.family, mention.reason = "other", "a service number"
         elif bare and number.value <= NAME_NUMBER_MAX and _LABEL_NUMBER.search(text, sentence.start, number.start):
             mention.family, mention.reason = "other", "a label ('Kỳ 2:', 'Điều 5')"

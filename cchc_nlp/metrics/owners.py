@@ -9,7 +9,7 @@ import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from cchc_nlp.metrics.context import find_holders
 from cchc_nlp.metrics.lexicon import grouped_alternation
@@ -110,6 +110,12 @@ _PROPER_RUN = re.compile(r"(?<!\w)(?:(tỉnh|thành phố|TP\.?)\s*)?([A-ZĐ][^\
 _NAME_SEP = re.compile(r"[\s\-–—.]+")
 
 
+@lru_cache(maxsize=8192)
+def _alias_key(written: str) -> str:
+    """The province-alias key of words as written (the same runs recur in every article)."""
+    return _NAME_SEP.sub(" ", written.lower()).strip()
+
+
 def _province_names(text: str, start: int, end: int):
     """(start, end, unit word or None, name as written, canonical name, needs a unit word) of
     the province names in text[start:end]: the longest alias inside each capitalised run."""
@@ -121,7 +127,7 @@ def _province_names(text: str, start: int, end: int):
         while i < len(words):
             for j in range(len(words), i, -1):
                 written = m.group(2)[words[i].start() : words[j - 1].end()]
-                found = aliases.get(_NAME_SEP.sub(" ", written.lower()).strip())
+                found = aliases.get(_alias_key(written))
                 if found:
                     unit = m.group(1) if i == 0 else None
                     a = m.start() if unit else base + words[i].start()
