@@ -339,8 +339,10 @@ def _holder_patterns() -> tuple[PhraseMatcher, dict[str, tuple[str, str | None]]
     named_re = PhraseMatcher(named)
     named = {phrase_key(p): v for p, v in named.items()}
     unit_words = sorted(units, key=len, reverse=True)
+    # a look-ahead on the first letters (UBND, Ủy ban, the unit words): a quick failure elsewhere
+    firsts = "".join(sorted({re.escape(u[0]) if not u[0].isspace() else r"\s" for u in unit_words} | {"U", "Ủ"}))
     unit_re = re.compile(
-        r"(?<!\w)(?:(?:UBND|Ủy ban nhân dân)\s+)?("
+        rf"(?=[{firsts}])(?<!\w)(?:(?:UBND|Ủy ban nhân dân)\s+)?("
         + grouped_alternation(unit_words, lambda u: re.escape(u).replace(r"\ ", r"\s+"))
         + r")(?=\s|$)",
         re.IGNORECASE,

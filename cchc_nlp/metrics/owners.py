@@ -106,7 +106,9 @@ def _cities() -> frozenset[str]:
 
 
 # A run of capitalised words, maybe after a unit word: where province names are looked up.
-_PROPER_RUN = re.compile(r"(?<!\w)(?:(tỉnh|thành phố|TP\.?)\s*)?([A-ZĐ][^\W\d_]*(?:[ \-–]+[A-ZĐ][^\W\d_]*){0,4})")
+_PROPER_RUN = re.compile(
+    r"(?=[tTA-ZĐ])(?<!\w)(?:(tỉnh|thành phố|TP\.?)\s*)?([A-ZĐ][^\W\d_]*(?:[ \-–]+[A-ZĐ][^\W\d_]*){0,4})"
+)
 _NAME_SEP = re.compile(r"[\s\-–—.]+")
 
 
