@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import sysconfig
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -59,6 +60,18 @@ def read_csv(name: str) -> tuple[dict[str, str], ...]:
             return tuple(csv.DictReader(handle))
     except FileNotFoundError:
         raise DataError(f"bundled data file {name} is missing; reinstall cchc-nlp") from None
+
+
+def read_user_jsonl(path: str | Path, what: str, fix: str) -> Iterator[tuple[int, Any]]:
+    """(line number, value) of each non-blank line of a JSON Lines file a user names;
+    a line that is not JSON is one DataError naming the file and line."""
+    for number, line in enumerate(read_user_text(path, what, fix).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path}:{number}: not valid JSON ({exc.msg}); fix the line") from None
 
 
 @cache

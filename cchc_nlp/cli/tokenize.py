@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from cchc_nlp.errors import InputError
+from cchc_nlp.resources import read_user_text
 from cchc_nlp.text.pipeline import load
 
 __all__ = ["configure_parser", "run"]
@@ -22,14 +22,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 def _read(path: Path) -> str:
     if str(path) == "-":
         return sys.stdin.read()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text; convert it (e.g. iconv -f windows-1258) first") from None
+    return read_user_text(path, "text file", "pass an existing file, or - for standard input")
 
 
 def run(args: argparse.Namespace) -> int:

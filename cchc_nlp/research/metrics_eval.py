@@ -32,7 +32,6 @@ pairs. A file named *_dev.jsonl is "dev", *_heldout.jsonl "heldout", another fil
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +42,7 @@ from cchc_nlp.metrics import extract_metrics
 from cchc_nlp.research.gold import split_of
 from cchc_nlp.research.metric_errors import FP_SHAPES, ErrorCounts, classify_errors
 from cchc_nlp.research.scoring import precision_recall_f1
-from cchc_nlp.resources import read_user_text
+from cchc_nlp.resources import read_user_jsonl
 
 __all__ = [
     "evaluate",
@@ -105,13 +104,7 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
     """The documents of a gold file, validated (one clear DataError per bad line)."""
     path = Path(path)
     documents = []
-    for number, line in enumerate(read_user_text(path, "gold file", "pass an existing --gold file").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{path}:{number}: not valid JSON ({exc.msg}); fix the line") from None
+    for number, doc in read_user_jsonl(path, "gold file", "pass an existing --gold file"):
         if not isinstance(doc, dict) or "text" not in doc:
             raise DataError(f"{path}:{number}: a gold document needs a 'text'; see tests/gold/README.md")
         rows = doc.get("metrics", [])

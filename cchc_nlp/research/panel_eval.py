@@ -26,7 +26,7 @@ from typing import Any
 from cchc_nlp.dataset import extract
 from cchc_nlp.errors import DataError
 from cchc_nlp.research.gold import gold_files
-from cchc_nlp.resources import CHECKOUT_DIR, read_user_text
+from cchc_nlp.resources import CHECKOUT_DIR, read_user_jsonl
 from cchc_nlp.tag.gazetteer import province
 
 __all__ = [
@@ -89,13 +89,7 @@ def load_panel_gold(path: str | Path) -> list[dict[str, Any]]:
     """The sets of a gold panel file, checked (one clear DataError per bad line)."""
     path = Path(path)
     sets = []
-    for number, line in enumerate(read_user_text(path, "gold file", "pass an existing --gold FILE").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{path}:{number}: not valid JSON ({exc.msg}); fix the line") from None
+    for number, data in read_user_jsonl(path, "gold file", "pass an existing --gold FILE"):
         missing = [
             key for key in ("id", "documents", "metrics", "cells") if not isinstance(data, dict) or key not in data
         ]
