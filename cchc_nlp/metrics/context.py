@@ -27,9 +27,10 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from cchc_nlp.metrics.lexicon import PhraseMatcher, grouped_alternation, lexicon, phrase_key
+from cchc_nlp.metrics.lexicon import PhraseMatcher, lexicon, phrase_key
 from cchc_nlp.metrics.mentions import Mention, Sentence
 from cchc_nlp.tag.timex import find_times
+from cchc_nlp.text.phrases import grouped_alternation
 
 __all__ = [
     "Period",

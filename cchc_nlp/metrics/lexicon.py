@@ -30,6 +30,7 @@ from functools import cache
 
 from cchc_nlp.errors import DataError
 from cchc_nlp.resources import read_csv
+from cchc_nlp.text.phrases import grouped_alternation
 
 __all__ = [
     "PhraseMatcher",
@@ -40,7 +41,6 @@ __all__ = [
     "lexicon",
     "phrase_pattern",
     "remember_words",
-    "grouped_alternation",
     "UNITS",
     "NO_METRIC",
 ]
@@ -217,29 +217,6 @@ class PhraseMatcher:
                 i = best
             else:
                 i += 1
-
-
-def grouped_alternation(phrases, source=re.escape) -> str:
-    """The regex alternation of `source(p)` for the phrases, in their order, grouped by
-    first letter behind a look-ahead on it: the engine tries one group at a position
-    instead of every phrase, and matches exactly what the flat alternation matches (only
-    the phrases of one group can start at a position; when two groups' letters are equal
-    case-insensitively, "s" and "ſ", the flat alternation is kept)."""
-    groups: dict[str, list[str]] = {}
-    for phrase in phrases:
-        groups.setdefault(phrase[0].lower(), []).append(phrase)
-    keys = sorted(groups)
-    if (
-        len(groups) < 2
-        or any(not p or p[0].isspace() for p in phrases)
-        or any(re.fullmatch(re.escape(a), b, re.IGNORECASE) for i, a in enumerate(keys) for b in keys[i + 1 :])
-    ):
-        return "|".join(f"(?:{source(p)})" for p in phrases)
-    out = []
-    for group in groups.values():
-        firsts = "".join(re.escape(c) for c in sorted({p[0] for p in group}))
-        out.append(f"(?=[{firsts}])(?:{'|'.join(f'(?:{source(p)})' for p in group)})")
-    return "|".join(out)
 
 
 def _alternation(phrases) -> str:

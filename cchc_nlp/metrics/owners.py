@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from cchc_nlp.metrics.context import find_holders
-from cchc_nlp.metrics.lexicon import grouped_alternation
 from cchc_nlp.resources import read_csv
 from cchc_nlp.tag.gazetteer import districts_named, province, province_aliases, province_units
+from cchc_nlp.text.phrases import grouped_alternation
 
 __all__ = ["Owner", "ArticleOwners", "find_owners", "owner_patterns", "AFTER_WINDOW", "NATIONAL_GAP"]
 

@@ -31,6 +31,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from cchc_nlp.resources import read_csv
+from cchc_nlp.text.phrases import grouped_alternation
 
 __all__ = [
     "ParsedNumber",
@@ -102,35 +103,9 @@ class NumberMention:
 
 
 def _alternation(phrases) -> str:
-    """A regex alternation, longest phrase first, inner spaces matching any space run.
-
-    The phrases are grouped by first letter, each group behind a look-ahead on its first
-    letters (in order, longest first within the group): the regex engine tries one group
-    at a position instead of every phrase, and matches exactly what the flat alternation
-    matches (at a position only the phrases of one group can start; when two groups'
-    letters are equal case-insensitively, "s" and "ſ", the flat alternation is kept)."""
+    """A regex alternation, longest phrase first, inner spaces matching any space run."""
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
-    groups: dict[str, list[str]] = {}
-    for phrase in ordered:
-        groups.setdefault(phrase[0].lower(), []).append(phrase)
-    keys = sorted(groups)
-    flat = len(groups) < 2 or any(
-        re.fullmatch(re.escape(a), b, re.IGNORECASE) for i, a in enumerate(keys) for b in keys[i + 1 :]
-    )
-
-    def source(p: str) -> str:
-        return r"\s+".join(re.escape(part) for part in p.split())
-
-    if flat:
-        return "|".join(source(p) for p in ordered)
-    out = []
-    for group in groups.values():
-        if len(group) == 1:
-            out.append(source(group[0]))
-        else:
-            firsts = "".join(re.escape(c) for c in sorted({p[0] for p in group}))
-            out.append(f"(?=[{firsts}])(?:{'|'.join(source(p) for p in group)})")
-    return "|".join(out)
+    return grouped_alternation(ordered, lambda p: r"\s+".join(re.escape(part) for part in p.split()))
 
 
 def _first_chars(phrases) -> str:
