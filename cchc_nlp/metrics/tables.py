@@ -23,8 +23,6 @@ TABLE_CONFIDENCE = 0.7
 
 _CELL_SEPARATOR = re.compile(r"\s*[/|]\s*|\s+[-–]\s+")
 _HEADER_SEPARATOR = re.compile(r"(?<=\s)[/–-](?=\s)|\|")  # not the "/" of "4/2025"
-_SCORE_COLUMN = re.compile(r"(?i)(?<!\w)(?:điểm|điểm\s+số|tổng\s+điểm)(?!\w)")
-_RANK_COLUMN = re.compile(r"(?i)(?<!\w)(?:xếp\s+hạng|thứ\s+hạng|hạng|xếp\s+thứ|vị\s+trí)(?!\w)")
 _DIGIT = re.compile(r"\d")
 
 
@@ -122,11 +120,11 @@ def _open(mention: Mention) -> bool:
 
 
 def _label_cell(lex: Lexicon, text: str, mention: Mention, start: int, end: int) -> None:
-    if mention.unit == "count" and _RANK_COLUMN.search(text, start, end):
+    if mention.unit == "count" and lex.marker_re["rank_column"].search(text, start, end):
         # "(đơn vị - điểm - xếp hạng)": the index itself comes from the paragraph (carry_index)
         mention.unit, mention.family = "rank", "none"
         return
-    if mention.unit == "count" and _SCORE_COLUMN.search(text, start, end):
+    if mention.unit == "count" and lex.marker_re["score_column"].search(text, start, end):
         mention.unit, mention.family = "score", "score"
         return
     best = None
