@@ -49,7 +49,7 @@ from cchc_nlp.metrics.indices import (
 )
 from cchc_nlp.metrics.label import apply_contexts, classify_unlabelled, label_sentence
 from cchc_nlp.metrics.lexicon import Lexicon, lexicon
-from cchc_nlp.metrics.lists import key_from_intro
+from cchc_nlp.metrics.lists import is_list_item, key_from_intro
 from cchc_nlp.metrics.mentions import (
     Classifier,
     CueMatch,
@@ -350,7 +350,6 @@ def _teasers(text: str) -> set[int]:
 
 
 _OPEN_BOUND = re.compile(r"(?i)\s*trở\s+(lên|xuống)(?!\w)")
-_LIST_ITEM = re.compile(r"\s*[-+•*–]\s")
 
 
 def _sibling_cues(
@@ -362,20 +361,17 @@ def _sibling_cues(
     only). Only for the "reported apart" checks: cue positions outside the sentence never
     match a figure."""
 
-    def is_item(s: Sentence) -> bool:
-        return _LIST_ITEM.match(text, s.start, s.end) is not None
-
-    if not is_item(sentence):
+    if not is_list_item(text, sentence):
         return []
     out: list[CueMatch] = []
     i = sentence.index - 1
-    while i >= 0 and is_item(sentences[i]):
+    while i >= 0 and is_list_item(text, sentences[i]):
         out.extend(cues_by_sentence.get(i, []))
         i -= 1
     if i >= 0 and text[sentences[i].start : sentences[i].end].rstrip().endswith(":"):
         out.extend(cues_by_sentence.get(i, []))
     i = sentence.index + 1
-    while i < len(sentences) and is_item(sentences[i]):
+    while i < len(sentences) and is_list_item(text, sentences[i]):
         out.extend(cues_by_sentence.get(i, []))
         i += 1
     return out
