@@ -140,3 +140,38 @@ def test_a_document_that_kills_its_worker_becomes_an_error(tmp_path, monkeypatch
     assert ds.errors[["path", "stage", "error"]].values.tolist() == [[f"{path}:6", "nlp", "WorkerDied"]]
     assert sorted(ds.articles["path"]) == sorted(f"{path}:{n}" for n in range(1, 9) if n != 6)
     assert ds.manifest["inputs"][0]["complete"]
+
+
+_HALF_WRITTEN_RESULT = r"""
+import os, struct, sys, time
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+from cchc_nlp.dataset import engines
+
+def half_a_result():
+    # what a worker killed while sending a large result leaves in the pipe: a header
+    # announcing 1 MB, then a few bytes of it
+    os.write(executor._result_queue._writer.fileno(), struct.pack("!i", 1 << 20) + b"partial")
+    time.sleep(120)
+
+executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+executor.submit(half_a_result)
+time.sleep(1.0)
+manager = executor._executor_manager_thread
+engines._stop_now(executor)
+manager.join(timeout=20)
+sys.exit(3 if manager.is_alive() else 0)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forked workers")
+def test_stopping_workers_mid_result_lets_the_process_exit():
+    # A worker killed while it sends a result must not leave the executor's manager thread
+    # waiting for the rest of the message: the process could then never exit (a CI run
+    # once hung this way after `kill`). The script runs apart so that a regression fails
+    # here instead of hanging the suite.
+    env = dict(os.environ, PYTHONPATH=str(Path(worker.__file__).parents[2]))
+    finished = subprocess.run(
+        [sys.executable, "-c", _HALF_WRITTEN_RESULT], env=env, timeout=60, capture_output=True, text=True
+    )
+    assert finished.returncode == 0, finished.stderr

@@ -231,14 +231,32 @@ def run_pool(tasks: Iterator[Task], done: Callable[[Task, dict[str, Any]], None]
                     suspects.extendleft(reversed(_one_by_one(task)))
             continue
         except BaseException:
-            # Stop the workers now rather than after their current task (no public API for it).
-            for process in list((getattr(executor, "_processes", None) or {}).values()):
-                process.terminate()
-            executor.shutdown(wait=False, cancel_futures=True)
+            _stop_now(executor)
             raise
         executor.shutdown()
         if not isolating:
             return
+
+
+def _stop_now(executor: ProcessPoolExecutor) -> None:
+    """Stop the workers now rather than after their current task (there is no public API
+    for it). A worker killed while sending its result leaves half a message in the result
+    pipe, and the executor's manager thread would wait for the rest forever, so the process
+    could never exit. Closing this process's copy of the pipe's writing end (its only
+    writers are then the dead workers) turns that wait into end-of-file, which the executor
+    handles as a broken pool."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():  # stuck where SIGTERM does not reach (it never should)
+            process.kill()
+            process.join()
+    result_queue = getattr(executor, "_result_queue", None)
+    if result_queue is not None:
+        result_queue._writer.close()
+    executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _drain(queue: collections.deque[Task]) -> Iterator[Task]:
