@@ -208,6 +208,9 @@ FIND_EXAMPLES: list[tuple[str, list[tuple]]] = [
     ("áp dụng TCVN ISO 9001:2015 thay cho ISO 9001:2008", []),
     ("Điện thoại: 0270 3 811234 - Fax: 0270 3 822345", []),
     ("đường dây nóng 0912.345.678", []),
+    # "ĐT" in an agency's initials is no phone cue; after a space or a colon it is
+    ("Sở GD-ĐT có 17 thủ tục, Sở KH&ĐT 26 thủ tục", [("17", 17, None, None, "exact"), ("26", 26, None, None, "exact")]),
+    ("Liên hệ ĐT: 0229 3871 456", []),
     ("gọi (0270) 3824567 để được hỗ trợ", []),
     ("lúc 8 giờ 30 ngày 12/3, cập nhật 10:15:42 SA", []),
     ("Ảnh: cchc3.jpg; https://sonoivu.example.gov.vn/tin/2021/10/ct-55.html; lh@sonoivu.gov.vn", []),

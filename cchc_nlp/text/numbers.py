@@ -197,7 +197,8 @@ _CTX_PHRASES = [p for phrases in _CTX.values() for p in phrases] + ["từ", "ng�
 _BLOCK_PATTERNS = [
     r"(?=[TI])(?:TCVN\s+)?ISO(?:/IEC)?\s*\d+(?:[:-]\d{4})?|TCVN\s*\d+(?:[:-]\d{4})?",  # standards
     r"(?=\d)(?<!\w)\d{3,5}:" + _YEAR + r"(?!\w)",
-    rf"(?<!\w)(?:{_ctx('phone_cue')})\s*[:.]?\s*\(?\+?\d[\d\s.()-]*\d",  # phone after a cue
+    # phone after a cue; "ĐT" inside an agency's initials is no cue ("Sở GD-ĐT 15 thủ tục")
+    rf"(?<![\w&-])(?:{_ctx('phone_cue')})\s*[:.]?\s*\(?\+?\d[\d\s.()-]*\d",
     r"(?=[+(0])(?<![\w.,])(?:\+84|\(?0\d{1,3}\)?)(?:[\s.-]?\d){7,9}(?!\d)",  # phone shape
     r"(?=\d)(?<!\w)\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?i:SA|CH|AM|PM)(?!\w))?",  # clock time
     rf"(?<!\w)(?:{_ctx('time_cue')})\s+\d{{1,2}}(?:\s*(?:giờ|h)(?:\s*\d{{1,2}}(?:\s*phút)?)?)?",
