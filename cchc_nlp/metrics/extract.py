@@ -221,6 +221,7 @@ def analyze_text(
     last_paragraph = -1
     paragraph_index = None  # the last index named in the current paragraph
     adjacent = None  # the last index named in the previous paragraph (ranks carry it over)
+    last_named = None  # the last index named anywhere before (the referent of "chỉ số này")
     last_rate: Mention | None = None  # the last percent row (the referent of "tỷ lệ này")
     for sentence in sentences:
         if sentence.paragraph != last_paragraph:
@@ -236,7 +237,10 @@ def analyze_text(
         cues = cues_by_sentence.get(sentence.index, [])
         mentions = _sentence_mentions(lex, text, sentence, excluded, numbers_by_sentence.get(sentence.index, []))
         named_here = index_of.get(sentence.index)
+        if named_here is None and last_named is not None and _anaphor(text, sentence, last_named):
+            antecedent = last_named  # "Ở chỉ số này, tỉnh A dẫn đầu với 90,61%": the index just named
         paragraph_index = named_here or paragraph_index
+        last_named = named_here or named_only.get(sentence.index) or last_named
         if not mentions:
             antecedent = named_here or named_only.get(sentence.index) or antecedent
             earlier = earlier or (first_index_cue(cues) if named_here else None)
@@ -380,11 +384,11 @@ def _sibling_cues(
 _INDEX_ANAPHOR = re.compile(r"(?i)(?<!\w)(?:bộ\s+)?chỉ\s+số\s+(?:này|nói\s+trên|trên)(?!\w)")
 
 
-def _anaphor(text: str, sentence: Sentence, earlier: tuple[str, CueMatch] | None) -> tuple[str, CueMatch] | None:
-    """The article's topic index when the sentence refers back to it ("về Bộ chỉ số này")."""
-    if earlier is None or not _INDEX_ANAPHOR.search(text, sentence.start, sentence.end):
+def _anaphor(text: str, sentence: Sentence, index: tuple[str, CueMatch] | None) -> tuple[str, CueMatch] | None:
+    """`index` when the sentence refers back to an index ("về Bộ chỉ số này", "Ở chỉ số này")."""
+    if index is None or not _INDEX_ANAPHOR.search(text, sentence.start, sentence.end):
         return None
-    return earlier
+    return index
 
 
 HEADING_MAX = 100  # a heading is a paragraph of one short line without a final period
