@@ -87,7 +87,8 @@ def _patterns() -> dict[str, re.Pattern]:
             rf"(?i)(?<!giữa\s)(?<!của\s)(?<!tại\s)(?<!với\s)(?<!cho\s)(?<!trong\s)(?<!số\s)"
             rf"(?:(?<!\w)(?:{quantifier})\s+|(?<![\d.,/])(?<!tháng\s)(?<!quý\s)(?<!năm\s)(?<!ngày\s)(?<!thứ\s)"
             rf"(?!(?:19|20)\d\d(?!\d))\d+(?:/\d+)?\s+)(?:{unit})(?!\w)"
-            rf"(?:[\s,]+[^\s,;:()\d]+){{0,5}}?\s+(?:có|đạt|còn|để|xếp|đứng)(?!\w)"
+            # (not across "đó là", "gồm": "có 3 địa phương, đó là Bạc Liêu đứng hạng 59, …" names them)
+            rf"(?:[\s,]+(?!(?i:đó\s+là|gồm|bao\s+gồm)(?!\w))[^\s,;:()\d]+){{0,5}}?\s+(?:có|đạt|còn|để|xếp|đứng)(?!\w)"
         ),
         # a unit named between the set and the figure: the figure is that unit's
         "named_unit": re.compile(
@@ -210,6 +211,9 @@ def mark_shapes(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Ment
         previous = mention
 
 
+_GROUP_BEFORE = re.compile(r"(?i)(?<!\w)(?:nhóm|top)\s+\Z")
+
+
 def _set_subject(text: str, mention: Mention) -> str | None:
     """Why the figure's subject is a set of units or a condition, or None."""
     patterns = _patterns()
@@ -232,6 +236,9 @@ def _set_subject(text: str, mention: Mention) -> str | None:
     intensive = mention.unit in ("percent", "score", "rank")
     quick = intensive and (_DIGIT.search(lead) or _QUANTIFIER_WORD.search(lowered))
     counted = list(patterns["counted_set"].finditer(lead)) if quick else []
+    if counted and mention.unit == "rank":
+        # "nằm trong nhóm 16 tỉnh có điểm cao nhất và xếp thứ 12": the group is not the subject
+        counted = [c for c in counted if not _GROUP_BEFORE.search(lead, 0, c.start())]
     if counted:
         rest = text[start + counted[-1].end() : mention.start]
         if patterns["average"].search(rest) or patterns["named_unit"].search(rest):
