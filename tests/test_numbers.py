@@ -211,6 +211,7 @@ FIND_EXAMPLES: list[tuple[str, list[tuple]]] = [
     # "ĐT" in an agency's initials is no phone cue; after a space or a colon it is
     ("Sở GD-ĐT có 17 thủ tục, Sở KH&ĐT 26 thủ tục", [("17", 17, None, None, "exact"), ("26", 26, None, None, "exact")]),
     ("Liên hệ ĐT: 0229 3871 456", []),
+    ("Chủ tịch UBND tỉnh (thứ 2 từ trái sang) thăm Trung tâm; Thứ 3, từ phải qua: ông A", []),
     ("gọi (0270) 3824567 để được hỗ trợ", []),
     ("lúc 8 giờ 30 ngày 12/3, cập nhật 10:15:42 SA", []),
     ("Ảnh: cchc3.jpg; https://sonoivu.example.gov.vn/tin/2021/10/ct-55.html; lh@sonoivu.gov.vn", []),

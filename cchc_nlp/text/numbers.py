@@ -200,6 +200,7 @@ _BLOCK_PATTERNS = [
     # phone after a cue; "ĐT" inside an agency's initials is no cue ("Sở GD-ĐT 15 thủ tục")
     rf"(?<![\w&-])(?:{_ctx('phone_cue')})\s*[:.]?\s*\(?\+?\d[\d\s.()-]*\d",
     r"(?=[+(0])(?<![\w.,])(?:\+84|\(?0\d{1,3}\)?)(?:[\s.-]?\d){7,9}(?!\d)",  # phone shape
+    r"(?=[tT])(?<!\w)(?i:thứ\s+\d{1,2},?\s+từ\s+(?:trái|phải)\s+(?:sang|qua))(?!\w)",  # a place in a photo
     r"(?=\d)(?<!\w)\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?i:SA|CH|AM|PM)(?!\w))?",  # clock time
     rf"(?<!\w)(?:{_ctx('time_cue')})\s+\d{{1,2}}(?:\s*(?:giờ|h)(?:\s*\d{{1,2}}(?:\s*phút)?)?)?",
     rf"(?=[12])(?<!\w){_YEAR}-\d{{2}}-\d{{2}}(?:T[\d:.+Z-]*)?",  # ISO date
