@@ -261,8 +261,30 @@ def _set_subject(text: str, mention: Mention) -> str | None:
     return None
 
 
+_IN_TOTAL = re.compile(r"(?i)(?<!\w)(?:trong|trên)\s+tổng\s+số\s+\Z")
+IN_TOTAL_LOOKBACK = 16
+
+
+def _attach_totals(text: str, mentions: list[Mention]) -> None:
+    """ "143 hồ sơ trễ hạn trong tổng số 1.260 hồ sơ": the total is the denominator of the
+    count before it, not a figure of that count's key ("trên tổng số 45.880 hồ sơ tiếp nhận"
+    names its own key after it: a figure of its own)."""
+    for previous, mention in zip(mentions, mentions[1:]):
+        if (
+            mention.status == "metric"
+            and previous.status == "metric"
+            and mention.unit == previous.unit == "count"
+            and previous.number.denominator is None
+            and (mention.cue_span is None or mention.cue_span[1] <= mention.start)
+            and _IN_TOTAL.search(text, max(previous.end, mention.start - IN_TOTAL_LOOKBACK), mention.start)
+        ):
+            previous.number = replace(previous.number, denominator=mention.number.value)
+            reject(mention, "the total the figure before it is counted in")
+
+
 def vet_mentions(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Mention]) -> None:
     """After labelling: reject the rows without evidence for their key (module docstring)."""
+    _attach_totals(text, mentions)
     for mention in mentions:
         if mention.status != "metric" or mention.metric is None:
             continue
