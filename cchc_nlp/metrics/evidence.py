@@ -25,6 +25,7 @@ condition, not_rank_ordinal, group) and metric_nouns.csv.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 from functools import cache
@@ -269,7 +270,7 @@ def _attach_totals(text: str, mentions: list[Mention]) -> None:
     """ "143 hồ sơ trễ hạn trong tổng số 1.260 hồ sơ": the total is the denominator of the
     count before it, not a figure of that count's key ("trên tổng số 45.880 hồ sơ tiếp nhận"
     names its own key after it: a figure of its own)."""
-    for previous, mention in zip(mentions, mentions[1:]):
+    for previous, mention in itertools.pairwise(mentions):
         if (
             mention.status == "metric"
             and previous.status == "metric"
