@@ -212,6 +212,8 @@ def mark_shapes(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Ment
         previous = mention
 
 
+_ALL_OF_THEM = re.compile(r"(?i)(?<!\w)đều\s+(?:đạt|có|là|ở\s+mức)(?!\w)")
+_PLURAL = re.compile(r"(?i)(?<!\w)(?:các|những|tất\s+cả)\s")
 _GROUP_BEFORE = re.compile(r"(?i)(?<!\w)(?:nhóm|top)\s+\Z")
 
 
@@ -257,6 +259,8 @@ def _set_subject(text: str, mention: Mention) -> str | None:
         return "threshold (condition)"
     if intensive and counted:
         return "property of a set of units"
+    if intensive and _ALL_OF_THEM.search(lead) and _PLURAL.search(text, mention.clause[0], mention.start):
+        return "property of a set of units"  # "Các đơn vị … đều đạt tỷ lệ giải quyết 100%"
     if bound and patterns["condition"].search(text, mention.end, mention.clause[1]):
         return "threshold (condition)"
     return None
