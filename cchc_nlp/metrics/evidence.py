@@ -49,7 +49,9 @@ _LINE_START = re.compile(r"[\s\-+•*–]*")  # what may stand before a list mar
 _DIGIT = re.compile(r"\d")
 FIELD_LOOKBACK = 70  # how far before a figure its field subject ("lĩnh vực đất đai tiếp nhận") is looked for
 _FIELD_SUBJECT = re.compile(
-    r"(?i)(?:^\s*|[,;:]\s*|(?<!\w)riêng\s+|(?<!\w)trong\s+đó\s+)lĩnh\s+vực\s+[^\d;:()]{2,50}?\s+"
+    r"(?i)(?:^\s*|[,;:]\s*|(?<!\w)riêng\s+|(?<!\w)trong\s+đó\s+)"
+    # ", chủ yếu trên lĩnh vực đất đai (chiếm 99,2%)": the field's share of the figure before
+    r"(?:(?:chủ\s+yếu|tập\s+trung)\s+(?:ở|tại|trên|thuộc|vào)\s+)?lĩnh\s+vực\s+[^\d;:()]{2,50}?(?:\s+|\s*\(\s*)"
     r"(?:(?:tiếp\s+nhận|có|giải\s+quyết|đã\s+giải\s+quyết|chiếm)\s+(?:\S+\s+){0,2})?\Z"
 )
 _DELAY_SUBSET = re.compile(
