@@ -214,6 +214,7 @@ def mark_shapes(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Ment
         previous = mention
 
 
+_PLAN_IN_PARENTHESES = re.compile(r"(?i)(?<!\w)(?:kế\s+hoạch|chỉ\s+tiêu)(?:\s+[^\s()]+){0,2}\s*\(\s*\Z")
 _ALL_OF_THEM = re.compile(r"(?i)(?<!\w)đều\s+(?:đạt|có|là|ở\s+mức)(?!\w)")
 _PLURAL = re.compile(r"(?i)(?<!\w)(?:các|những|tất\s+cả)\s")
 _GROUP_BEFORE = re.compile(r"(?i)(?<!\w)(?:nhóm|top)\s+\Z")
@@ -310,6 +311,10 @@ def vet_mentions(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Men
         if _FIELD_SUBJECT.search(text[max(mention.clause[0], mention.start - FIELD_LOOKBACK) : mention.start]):
             # "Riêng lĩnh vực đăng ký xe tiếp nhận 31.285 hồ sơ": a field's subtotal (no scope names a field)
             reject(mention, "a field's subtotal")
+            continue
+        if mention.metric == "plan.completion" and _PLAN_IN_PARENTHESES.search(text, mention.clause[0], mention.start):
+            # "tăng 7,83%, vượt kế hoạch đề ra (7%)": the plan's own figure, not how much of it was done
+            reject(mention, "the plan's own figure")
             continue
         if _DELAY_SUBSET.match(text, mention.end, mention.clause[1]):
             # "312 hồ sơ quá hạn từ 10 ngày trở lên": a subset picked by a length of delay
