@@ -64,6 +64,8 @@ ORDINAL_RE = re.compile(
 _RANK_VERB_BEFORE = re.compile(
     rf"(?i:(?:xếp|đứng|vị\s+trí|hạng|giữ|vươn\s+lên|lên|trở\s+lại|là)(?:\s+ở)?\s*)\Z|{UPPER}[^\s,;:()]*\s+\Z"
 )
+_NEXT_IN_RANKING = re.compile(rf"\s+là\s+{UPPER}")  # "…; thứ hai là Sở Nội vụ 95,39 điểm"
+_RANKING_LEAD = re.compile(r"(?i)(?<!\w)(?:dẫn\s+đầu|đứng\s+đầu|(?:xếp|đứng)\s+thứ\s+nhất)(?!\w)")
 _LEADING_GROUP = re.compile(r"(?i)(?<!\w)(?:dẫn\s+đầu|đứng\s+đầu|cao\s+nhất|tốt\s+nhất|đầu)(?!\w)")
 _PERCENT_LEAD = re.compile(
     r"(?i)(?:\(|(?<!\w)(?:đạt|với|là)(?:\s+(?:giá\s+trị|kết\s+quả|mức))?|(?<=\d%)\s*(?:,|và))\s*\Z"
@@ -130,8 +132,10 @@ def ordinal_numbers(text: str, start: int, end: int) -> list[NumberMention]:
     out = []
     for m in ORDINAL_RE.finditer(text, start, end):
         before = text[max(start, m.start() - ORDINAL_LOOKBACK) : m.start()]
-        if not _RANK_VERB_BEFORE.search(before):
+        if not _RANK_VERB_BEFORE.search(before) and not _NEXT_IN_RANKING.match(text, m.end(), end):
             continue
+        if not _RANK_VERB_BEFORE.search(before) and not _RANKING_LEAD.search(text, start, m.start()):
+            continue  # "; thứ hai là Văn phòng UBND tỉnh 95,43 điểm" only after "… dẫn đầu với …"
         if re.match(r"\s*,", text[m.end() : m.end() + 2]) and re.search(r"(?:^|[:;,])\s*\Z", before):
             continue
         value = _ORDINAL_WORDS[m.group(1).lower()]
