@@ -214,6 +214,9 @@ def mark_shapes(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Ment
         previous = mention
 
 
+RATIO_LOOKBACK = 20
+_EQUAL_TO = re.compile(r"(?i)(?<!\w)bằng(?:\s+\S+)?\s+\Z")
+_OF_ANOTHER = re.compile(r"(?i)\s*(?:số|so\s+với|tổng\s+số|cùng\s+kỳ)(?!\w)")
 _PLAN_IN_PARENTHESES = re.compile(r"(?i)(?<!\w)(?:kế\s+hoạch|chỉ\s+tiêu)(?:\s+[^\s()]+){0,2}\s*\(\s*\Z")
 _ALL_OF_THEM = re.compile(r"(?i)(?<!\w)đều\s+(?:đạt|có|là|ở\s+mức)(?!\w)")
 _PLURAL = re.compile(r"(?i)(?<!\w)(?:các|những|tất\s+cả)\s")
@@ -311,6 +314,14 @@ def vet_mentions(lex: Lexicon, text: str, sentence: Sentence, mentions: list[Men
         if _FIELD_SUBJECT.search(text[max(mention.clause[0], mention.start - FIELD_LOOKBACK) : mention.start]):
             # "Riêng lĩnh vực đăng ký xe tiếp nhận 31.285 hồ sơ": a field's subtotal (no scope names a field)
             reject(mention, "a field's subtotal")
+            continue
+        if (
+            mention.unit == "percent"
+            and _EQUAL_TO.search(text, max(mention.clause[0], mention.start - RATIO_LOOKBACK), mention.start)
+            and _OF_ANOTHER.match(text, mention.end)
+        ):
+            # "bằng trên 90% số hồ sơ trực tuyến của cả năm 2021", "bằng 120% so với cùng kỳ"
+            reject(mention, "a ratio to another figure")
             continue
         if mention.metric == "plan.completion" and _PLAN_IN_PARENTHESES.search(text, mention.clause[0], mention.start):
             # "tăng 7,83%, vượt kế hoạch đề ra (7%)": the plan's own figure, not how much of it was done
