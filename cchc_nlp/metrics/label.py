@@ -542,7 +542,9 @@ def _inherit(
         bare_percent = mention.unit == "percent" and mention.family == "none" and candidates[-1].unit == "percent"
         if bare_percent and RATE_WORD.search(lead) and not RATE_ANAPHOR.search(lead):
             return  # "nâng tỷ lệ giải ngân lên 80%": a rate of its own, which no cue names
-        if not _opens_with_holder(lex, lead) and not bare_percent and not _colon_item(lex, text, mention):
+        # "…; UBND huyện Cư Kuin (2.800 hồ sơ)": a figure in parentheses after its holder
+        holder_lead = text[mention.clause[0] : mention.start] if lead.strip() == "(" else lead
+        if not _opens_with_holder(lex, holder_lead) and not bare_percent and not _colon_item(lex, text, mention):
             return
         if family == "none" and mention.unit != "percent" and not sentence_rows:
             return  # a bare count in a new sentence: too little to go on
