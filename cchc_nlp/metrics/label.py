@@ -573,7 +573,7 @@ _HOLDER_OPENING = re.compile(
     r"(?i)^\s*(?:(?:riêng|còn|trong\s+khi|tại|ở|đối\s+với|với|(?:tiếp\s+theo|tiếp\s+đến|kế\s+đến|sau\s+đó|"
     r"đứng\s+sau)\s+là)\s+)?(?:các\s+)?"
     r"(?:cấp\s+(?:tỉnh|huyện|xã)|sở|công\s+an|bảo\s+hiểm|bưu\s+điện|trung\s+tâm|văn\s+phòng|ubnd|"
-    r"huyện|thị\s+xã|thành\s+phố|tp\.?|xã|phường|thị\s+trấn|chi\s+nhánh|cục|kho\s+bạc|ban)(?!\w)"
+    r"huyện|thị\s+xã|thành\s+phố|tp\.?|xã|phường|thị\s+trấn|chi\s+nhánh|cục|chi\s+cục|kho\s+bạc|ban|thanh\s+tra)(?!\w)"
 )
 
 
