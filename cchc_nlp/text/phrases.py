@@ -5,16 +5,59 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-__all__ = ["grouped_alternation"]
+__all__ = ["grouped_alternation", "case_variants"]
+
+# Letters that re's IGNORECASE matching treats as equal beyond their lower and upper case
+# (the Kelvin sign is k, the long s is s, ...); tests/test_phrases.py checks every letter of
+# the ranges case_variants covers against re's own rules.
+_OTHER_CASES = ("iIİı", "kK\u212a", "sSſ", "åÅ\u212b", "ßẞ", "ṡṠẛ", "µΜμ")
+_LEAD = r"(?<!\w)"
+
+
+def case_variants(char: str) -> str | None:
+    """Every character that `char` matches case-insensitively (itself included), or None
+    outside the Latin letters (U+0000-U+02FF, U+1E00-U+1EFF, Vietnamese included)."""
+    if not ("\0" <= char < "\u0300" or "\u1e00" <= char <= "\u1eff"):
+        return None
+    found = {char}
+    for other in (char.lower(), char.upper(), char.title(), char.lower().title()):
+        if len(other) == 1:
+            found.add(other)
+    for group in _OTHER_CASES:
+        if found & set(group):
+            found.update(group)
+    return "".join(sorted(found))
+
+
+def _first_consumed(group: Sequence[str], sources: list[str]) -> str | None:
+    """The group as one regex that reads the first character with a character class (the
+    engine skips a class that cannot match at once, and a pattern that opens with one is
+    searched for by a fast scan) and then checks it, in the caller's case mode, with a
+    look-behind; None when the sources do not all open with that character."""
+    first = group[0][0]
+    variants = case_variants(first)
+    if variants is None or any(p[0] != first for p in group):
+        return None
+    escaped = re.escape(first)
+    lead = _LEAD if sources[0].startswith(_LEAD + escaped) else ""
+    if not all(s.startswith(lead + escaped) for s in sources):
+        return None
+    rests = "|".join(f"(?:{s[len(lead) + len(escaped) :]})" for s in sources)
+    # (?<!\w) before the first character is (?<!\w[\s\S]) after it
+    behind = r"(?<!\w[\s\S])" if lead else ""
+    return f"(?-i:[{''.join(re.escape(c) for c in variants)}]){behind}(?<={escaped})(?:{rests})"
 
 
 def grouped_alternation(phrases: Sequence[str], source: Callable[[str], str] = re.escape) -> str:
     """The regex alternation of `source(p)` for the phrases, in their order, grouped by
-    first letter behind a look-ahead on it: the engine tries one group at a position
-    instead of every phrase, and matches exactly what the flat alternation matches (only
-    the phrases of one group can start at a position; when two groups' letters are equal
-    case-insensitively, "s" and "ſ", or a phrase starts with a space, the flat alternation
-    is kept). A group of one phrase needs no look-ahead."""
+    first letter: the engine tries one group at a position instead of every phrase, and
+    matches exactly what the flat alternation matches (only the phrases of one group can
+    start at a position; when two groups' letters are equal case-insensitively, "s" and
+    "ſ", or a phrase starts with a space, the flat alternation is kept).
+
+    A group whose phrases all open with the same character reads it with a character
+    class (its letter in every case) and checks it with a look-behind in the caller's
+    case mode; any other group sits behind a look-ahead on its first letters."""
     groups: dict[str, list[str]] = {}
     for phrase in phrases:
         groups.setdefault(phrase[0].lower() if phrase else "", []).append(phrase)
@@ -27,9 +70,13 @@ def grouped_alternation(phrases: Sequence[str], source: Callable[[str], str] = r
         return "|".join(f"(?:{source(p)})" for p in phrases)
     out = []
     for group in groups.values():
-        if len(group) == 1:
-            out.append(f"(?:{source(group[0])})")
-            continue
-        firsts = "".join(re.escape(c) for c in sorted({p[0] for p in group}))
-        out.append(f"(?=[{firsts}])(?:{'|'.join(f'(?:{source(p)})' for p in group)})")
+        sources = [source(p) for p in group]
+        consumed = _first_consumed(group, sources)
+        if consumed is not None:
+            out.append(consumed)
+        elif len(group) == 1:
+            out.append(f"(?:{sources[0]})")
+        else:
+            firsts = "".join(re.escape(c) for c in sorted({p[0] for p in group}))
+            out.append(f"(?=[{firsts}])(?:{'|'.join(f'(?:{s})' for s in sources)})")
     return "|".join(out)

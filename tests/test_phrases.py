@@ -1,0 +1,58 @@
+"""The grouped phrase alternation (cchc_nlp/text/phrases.py) matches what the flat one does."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from cchc_nlp.text.phrases import case_variants, grouped_alternation
+
+
+def _ignorecase_equals() -> dict[str, set[str]]:
+    """char -> every character re matches it with under IGNORECASE, for the characters
+    case_variants covers, from re's own rules: a letter matches another when their simple
+    lowercase forms are equal or listed together in re's extra cases."""
+    import _sre  # re's engine: its lowercase is the one IGNORECASE compares
+    from re._casefix import _EXTRA_CASES
+
+    by_lower: dict[int, set[str]] = {}
+    for code in range(0x110000):
+        by_lower.setdefault(_sre.unicode_tolower(code), set()).add(chr(code))
+    out = {}
+    for code in [*range(0x300), *range(0x1E00, 0x1F00)]:
+        lower = _sre.unicode_tolower(code)
+        equal = set(by_lower[lower])
+        for other in _EXTRA_CASES.get(lower, ()):
+            equal |= by_lower.get(other, set())
+        out[chr(code)] = equal
+    return out
+
+
+def test_case_variants_cover_every_case_insensitive_match():
+    equals = _ignorecase_equals()
+    for char, equal in equals.items():
+        assert set(case_variants(char)) >= equal, char
+    # the rules read above are re's: spot checks with the engine itself
+    for char in "tkKsSiIđĐấẤ":
+        for other in equals[char]:
+            assert re.fullmatch(re.escape(char), other, re.IGNORECASE), (char, other)
+    assert case_variants("α") is None and case_variants("ж") is None
+
+
+def test_grouped_alternation_matches_the_flat_one():
+    phrases = ["tỉnh", "Tỉnh ủy", "thành phố", "TP.", "xã", "Xã", "sở", "đặc khu", "(cũ)", "6 tháng", "k", "Kỳ"]
+    rnd = random.Random(7)
+    words = [*phrases, "tỉnhx", "THÀNH PHỐ", "ĐẶC KHU", "ab", "SỞ", "ſở", "ſa", "\u212aỳ", "  ", ", ", "x1", "6  tháng"]
+    texts = ["".join(rnd.choice(words) + rnd.choice(["", " ", ",", "\n"]) for _ in range(40)) for _ in range(300)]
+    for sources in (re.escape, lambda p: r"(?<!\w)" + re.escape(p).replace(r"\ ", r"\s+")):
+        ordered = sorted(phrases, key=lambda p: (-len(p), p))
+        flat = "|".join(f"(?:{sources(p)})" for p in ordered)
+        grouped = grouped_alternation(ordered, sources)
+        assert grouped != flat
+        for flags in (0, re.IGNORECASE):
+            a, b = re.compile(f"(?:{flat})(?!\\w)", flags), re.compile(f"(?:{grouped})(?!\\w)", flags)
+            for text in texts:
+                assert [m.span() for m in a.finditer(text)] == [m.span() for m in b.finditer(text)]
+                for pos in range(0, len(text), 3):
+                    x, y = a.match(text, pos), b.match(text, pos)
+                    assert (x and x.span()) == (y and y.span())
