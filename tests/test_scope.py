@@ -45,6 +45,24 @@ def scopes(text: str, published: str = "2023-06-30") -> list[tuple[float, str, s
                 (86.9, "ranking", "huyện Cù Lao Dung"),
             ],
         ),
+        # the unit right after its rank ("đứng thứ 2 tỉnh X", "thứ hai là Sở Y"); "thứ 6 toàn tỉnh" is a field
+        (
+            "Chỉ số SIPAS năm 2024: tỉnh Bắc Ninh dẫn đầu với 91,02%; đứng thứ 2 tỉnh Nam Định đạt 89,75%; "
+            "thứ 3 tỉnh Ninh Bình đạt 89,10%.",
+            [
+                (91.02, "ranking", "tỉnh Bắc Ninh"),
+                (2, "ranking", "tỉnh Nam Định"),
+                (89.75, "ranking", "tỉnh Nam Định"),
+                (3, "ranking", "tỉnh Ninh Bình"),
+                (89.1, "ranking", "tỉnh Ninh Bình"),
+            ],
+        ),
+        (
+            "Năm 2023, trong khối sở, ngành, Sở Tư pháp dẫn đầu Chỉ số CCHC với 93,15 điểm; thứ hai là Sở Nội vụ "
+            "92,80 điểm.",
+            [(93.15, "ranking", "Sở Tư pháp"), (2, "ranking", "Sở Nội vụ"), (92.8, "ranking", "Sở Nội vụ")],
+        ),
+        ("Năm 2023, huyện Ba Tơ đứng thứ 6 toàn tỉnh về Chỉ số CCHC.", [(6, "unit", "huyện Ba Tơ")]),
         # "lần lượt": the k-th figure is the k-th unit's
         (
             "Năm 2022, Chỉ số CCHC của Bến Tre, Trà Vinh và Vĩnh Long lần lượt đạt 86,1%, 85,2% và 84,3%.",

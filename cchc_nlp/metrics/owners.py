@@ -429,8 +429,9 @@ def _is_owner(ctx: ArticleOwners, o: Owner, owners: list[Owner]) -> bool:
     lead = text[max(0, o.start - LEAD_WINDOW) : o.start]
     if o.scope == "agency" and pats["title"].search(lead):
         return False
-    if pats["field_lead"].search(lead):
-        return False
+    field = pats["field_lead"].search(lead)
+    if field and not (o.named and field.group(0).lower().startswith("thứ")):
+        return False  # "đứng thứ 6 toàn tỉnh" (but "đứng thứ 2 tỉnh Nam Định": the unit in 2nd place)
     if re.search(r"[^\W\d]\s*\(\s*$", lead) and o.scope != "national":
         return False  # "xã Mỹ Yên (huyện Bến Lức)": a qualifier in parentheses
     if o.scope != "level" and pats["place_lead"].search(lead):

@@ -136,6 +136,15 @@ def _owner_of(ctx: ArticleOwners, row: dict[str, Any], sent: Sentence) -> Owner 
         )
         and not _bracketed(text, sent.start, o, start)
     ]
+    if row["metric"].endswith(".rank"):
+        # "đứng thứ 2 tỉnh Thái Nguyên", "; thứ hai là Sở Nội vụ": the unit right after its rank
+        named_after = [
+            o
+            for o in owners
+            if o.start >= end and o.named and o.scope != "national" and _RANK_THEN_UNIT.fullmatch(text, end, o.start)
+        ]
+        if named_after:
+            return named_after[0]
     strong_before = [o for o in before if o.start >= clause_start]
     owner = _tied_after(text, start, end, sent, owners, strong_before)
     if owner is not None:
@@ -161,6 +170,9 @@ def _owner_of(ctx: ArticleOwners, row: dict[str, Any], sent: Sentence) -> Owner 
     ):
         return None  # a rank among the 63 (34) provinces is the province's
     return owner
+
+
+_RANK_THEN_UNIT = re.compile(r"(?i)\s*(?:là|thuộc\s+về)?\s*")
 
 
 def _bracketed(text: str, sent_start: int, owner: Owner, figure: int) -> bool:
