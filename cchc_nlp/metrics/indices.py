@@ -329,10 +329,11 @@ def carry_index(
         antecedent is None
         and adjacent is not None
         and (earlier is None or earlier[0] == adjacent[0])
-        and any(m.unit == "rank" for m in mentions)
+        and any(m.unit in ("rank", "score") or m.family == "score" for m in mentions)
     ):
-        # ranks of a paragraph that names no index take the one the previous paragraph named,
-        # and so do the percents stated with them ("lần lượt xếp thứ 1, 2, 3 với 93,17%, 92,4% …")
+        # ranks and scores in points of a paragraph that names no index take the one the
+        # previous paragraph named, and so do the percents stated with them ("lần lượt xếp
+        # thứ 1, 2, 3 với 93,17%, 92,4% …")
         antecedent = adjacent
     if antecedent is None and earlier is None:
         return
