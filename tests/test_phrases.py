@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from cchc_nlp.text.phrases import case_variants, grouped_alternation
+from cchc_nlp.text.phrases import case_variants, dispatched_alternation, grouped_alternation, leading_chars
 
 
 def _ignorecase_equals() -> dict[str, set[str]]:
@@ -56,3 +56,38 @@ def test_grouped_alternation_matches_the_flat_one():
                 for pos in range(0, len(text), 3):
                     x, y = a.match(text, pos), b.match(text, pos)
                     assert (x and x.span()) == (y and y.span())
+
+
+def test_leading_chars():
+    assert leading_chars(r"(?=\d)(?<!\w)\d+:") == frozenset("0123456789")
+    assert leading_chars(r"(?<![\w&-])(?:(?i:(?=[Tt])(?:tel))(?!\w))") == frozenset("Tt")
+    assert leading_chars(r"(?i:(?=[tn]))(?<!\w)(?i:từ|ngày)") == frozenset("tTnN")
+    assert leading_chars(r"(?=[TI])ISO\d+|TCVN\d+") is None  # the look-ahead covers one branch only
+    assert leading_chars(r"(?=[TI])(?:ISO\d+|TCVN\d+)") == frozenset("TI")
+    assert leading_chars(r"(?=[a-z])x") is None and leading_chars(r"\d+") is None
+
+
+def test_every_block_shape_says_its_first_characters():
+    """find_numbers' block shapes are tried only where they can start: each needs a leading
+    look-ahead (or a phrase list behind one), else it is tried everywhere."""
+    from cchc_nlp.text.numbers import _BLOCK_PATTERNS
+
+    assert all(leading_chars(p) is not None for p in _BLOCK_PATTERNS)
+
+
+def test_dispatched_alternation_matches_the_plain_one():
+    sources = [
+        r"(?=\d)(?<!\w)\d+:\d+",
+        r"(?=[tT])(?i:tel)\s*\d+",
+        r"(?i:(?=[tn]))(?:tháng|năm)\s+\d+",
+        r"x\d",
+        r"(?=\d)\d+",
+    ]
+    starts = "0123456789tTnNx"
+    plain = re.compile(rf"(?<!\w)(?=[{starts}])(?:{'|'.join(f'(?:{s})' for s in sources)})")
+    dispatched = re.compile(rf"(?<!\w)(?:{dispatched_alternation(sources, starts)})")
+    rnd = random.Random(3)
+    words = ["12:30", "tel 5", "Tel 0123", "tháng 3", "NĂM 2020", "x9", "7", "a", " ", ",", "ax1"]
+    for _ in range(300):
+        text = "".join(rnd.choice(words) + rnd.choice(["", " "]) for _ in range(30))
+        assert [m.span() for m in plain.finditer(text)] == [m.span() for m in dispatched.finditer(text)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-__all__ = ["grouped_alternation", "case_variants"]
+__all__ = ["grouped_alternation", "case_variants", "leading_chars", "dispatched_alternation"]
 
 # Letters that re's IGNORECASE matching treats as equal beyond their lower and upper case
 # (the Kelvin sign is k, the long s is s, ...); tests/test_phrases.py checks every letter of
@@ -80,3 +80,71 @@ def grouped_alternation(phrases: Sequence[str], source: Callable[[str], str] = r
             firsts = "".join(re.escape(c) for c in sorted({p[0] for p in group}))
             out.append(f"(?=[{firsts}])(?:{'|'.join(f'(?:{s})' for s in sources)})")
     return "|".join(out)
+
+
+# An alternative's leading look-ahead on its first character, maybe after a look-behind and
+# inside "(?:" or "(?i:": "(?=\d)", "(?<!\w)(?:(?i:(?=[Tt])…" (group 1: case-insensitive).
+_LEADING_AHEAD = re.compile(r"(?:\(\?<!(?:[^()\\]|\\.)*\))?(?:\(\?:)?(\(\?i:)?\(\?=(\\d|\[(?:[^\]\\-]|\\.)+\])\)")
+
+
+def _top_level_bar(source: str) -> bool:
+    """Whether a regex has a "|" outside any group (its leading look-ahead then covers only
+    the first branch)."""
+    depth, i, in_class = 0, 0, False
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            i += 1
+            i += source[i : i + 1] == "^"
+            i += source[i : i + 1] == "]"  # a "]" right after "[" or "[^" is a member
+            continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+def leading_chars(source: str) -> frozenset[str] | None:
+    """The characters a match of `source` can start with, read from its leading look-ahead
+    ("(?=[TI])", "(?=\\d)": ASCII digits only), in every case when case-insensitive; None
+    when it has none."""
+    m = _LEADING_AHEAD.match(source)
+    if m is None or _top_level_bar(source):
+        return None
+    body = m.group(2)
+    chars = set("0123456789") if body == r"\d" else set(re.sub(r"\\(.)", r"\1", body[1:-1]))
+    if m.group(1):
+        variants = [case_variants(c) for c in chars]
+        if any(v is None for v in variants):
+            return None
+        chars = {c for v in variants for c in v}
+    return frozenset(chars)
+
+
+def dispatched_alternation(sources: Sequence[str], starts: str) -> str:
+    """The alternation of `sources`, in their order, for a regex that only matches where
+    the next character is one of `starts`: one group per set of characters that opens the
+    same alternatives, behind a look-ahead on them, so the engine tries at a position only
+    the alternatives that can start there (each one's leading look-ahead says which,
+    `leading_chars`; one without is in every group). The same matches as the plain
+    alternation behind a look-ahead on `starts`."""
+    firsts = [leading_chars(s) for s in sources]
+    groups: dict[tuple[int, ...], list[str]] = {}
+    for char in starts:
+        key = tuple(i for i, f in enumerate(firsts) if f is None or char in f)
+        if key:
+            groups.setdefault(key, []).append(char)
+    return "|".join(
+        f"(?=[{''.join(re.escape(c) for c in chars)}])(?:{'|'.join(f'(?:{sources[i]})' for i in key)})"
+        for key, chars in groups.items()
+    )
