@@ -5,7 +5,13 @@ from __future__ import annotations
 import random
 import re
 
-from cchc_nlp.text.phrases import case_variants, dispatched_alternation, grouped_alternation, leading_chars
+from cchc_nlp.text.phrases import (
+    case_variants,
+    dispatched_alternation,
+    grouped_alternation,
+    leading_chars,
+    word_start_alternation,
+)
 
 
 def _ignorecase_equals() -> dict[str, set[str]]:
@@ -91,3 +97,21 @@ def test_dispatched_alternation_matches_the_plain_one():
     for _ in range(300):
         text = "".join(rnd.choice(words) + rnd.choice(["", " "]) for _ in range(30))
         assert [m.span() for m in plain.finditer(text)] == [m.span() for m in dispatched.finditer(text)]
+
+
+def test_word_start_alternation_matches_the_plain_one():
+    phrases = ["Thành phố", "thành phố", "TP.", "trung tâm", "huyện", "Huyện", "sở", "đơn vị", "6 tháng", "xã"]
+    items = [(p, r"\s+\d+" if p.startswith("t") else "") for p in phrases]
+    source = lambda p: re.escape(p).replace(r"\ ", r"\s+")  # noqa: E731
+    rnd = random.Random(11)
+    words = [*phrases, "THÀNH PHỐ", "xTP.", "ſở", "Sở", "1", "22", "năm", "a", " ", ",", "\n", "Đơn Vị"]
+    texts = ["".join(rnd.choice(words) + rnd.choice(["", " ", "  "]) for _ in range(40)) for _ in range(300)]
+    for lead in (r"(?<!\w)", r"(?<![\w/.,])(?<!năm\s)"):
+        plain = lead + "(?:" + "|".join(f"(?:{source(p)}{tail})" for p, tail in items) + ")"
+        fast = word_start_alternation(items, source, lead)
+        assert fast != plain and fast.startswith("(?-i:[")
+        for flags in (0, re.IGNORECASE):
+            a, b = re.compile(f"({plain})(?!\\w)", flags), re.compile(f"({fast})(?!\\w)", flags)
+            for text in texts:
+                assert [m.regs for m in a.finditer(text)] == [m.regs for m in b.finditer(text)]
+    assert word_start_alternation([("αβ", "")]) == r"(?<!\w)(?:(?:αβ))"  # outside the Latin letters: plain

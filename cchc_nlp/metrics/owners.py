@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from cchc_nlp.metrics.context import find_holders
 from cchc_nlp.resources import read_csv
 from cchc_nlp.tag.gazetteer import districts_named, province, province_aliases, province_units
-from cchc_nlp.text.phrases import grouped_alternation
+from cchc_nlp.text.phrases import grouped_alternation, word_start_alternation
 
 __all__ = ["Owner", "ArticleOwners", "find_owners", "owner_patterns", "AFTER_WINDOW", "NATIONAL_GAP"]
 
@@ -53,9 +53,21 @@ def _words() -> dict[str, tuple[tuple[str, str], ...]]:
     return {kind: tuple(items) for kind, items in found.items()}
 
 
+def _phrases(kind: str) -> list[str]:
+    return sorted({p for p, _ in _words()[kind]}, key=len, reverse=True)
+
+
+def _source(phrase: str) -> str:
+    return re.escape(phrase).replace(r"\ ", r"\s+")
+
+
 def _alternation(kind: str) -> str:
-    phrases = sorted({p for p, _ in _words()[kind]}, key=len, reverse=True)
-    return grouped_alternation(phrases, lambda p: re.escape(p).replace(r"\ ", r"\s+"))
+    return grouped_alternation(_phrases(kind), _source)
+
+
+# The patterns that scan a whole article open with a character class (the engine's fast scan
+# stops only at its letters) and check the word start after it: "(?<!\w)X" is "X(?<!\w[\s\S])"
+# once X is read, "^" in a multi-line pattern "(?<![^\n][\s\S])" (text.phrases.word_start_alternation).
 
 
 @cache
@@ -63,7 +75,13 @@ def owner_patterns() -> dict[str, re.Pattern]:
     alt = _alternation
     return {
         "national": re.compile(
-            rf"(?i)(?<!\w)(?:(?:{alt('national_head')})[^;.]{{0,40}}?(?:{alt('national_field')})|{alt('national')})(?!\w)"
+            "(?i)(?:"
+            + word_start_alternation(
+                [(p, rf"[^;.]{{0,40}}?(?:{alt('national_field')})") for p in _phrases("national_head")]
+                + [(p, "") for p in _phrases("national")],
+                _source,
+            )
+            + r")(?!\w)"
         ),
         "ranking": re.compile(rf"(?i)(?<!\w)(?:{alt('ranking')})(?!\w)"),
         "respectively": re.compile(rf"(?i)(?<!\w)(?:{alt('respectively')})(?!\w)"),
@@ -74,16 +92,21 @@ def owner_patterns() -> dict[str, re.Pattern]:
             r"(?i)(?<!\w)(?:dẫn đầu|đứng đầu|cao nhất|thấp nhất|thứ\s+[^\s,;.]+|trong|trong số)\s+$"
         ),
         "quantifier": re.compile(rf"(?i)(?:(?<!\w)(?:{alt('quantifier')})|(?<![\d/.,])(?<!năm\s)\d{{1,3}})\s+$"),
-        "anaphor": re.compile(rf"(?<!\w)({alt('anaphor')})(?!\w)"),
+        "anaphor": re.compile(f"({word_start_alternation([(p, '') for p in _phrases('anaphor')], _source)})(?!\\w)"),
         "one_stop": re.compile(rf"(?i)^(?:{alt('one_stop')})(?!\w)"),
-        "group": re.compile(
-            r"(?i)(?<![\w/.,])(?<!năm\s)(?<!tháng\s)(?:các|những|\d{1,3})\s+(?:cơ\s+quan\s+|đơn\s+vị\s+)?"
+        "group": re.compile(  # (?<![\w/.,])(?<!năm\s)(?<!tháng\s)(?:các|những|\d{1,3}), its first character read
+            r"(?i)(?-i:[cCnN\d])(?<![\w/.,][\s\S])(?<!năm\s[\s\S])(?<!tháng\s[\s\S])(?:(?<=c)ác|(?<=n)hững|(?<=\d)\d{0,2})"
+            r"\s+(?:cơ\s+quan\s+|đơn\s+vị\s+)?"
             r"(xã|phường|huyện|quận|thị xã|sở|địa phương)(?:\s*,\s*(?:xã|phường|thị trấn|thị xã|thành phố|quận|"
             r"huyện|ngành|đặc khu|đơn vị))*(?!\w)"
         ),
-        "province_word": re.compile(r"(?i)(?:(?<!\w)(?:của|toàn|cả)\s+tỉnh|(?:^|[,;:]\s*)tỉnh)(?!\s*(?:ủy|[A-ZĐ]))"),
-        "special_unit": re.compile(r"(?<!\w)[Đđ]ặc khu\s+[A-ZĐ][^\W\d]*(?:\s+[A-ZĐ][^\W\d]*)*"),
-        "headline": re.compile(r"(?m)^([A-ZĐ][^\W\d]*(?:[ -]+[A-ZĐ][^\W\d]*){0,4})\s*:"),
+        # (?<!\w)(?:của|toàn|cả)\s+tỉnh, or "tỉnh" at the start or after [,;:]
+        "province_word": re.compile(
+            r"(?i)(?-i:[cCtT,;:])(?:(?<!\w[\s\S])(?:(?<=c)(?:ủa|ả)|(?<=t)oàn)\s+tỉnh|(?<=t)(?<![\s\S]{2})ỉnh|(?<=[,;:])\s*tỉnh)"
+            r"(?!\s*(?:ủy|[A-ZĐ]))"
+        ),
+        "special_unit": re.compile(r"[Đđ](?<!\w[\s\S])ặc khu\s+[A-ZĐ][^\W\d]*(?:\s+[A-ZĐ][^\W\d]*)*"),
+        "headline": re.compile(r"([A-ZĐ](?<![^\n][\s\S])[^\W\d]*(?:[ -]+[A-ZĐ][^\W\d]*){0,4})\s*:"),  # at a line start
         "after_link": re.compile(
             r"(?i)^[^,;.()\d]*?(?<!\w)(?:của|thuộc thẩm quyền|tại|ở)\s+(?:các\s+)?(?:cơ quan\s+)?"
         ),

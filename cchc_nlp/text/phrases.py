@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-__all__ = ["grouped_alternation", "case_variants", "leading_chars", "dispatched_alternation"]
+__all__ = ["grouped_alternation", "case_variants", "leading_chars", "dispatched_alternation", "word_start_alternation"]
 
 # Letters that re's IGNORECASE matching treats as equal beyond their lower and upper case
 # (the Kelvin sign is k, the long s is s, ...); tests/test_phrases.py checks every letter of
@@ -148,3 +148,48 @@ def dispatched_alternation(sources: Sequence[str], starts: str) -> str:
         f"(?=[{''.join(re.escape(c) for c in chars)}])(?:{'|'.join(f'(?:{sources[i]})' for i in key)})"
         for key, chars in groups.items()
     )
+
+
+_NOT_BEHIND = re.compile(r"\(\?<!((?:[^()\\]|\\.)+)\)")
+
+
+def word_start_alternation(
+    items: Sequence[tuple[str, str]], source: Callable[[str], str] = re.escape, lead: str = r"(?<!\w)"
+) -> str:
+    """A regex matching exactly what `lead(?:source(p1)tail1|source(p2)tail2|…)` matches (the
+    (phrase, tail) items in their order; lead one or more negative look-behinds such as (?<!\\w)),
+    written to open with a character class of the phrases' first letters in every case: a
+    whole-text scan with a pattern that starts with it only stops at those letters (the
+    engine's fast scan), where the look-behind and the phrases are then checked (the first
+    letter, in the caller's case mode, by a look-behind after it). Each phrase's source must
+    open with its first character as re.escape writes it; otherwise, or outside the Latin
+    letters, the plain form is returned."""
+    plain = lead + "(?:" + "|".join(f"(?:{source(p)}{tail})" for p, tail in items) + ")"
+    behinds = _NOT_BEHIND.findall(lead)
+    variants = [case_variants(p[0]) if p else None for p, _ in items]
+    if "".join(f"(?<!{b})" for b in behinds) != lead or any(v is None for v in variants):
+        return plain
+    sources = [source(p) for p, _ in items]
+    if any(not s.startswith(re.escape(p[0])) for s, (p, _) in zip(sources, items, strict=True)):
+        return plain
+    groups: dict[str, list[int]] = {}
+    for i, (phrase, _) in enumerate(items):
+        groups.setdefault(phrase[0].lower(), []).append(i)
+    keys = sorted(groups)
+    if any(re.fullmatch(re.escape(a), b, re.IGNORECASE) for i, a in enumerate(keys) for b in keys[i + 1 :]):
+        return plain  # two groups' letters match each other ("s" and "ſ"): one group could steal the other's
+    out = []
+    for indices in groups.values():
+        runs: list[tuple[str, list[str]]] = []  # consecutive phrases with the same first character
+        for i in indices:
+            phrase, tail = items[i]
+            rest = sources[i][len(re.escape(phrase[0])) :] + tail
+            if runs and runs[-1][0] == phrase[0]:
+                runs[-1][1].append(rest)
+            else:
+                runs.append((phrase[0], [rest]))
+        out.append("|".join(f"(?<={re.escape(c)})(?:{'|'.join(f'(?:{r})' for r in rests)})" for c, rests in runs))
+    chars = "".join(re.escape(c) for c in sorted({c for v in variants for c in v}))
+    # the lead's look-behinds at the phrase's start are one character further back after it
+    after = "".join(f"(?<!{b}[\\s\\S])" for b in behinds)
+    return f"(?-i:[{chars}]){after}(?:{'|'.join(out)})"
