@@ -30,7 +30,7 @@ from functools import cache
 
 from cchc_nlp.errors import DataError
 from cchc_nlp.resources import read_csv
-from cchc_nlp.text.phrases import grouped_alternation
+from cchc_nlp.text.phrases import grouped_alternation, word_start_alternation
 
 __all__ = [
     "PhraseMatcher",
@@ -318,7 +318,7 @@ def lexicon() -> Lexicon:
             unless_metric=row.get("unless_metric") or None,
         )
         if _GAP in cue.phrase:
-            gap_cues.append((re.compile(phrase_pattern(cue.phrase), re.IGNORECASE), cue))
+            gap_cues.append((_gap_regex(cue.phrase), cue))
         else:
             cues_by_phrase[phrase_key(cue.phrase)].append(cue)
             literal.append(cue.phrase)
@@ -367,6 +367,17 @@ def lexicon() -> Lexicon:
         holders=[dict(row) for row in read_csv("metrics/metric_holders.csv")],
         gap_first=_gap_first([cue.phrase for _, cue in gap_cues]),
     )
+
+
+def _gap_regex(phrase: str) -> re.Pattern:
+    """A gap cue's regex, opening with a character class of its first letter (the engine's
+    fast scan stops only there; text.phrases.word_start_alternation)."""
+    source = phrase_pattern(phrase)
+    lead = r"(?<!\w)"
+    if source.startswith(lead):
+        rest = source[len(lead) :]
+        source = word_start_alternation([(phrase, "")], lambda _: rest, lead)
+    return re.compile(source, re.IGNORECASE)
 
 
 def _gap_first(phrases: list[str]) -> re.Pattern | None:

@@ -153,9 +153,12 @@ def _sentences(text: str) -> list[Sentence]:
 
 def _cue_matches(lex: Lexicon, text: str, start: int, end: int, tokens=None) -> list[CueMatch]:
     found = [CueMatch(a, b, lex.cues_for(key)) for a, b, key in lex.cue_matcher.finditer(text, start, end, tokens)]
-    if lex.gap_first is None or lex.gap_first.search(text, start, end):
+    first = lex.gap_first.search(text, start, end) if lex.gap_first is not None else None
+    if first is not None or lex.gap_first is None:
+        # every gap cue's match opens with one of the first words: none starts before the first of them
+        at = start if first is None else first.start()
         for pattern, cue in lex.gap_cues:
-            for m in pattern.finditer(text, start, end):
+            for m in pattern.finditer(text, at, end):
                 found.append(CueMatch(m.start(), m.end(), [cue]))
     found.sort(key=lambda c: (c.start, -c.end))
     # "Chỉ số PCI", "Chỉ số năng lực cạnh tranh": the blocker "chỉ số" (a component index)
