@@ -27,6 +27,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress
+from operator import itemgetter
 
 from cchc_nlp.errors import DataError
 from cchc_nlp.resources import read_csv
@@ -103,6 +105,7 @@ def phrase_pattern(phrase: str) -> str:
 
 
 _TOKEN = re.compile(r"[^\W_]+")
+_WORD_OF = itemgetter(2)  # the lowercased word of a token
 _JOINER = re.compile(r"\s*[,/-]?\s*")
 
 
@@ -194,7 +197,12 @@ class PhraseMatcher:
         n = len(tokens)
         prefixes, keys = self.prefixes, self.keys
         i = 0
-        while i < n:
+        # only a word that opens a phrase can start a match: the others are skipped without
+        # a step of this loop (the scan of the words runs in C)
+        for i_start in compress(range(n), map(prefixes.__contains__, map(_WORD_OF, tokens))):
+            if i_start < i:
+                continue  # inside the last match
+            i = i_start
             key = tokens[i][2]
             best = i + 1 if key in keys else 0
             best_key = key
@@ -215,8 +223,6 @@ class PhraseMatcher:
             if best:
                 yield tokens[i][0], tokens[best - 1][1], best_key
                 i = best
-            else:
-                i += 1
 
 
 def _alternation(phrases) -> str:
