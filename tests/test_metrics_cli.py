@@ -164,7 +164,8 @@ def test_gold_sets_by_file_name():
     from cchc_nlp.research.gold import gold_dir
     from cchc_nlp.research.metrics_eval import GOLD_SETS, gold_set_of
 
-    assert [g.label for g in GOLD_SETS] == ["dev", "dev2", "dev3", "dev3s", "heldout", "heldout2", "contrast"]
+    labels = ["dev", "dev2", "dev3", "dev3s", "heldout", "heldout2", "heldout3", "contrast"]
+    assert [g.label for g in GOLD_SETS] == labels
     assert all((gold_dir() / g.file).is_file() for g in GOLD_SETS)
     assert gold_set_of(Path("x/metrics_round2_heldout.jsonl")).core_only
     assert gold_set_of(Path("metrics_round2_dev.jsonl")).label == "dev2"

@@ -25,7 +25,8 @@ states them.
 Gold sets (`GOLD_SETS`): the dev files (written by the rule authors: round 1 "dev",
 round 2 "dev2", round 3's long articles "dev3"), the held-out files (written by someone
 else; the rules were not tuned on them: round 1 "heldout", round 2 "heldout2", whose
-annotator annotated core keys only, so it is scored on core keys only) and the contrast
+annotator annotated core keys only, so it is scored on core keys only, round 4 "heldout3",
+written blind to the rules) and the contrast
 pairs. A file named *_dev.jsonl is "dev", *_heldout.jsonl "heldout", another file "custom"
 (`split_of`). `--errors` lists the misses and false alarms (for dev work; don't read them for held-out gold).
 """
@@ -75,6 +76,7 @@ GOLD_SETS = (
     GoldSet("dev3s", "metrics_round3_dev.jsonl", "dev"),
     GoldSet("heldout", "metrics_heldout.jsonl", "heldout"),
     GoldSet("heldout2", "metrics_round2_heldout.jsonl", "heldout", core_only=True),
+    GoldSet("heldout3", "metrics_round4_heldout.jsonl", "heldout"),
     GoldSet("contrast", "metrics_contrast.jsonl", "custom"),
 )
 FULL_ROW_KEYS = ("unit", "denominator", "share", "is_target", "period_start", "period_end")
