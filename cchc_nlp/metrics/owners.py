@@ -144,22 +144,35 @@ def _alias_key(written: str) -> str:
 def _province_names(text: str, start: int, end: int):
     """(start, end, unit word or None, name as written, canonical name, needs a unit word) of
     the province names in text[start:end]: the longest alias inside each capitalised run."""
-    aliases = province_aliases()
     for m in _PROPER_RUN.finditer(text, start, end):
-        words = list(re.finditer(r"[^\s\-–]+", m.group(2)))
         base = m.start(2)
-        i = 0
-        while i < len(words):
-            for j in range(len(words), i, -1):
-                written = m.group(2)[words[i].start() : words[j - 1].end()]
-                found = aliases.get(_alias_key(written))
-                if found:
-                    unit = m.group(1) if i == 0 else None
-                    a = m.start() if unit else base + words[i].start()
-                    yield a, base + words[j - 1].end(), unit, written, found[0], found[1]
-                    i = j - 1
-                    break
-            i += 1
+        for a, b, first, written, name, needs_unit in _names_in_run(m.group(2)):
+            unit = m.group(1) if first else None
+            yield (m.start() if unit else base + a), base + b, unit, written, name, needs_unit
+
+
+_RUN_WORD = re.compile(r"[^\s\-–]+")
+
+
+@lru_cache(maxsize=8192)
+def _names_in_run(run: str) -> tuple[tuple[int, int, bool, str, str, bool], ...]:
+    """(start, end, whether at the run's first word, name as written, canonical name, needs a
+    unit word) of the longest aliases inside a capitalised run, left to right, offsets in the
+    run (memoised: the same runs recur in every article)."""
+    aliases = province_aliases()
+    words = list(_RUN_WORD.finditer(run))
+    out = []
+    i = 0
+    while i < len(words):
+        for j in range(len(words), i, -1):
+            written = run[words[i].start() : words[j - 1].end()]
+            found = aliases.get(_alias_key(written))
+            if found:
+                out.append((words[i].start(), words[j - 1].end(), i == 0, written, found[0], found[1]))
+                i = j - 1
+                break
+        i += 1
+    return tuple(out)
 
 
 _BARE_UNITS = frozenset(("huyện", "quận", "thị xã", "thành phố", "tp.", "xã", "phường", "thị trấn", "đặc khu"))
