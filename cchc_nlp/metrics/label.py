@@ -30,6 +30,7 @@ from cchc_nlp.metrics.rates import (
     target_aside,
     unless_present,
 )
+from cchc_nlp.text.phrases import word_start_alternation
 
 __all__ = ["label_sentence", "apply_contexts", "classify_unlabelled"]
 
@@ -61,7 +62,14 @@ _TARGET_OWNER_AFTER = re.compile(
     r"|(?:của|do|theo)\s+(?:Chính\s+phủ|Trung\s+ương|Thủ\s+tướng|tỉnh|UBND|HĐND|Nghị\s+quyết|kế\s+hoạch|Bộ)(?!\w))"
 )
 _OWN_VERB = re.compile(r"(?i)(?<!\w)(?:đạt|là|với|trung\s+bình|bình\s+quân|trung\s+vị)(?!\w)")
-_COMPARATIVE = re.compile(r"(?i)(?<!\w)(?:cao|thấp|nhiều|ít)\s+hơn(?!\w)|(?<!\w)vượt(?!\w)")
+# (?<!\w)(?:cao|thấp|nhiều|ít)\s+hơn(?!\w)|(?<!\w)vượt(?!\w), opening with a class of its first letters
+_COMPARATIVE = re.compile(
+    "(?i)"
+    + word_start_alternation([(w, r"\s+hơn(?!\w)") for w in ("cao", "thấp", "nhiều", "ít")] + [("vượt", r"(?!\w)")])
+)
+# "từ", "còn" ending the text before a figure (trailing spaces allowed)
+_FROM_END = re.compile("(?i)" + word_start_alternation([("từ", r"\s*$")]))
+_STILL_END = re.compile("(?i)" + word_start_alternation([("còn", r"\s*$")]))
 
 
 # words after a stated share that describe its base ("chiếm 0,92% tổng số hồ sơ đã giải quyết")
@@ -121,12 +129,12 @@ def _is_change(lex: Lexicon, text: str, mention: Mention) -> bool:
     before = text[max(mention.sentence.start, mention.start - CHANGE_LOOKBACK) : mention.start]
     if _OPEN_BOUND_AFTER.match(text, mention.end):
         return False  # "từ 98% trở lên": a bound, not the start of a change
-    if re.search(r"(?i)(?<!\w)từ\s*$", before) and re.match(
+    if _FROM_END.search(before) and re.match(
         rf"(?i)\s*(?:\S+\s+){{0,{CHANGE_GAP_WORDS}}}?(?:xuống|lên|đến|tới)(?!\w)",
         text[mention.end : mention.end + CHANGE_LOOKAHEAD],
     ):
         return True  # "giảm từ 10,85% xuống còn 1,31%": the starting point
-    if re.search(r"(?i)(?<!\w)còn\s*$", before):
+    if _STILL_END.search(before):
         return False
     verb = _ends_with(lex, "change", before)
     if verb is None:
