@@ -64,6 +64,7 @@ from cchc_nlp.metrics.mentions import (
 )
 from cchc_nlp.metrics.tables import label_columns
 from cchc_nlp.text.numbers import NumberMention, find_numbers
+from cchc_nlp.text.phrases import word_start_alternation
 
 __all__ = ["TextAnalysis", "analyze_text"]
 
@@ -83,7 +84,7 @@ _CLAUSE_SEPARATOR = re.compile(r";")
 _SUBLIST = re.compile(
     rf"\((?![^()\d;]{{1,{SHORT_PAREN}}}\))|(?i:(?<!\w)(?:trong\s+đó|trong\s+số\s+đó|bao\s+gồm|gồm)(?!\w))"
 )
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"\d\d*")  # not \d+: a pattern that opens with a class is scanned for fast
 _RANK_IS = re.compile(r"(?i)(?<!\w)(?:thứ\s+hạng|xếp\s+hạng)(?:\s+[^\s,;:()\d]+){0,4}\s+(?:là|ở\s+mức)\s*\Z")
 _COMMA_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.,])\Z")
 _WHOLE_THINGS = frozenset(("dossier", "tthc", "dvctt", "staff"))
@@ -100,7 +101,14 @@ TEASER_MIN = 30  # characters a teaser must repeat of a later paragraph
 DUPLICATE_MIN = 80  # a paragraph this long that repeats an earlier one word for word is a copy
 # words of the strong index names (metric_lexicon.csv, index.*, priority >= STRONG_INDEX_NAME): a sentence
 # with one may name the index of the next
-_INDEX_WORD = re.compile(r"(?i)chỉ\s+số|PAR|SIPAS|PAPI|PCI|766|hài\s+lòng|năng\s+lực\s+cạnh\s+tranh")
+_INDEX_WORD = re.compile(
+    "(?i)"
+    + word_start_alternation(
+        [(w, "") for w in ("chỉ số", "PAR", "SIPAS", "PAPI", "PCI", "766", "hài lòng", "năng lực cạnh tranh")],
+        lambda w: re.escape(w).replace(r"\ ", r"\s+"),
+        lead="",
+    )
+)
 _WORD_AFTER = re.compile(r" ([a-zà-ỹđ]+)(?![\w.])")  # a lowercase word right after a number
 _PAREN_AFTER = re.compile(r"\s*\(")
 _TABLE_ROW = re.compile(r"\d\s+[|/–-]\s+\d|\d\s*\|\s*\d")

@@ -32,6 +32,7 @@ from cchc_nlp.metrics.lexicon import Lexicon, _alternation, lexicon
 from cchc_nlp.metrics.mentions import UPPER, CueMatch, Mention, Sentence
 from cchc_nlp.resources import read_csv
 from cchc_nlp.text.numbers import NumberMention
+from cchc_nlp.text.phrases import word_start_alternation
 
 __all__ = [
     "IndexRange",
@@ -56,8 +57,8 @@ GROUP_LOOKAHEAD = 40  # "nhóm 10 địa phương dẫn đầu": where "dẫn đ
 SCALE_LOOKBACK = 25  # "thang điểm", "tối đa" this close before a figure make it a scale
 
 _ORDINAL_WORDS = {row["word"]: int(row["value"]) for row in read_csv("metrics/metric_ordinals.csv")}
-ORDINAL_RE = re.compile(
-    r"(?<!\w)(?:thứ|(?<=xếp )hạng)\s+("
+ORDINAL_RE = re.compile(  # (?<!\w)(?:thứ|(?<=xếp )hạng)\s+…, its first letter read by a class
+    r"[th](?<!\w[\s\S])(?:(?<=t)hứ|(?<=xếp h)ạng)\s+("
     + "|".join(sorted(map(re.escape, _ORDINAL_WORDS), key=len, reverse=True))
     + r")(?!\w)"
 )
@@ -116,7 +117,7 @@ def index_base(metric: str | None) -> str | None:
     return metric.rsplit(".", 1)[0]
 
 
-_GROUP_RE = re.compile(r"(?i)(?<!\w)nhóm\s+(\d{1,2})\s+(?=[^\W\d])")
+_GROUP_RE = re.compile(r"(?i)(?-i:[Nn])(?<!\w[\s\S])(?<=n)hóm\s+(\d{1,2})\s+(?=[^\W\d])")  # (?<!\w)nhóm…
 
 
 def group_numbers(text: str, start: int, end: int) -> list[NumberMention]:
@@ -178,7 +179,14 @@ def _decimal_reading(mention: Mention, bounds: IndexRange) -> None:
         mention.number = replace(number, value=round(number.value / 1000, 3))
 
 
-_AVERAGE_WORD = re.compile(r"(?i)trung\s+bình|bình\s+quân|trung\s+vị")
+_AVERAGE_WORD = re.compile(  # trung\s+bình|bình\s+quân|trung\s+vị
+    "(?i)"
+    + word_start_alternation(
+        [("trung bình", ""), ("bình quân", ""), ("trung vị", "")],
+        lambda w: re.escape(w).replace(r"\ ", r"\s+"),
+        lead="",
+    )
+)
 _LEVEL_AVERAGE = re.compile(
     r"(?i)(?<!\w)(?:cấp|khối)\s+(?:tỉnh|huyện|xã)|(?<!\w)của\s+(?:các\s+)?(?:\d+\s+)?(?:xã|huyện|phường|sở)"
 )

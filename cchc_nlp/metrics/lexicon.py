@@ -225,8 +225,16 @@ class PhraseMatcher:
                 i = best
 
 
+_WORD_START = r"(?<!\w)"
+
+
 def _alternation(phrases) -> str:
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    if ordered and all(phrase_pattern(p).startswith(_WORD_START) for p in ordered):
+        # every phrase opens at a word start: a class of their first letters, then the phrases
+        return word_start_alternation(
+            [(p, "") for p in ordered], lambda p: phrase_pattern(p)[len(_WORD_START) :], _WORD_START
+        )
     return grouped_alternation(ordered, phrase_pattern)
 
 

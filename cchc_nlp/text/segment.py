@@ -26,7 +26,8 @@ from cchc_nlp.resources import dotted_abbreviations
 __all__ = ["Token", "split_sentences", "segment_words", "tokenize"]
 
 # Punctuation that can end a sentence, closing quotes/brackets allowed after it.
-_BOUNDARY_RE = re.compile(r"([.!?…]+[\"'”’»)\]]*)([ \t]+)(?=[\"'“‘«(\[]?[-–•*]?\s*[A-ZĐÀ-ỸẠ-Ỹ0-9])")
+# ([.!?…]+ written [.!?…][.!?…]*: a pattern that opens with a class is scanned for fast)
+_BOUNDARY_RE = re.compile(r"([.!?…][.!?…]*[\"'”’»)\]]*)([ \t]+)(?=[\"'“‘«(\[]?[-–•*]?\s*[A-ZĐÀ-ỸẠ-Ỹ0-9])")
 _LAST_WORD_RE = re.compile(r"(\S+)$")
 _INITIAL_RE = re.compile(r"^(?:[A-ZĐ][a-zđ]?\.)+$")
 
