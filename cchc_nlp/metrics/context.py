@@ -30,7 +30,7 @@ from typing import Any
 from cchc_nlp.metrics.lexicon import PhraseMatcher, lexicon, phrase_key
 from cchc_nlp.metrics.mentions import Mention, Sentence
 from cchc_nlp.tag.timex import find_times
-from cchc_nlp.text.phrases import grouped_alternation
+from cchc_nlp.text.phrases import case_variants, grouped_alternation
 
 __all__ = [
     "Period",
@@ -340,14 +340,20 @@ def _holder_patterns() -> tuple[PhraseMatcher, dict[str, tuple[str, str | None]]
     named_re = PhraseMatcher(named)
     named = {phrase_key(p): v for p, v in named.items()}
     unit_words = sorted(units, key=len, reverse=True)
-    # a look-ahead on the first letters (UBND, Ủy ban, the unit words): a quick failure elsewhere
-    firsts = "".join(sorted({re.escape(u[0]) if not u[0].isspace() else r"\s" for u in unit_words} | {"U", "Ủ"}))
-    unit_re = re.compile(
-        rf"(?=[{firsts}])(?<!\w)(?:(?:UBND|Ủy ban nhân dân)\s+)?("
+    # The match is the first letter (UBND, Ủy ban, a unit word) at a word start, read by a
+    # class of its every case (the engine's fast scan stops only there); the holder, a look-
+    # ahead from that letter, is group 1. A scan skips the matches inside the last holder.
+    holder = (
+        r"(?:(?:UBND|Ủy ban nhân dân)\s+)?("
         + grouped_alternation(unit_words, lambda u: re.escape(u).replace(r"\ ", r"\s+"))
-        + r")(?=\s|$)",
-        re.IGNORECASE,
+        + r")(?=\s|$)"
     )
+    variants = [None if c.isspace() else case_variants(c) for c in {u[0] for u in unit_words} | {"U", "Ủ"}]
+    if all(v is not None for v in variants):
+        letters = "".join(sorted(re.escape(c) for v in variants for c in v))
+        unit_re = re.compile(rf"(?-i:[{letters}])(?<!\w[\s\S])(?<=(?={holder})[\s\S])", re.IGNORECASE)
+    else:  # a unit word that does not open with a Latin letter: the plain pattern
+        unit_re = re.compile(rf"(?<!\w){holder}", re.IGNORECASE)
     return named_re, {**named, **units}, unit_re
 
 
@@ -387,7 +393,11 @@ def find_holders(
         subject = text[m_start:m_end] if kind == "agency" else None
         found.append(Holder(m_start, m_end, subject, scope, kind))
         taken.append((m_start, m_end))
+    last = -1
     for m in unit_re.finditer(text, start, end):
+        if m.start() < last:
+            continue  # inside the last holder
+        last = m.end(1)
         if any(a <= m.start(1) < b for a, b in taken):
             continue
         word = m.group(1)

@@ -129,8 +129,11 @@ def _cities() -> frozenset[str]:
 
 
 # A run of capitalised words, maybe after a unit word: where province names are looked up.
+# The match is its first letter at a word start, read by a class (the engine's fast scan
+# stops only there); the run is a look-ahead from it: a scan skips the matches inside the last run.
 _PROPER_RUN = re.compile(
-    r"(?=[tTA-ZĐ])(?<!\w)(?:(tỉnh|thành phố|TP\.?)\s*)?([A-ZĐ][^\W\d_]*(?:[ \-–]+[A-ZĐ][^\W\d_]*){0,4})"
+    r"[tTA-ZĐ](?<!\w[\s\S])"
+    r"(?<=(?=(?:(tỉnh|thành phố|TP\.?)\s*)?([A-ZĐ][^\W\d_]*(?:[ \-–]+[A-ZĐ][^\W\d_]*){0,4}))[\s\S])"
 )
 _NAME_SEP = re.compile(r"[\s\-–—.]+")
 
@@ -144,7 +147,11 @@ def _alias_key(written: str) -> str:
 def _province_names(text: str, start: int, end: int):
     """(start, end, unit word or None, name as written, canonical name, needs a unit word) of
     the province names in text[start:end]: the longest alias inside each capitalised run."""
+    last = -1
     for m in _PROPER_RUN.finditer(text, start, end):
+        if m.start() < last:
+            continue  # inside the last run
+        last = m.end(2)
         base = m.start(2)
         for a, b, first, written, name, needs_unit in _names_in_run(m.group(2)):
             unit = m.group(1) if first else None
