@@ -30,7 +30,7 @@ import re
 from dataclasses import replace
 from functools import cache
 
-from cchc_nlp.metrics.lexicon import Lexicon, _alternation, lexicon
+from cchc_nlp.metrics.lexicon import Lexicon, _alternation, at_word_start, lexicon
 from cchc_nlp.metrics.mentions import UPPER, Mention, Sentence
 from cchc_nlp.text.numbers import NumberMention
 
@@ -108,10 +108,10 @@ def _patterns() -> dict[str, re.Pattern]:
         "generic_unit": re.compile(
             r"(?i)(?:^|[,;:]\s*|\s)(?:đơn\s+vị|cơ\s+quan|địa\s+phương|cá\s+nhân)\s+(?:có|đạt|để)(?!\w)"
         ),
-        "condition": re.compile(rf"(?i)(?<!\w)(?:{_alternation(markers['condition'])})(?!\w)"),
-        "average": re.compile(rf"(?i)(?<!\w)(?:{_alternation(markers['average'])})(?!\w)"),
-        "not_rank_ordinal": re.compile(rf"(?i)(?<!\w)(?:{_alternation(markers['not_rank_ordinal'])})\s+(?:thứ\s+)?\Z"),
-        "group": re.compile(rf"(?i)(?<!\w)(?:{_alternation(markers['group'])})\s+\Z"),
+        "condition": re.compile(rf"(?i){at_word_start(markers['condition'])}(?!\w)"),
+        "average": re.compile(rf"(?i){at_word_start(markers['average'])}(?!\w)"),
+        "not_rank_ordinal": re.compile(rf"(?i){at_word_start(markers['not_rank_ordinal'])}\s+(?:thứ\s+)?\Z"),
+        "group": re.compile(rf"(?i){at_word_start(markers['group'])}\s+\Z"),
     }
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from cchc_nlp.metrics.evidence import _patterns, in_target, reject
-from cchc_nlp.metrics.lexicon import Lexicon, _alternation, lexicon
+from cchc_nlp.metrics.lexicon import Lexicon, at_word_start, lexicon
 from cchc_nlp.metrics.mentions import UPPER, CueMatch, Mention, Sentence
 from cchc_nlp.resources import read_csv
 from cchc_nlp.text.numbers import NumberMention
@@ -102,12 +102,12 @@ def index_ranges() -> dict[str, IndexRange]:
 
 @cache
 def _scale_re() -> re.Pattern:
-    return re.compile(rf"(?i)(?<!\w)(?:{_alternation(lexicon().markers['scale'])})(?!\w)")
+    return re.compile(rf"(?i){at_word_start(lexicon().markers['scale'])}(?!\w)")
 
 
 @cache
 def _national_re() -> re.Pattern:
-    return re.compile(rf"(?i)(?<!\w)(?:{_alternation(lexicon().markers['national'])})(?!\w)")
+    return re.compile(rf"(?i){at_word_start(lexicon().markers['national'])}(?!\w)")
 
 
 def index_base(metric: str | None) -> str | None:

@@ -228,6 +228,15 @@ class PhraseMatcher:
 _WORD_START = r"(?<!\w)"
 
 
+def at_word_start(phrases) -> str:
+    """The phrases' alternation at a word start: (?<!\\w)(?:…), or the alternation alone when
+    it checks the word start itself (it then opens with a class: a fast scan)."""
+    alternation = _alternation(phrases)
+    if alternation.startswith("(?-i:["):
+        return f"(?:{alternation})"
+    return f"{_WORD_START}(?:{alternation})"
+
+
 def _alternation(phrases) -> str:
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
     if ordered and all(phrase_pattern(p).startswith(_WORD_START) for p in ordered):

@@ -70,9 +70,14 @@ def _alternation(kind: str) -> str:
 # once X is read, "^" in a multi-line pattern "(?<![^\n][\s\S])" (text.phrases.word_start_alternation).
 
 
+def _at_start(kind: str) -> str:
+    """(?<!\\w)(?:the phrases of kind), opening with a class of their first letters."""
+    return word_start_alternation([(p, "") for p in _phrases(kind)], _source)
+
+
 @cache
 def owner_patterns() -> dict[str, re.Pattern]:
-    alt = _alternation
+    alt, at_start = _alternation, _at_start
     return {
         "national": re.compile(
             "(?i)(?:"
@@ -83,11 +88,11 @@ def owner_patterns() -> dict[str, re.Pattern]:
             )
             + r")(?!\w)"
         ),
-        "ranking": re.compile(rf"(?i)(?<!\w)(?:{alt('ranking')})(?!\w)"),
-        "respectively": re.compile(rf"(?i)(?<!\w)(?:{alt('respectively')})(?!\w)"),
-        "title": re.compile(rf"(?<!\w)(?:{alt('title')})\s+$"),
+        "ranking": re.compile(rf"(?i)(?:{at_start('ranking')})(?!\w)"),
+        "respectively": re.compile(rf"(?i)(?:{at_start('respectively')})(?!\w)"),
+        "title": re.compile(rf"(?:{at_start('title')})\s+$"),
         "not_owner": re.compile(rf"^(?:(?:UBND|Ủy ban nhân dân)\s+)?(?:{alt('not_owner')})(?!\w)"),
-        "place_lead": re.compile(rf"(?i)(?<!\w)(?:{alt('place_lead')})\s+(?:các\s+)?$"),
+        "place_lead": re.compile(rf"(?i)(?:{at_start('place_lead')})\s+(?:các\s+)?$"),
         "field_lead": re.compile(
             r"(?i)(?<!\w)(?:dẫn đầu|đứng đầu|cao nhất|thấp nhất|thứ\s+[^\s,;.]+|trong|trong số)\s+$"
         ),
