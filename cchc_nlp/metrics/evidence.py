@@ -78,6 +78,12 @@ _PROCESS = re.compile(
 )
 
 
+def _first_letters(phrases) -> str:
+    """A character class body of the phrases' first characters (a case-insensitive pattern
+    matches their other cases)."""
+    return "".join(sorted({re.escape(p.strip()[0]) for p in phrases if p.strip()}))
+
+
 @cache
 def _patterns() -> dict[str, re.Pattern]:
     lex = lexicon()
@@ -89,7 +95,9 @@ def _patterns() -> dict[str, re.Pattern]:
         # đạt", "11/14 xã, thị trấn có" (not after a preposition: "giữa các cơ quan", "của
         # các huyện", "trong số 22 quận, huyện"; not a year: "năm 2024 tỉnh đạt")
         "counted_set": re.compile(
-            rf"(?i)(?<!giữa\s)(?<!của\s)(?<!tại\s)(?<!với\s)(?<!cho\s)(?<!trong\s)(?<!số\s)"
+            # (every match opens with a quantifier's first letter or a digit: a look-ahead on them
+            # fails fast before the seven look-behinds)
+            rf"(?i)(?=[{_first_letters(markers['set_quantifier'])}\d])(?<!giữa\s)(?<!của\s)(?<!tại\s)(?<!với\s)(?<!cho\s)(?<!trong\s)(?<!số\s)"
             rf"(?:(?<!\w)(?:{quantifier})\s+|(?<![\d.,/])(?<!tháng\s)(?<!quý\s)(?<!năm\s)(?<!ngày\s)(?<!thứ\s)"
             rf"(?!(?:19|20)\d\d(?!\d))\d+(?:/\d+)?\s+)(?:{unit})(?!\w)"
             # (not across "đó là", "gồm": "có 3 địa phương, đó là Bạc Liêu đứng hạng 59, …" names them)

@@ -82,8 +82,11 @@ RATE_LOOKBACK = 90  # how far before a percent the "tỷ lệ" naming it is look
 # [;,:()\[\]]|\s[-–]\s, opening with one class (scanned for fast)
 _PUNCT_SEPARATOR = re.compile(r"[;,:()\[\]\s](?:(?<=[;,:()\[\]])|(?<=\s)[-–]\s)")
 _CLAUSE_SEPARATOR = re.compile(r";")
+# \((?!…)|(?i:(?<!\w)(?:trong\s+đó|trong\s+số\s+đó|bao\s+gồm|gồm)(?!\w)), its first character read by
+# a class (a fast scan), then checked with look-behinds
 _SUBLIST = re.compile(
-    rf"\((?![^()\d;]{{1,{SHORT_PAREN}}}\))|(?i:(?<!\w)(?:trong\s+đó|trong\s+số\s+đó|bao\s+gồm|gồm)(?!\w))"
+    rf"[(BGTbgt](?:(?<=\()(?![^()\d;]{{1,{SHORT_PAREN}}}\))"
+    r"|(?<!\w[\s\S])(?i:(?<=t)(?:rong\s+đó|rong\s+số\s+đó)|(?<=b)ao\s+gồm|(?<=g)ồm)(?!\w))"
 )
 _DIGITS = re.compile(r"\d\d*")  # not \d+: a pattern that opens with a class is scanned for fast
 _RANK_IS = re.compile(r"(?i)(?<!\w)(?:thứ\s+hạng|xếp\s+hạng)(?:\s+[^\s,;:()\d]+){0,4}\s+(?:là|ở\s+mức)\s*\Z")
