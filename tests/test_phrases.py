@@ -115,3 +115,14 @@ def test_word_start_alternation_matches_the_plain_one():
             for text in texts:
                 assert [m.regs for m in a.finditer(text)] == [m.regs for m in b.finditer(text)]
     assert word_start_alternation([("αβ", "")]) == r"(?<!\w)(?:(?:αβ))"  # outside the Latin letters: plain
+
+
+def test_dispatched_alternation_drops_what_its_groups_checked():
+    sources = [
+        r"(?=\d)(?<!\w)\d+:\d+",
+        r"(?<!\w)(?:(?i:(?=[Tt])tel))\s*\d+",
+        r"(?i:(?=[tn]))(?<!\w)(?:tháng|năm)\s+\d+",
+    ]
+    out = dispatched_alternation(sources, "0123456789tTnN", r"(?<!\w)")
+    assert r"(?=\d)" not in out and r"(?=[Tt])" not in out and "(?i:)" not in out and r"(?<!\w)" not in out
+    assert re.compile(f"(?<!\\w)(?:{out})").findall("12:30 tel 5 xtel 6 tháng 7") == ["12:30", "tel 5", "tháng 7"]

@@ -231,7 +231,10 @@ _BLOCK_STARTS = sorted(
     set(_first_chars(_CTX_PHRASES).replace("\\", "") + "0123456789(+IVXGUTivxgut"),
     key=lambda c: ("0123456789tcnđhlmvkgsbqpxd".find(c.lower()) % 99, c),
 )
-_BLOCK_RE = re.compile(rf"(?<!\w)(?:{dispatched_alternation(_BLOCK_PATTERNS, ''.join(_BLOCK_STARTS))})")
+_WORD_START = r"(?<!\w)"
+_BLOCK_RE = re.compile(
+    f"{_WORD_START}(?:{dispatched_alternation(_BLOCK_PATTERNS, ''.join(_BLOCK_STARTS), _WORD_START)})"
+)
 
 # A number inside a URL, an e-mail address, a domain or a file name ("cchc1.jpg").
 _LINKISH_RE = re.compile(

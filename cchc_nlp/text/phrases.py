@@ -131,23 +131,44 @@ def leading_chars(source: str) -> frozenset[str] | None:
     return frozenset(chars)
 
 
-def dispatched_alternation(sources: Sequence[str], starts: str) -> str:
+def _without_ahead(source: str, chars: str, lead: str) -> str:
+    """`source` without its leading look-ahead when that accepts every one of `chars` (the
+    group's look-ahead has checked them), and without `lead` when it then opens with it
+    (the caller's pattern checks it just before)."""
+    m = _LEADING_AHEAD.match(source)
+    if m is None:
+        return source
+    ahead = f"(?={m.group(2)})"
+    test = re.compile(f"(?i:{ahead})" if m.group(1) else ahead)
+    if not all(test.match(c) for c in chars):
+        return source
+    out = source[: m.end() - len(ahead)] + source[m.end() :]
+    out = out.removeprefix("(?i:)")  # "(?i:(?=[tn]))…"
+    if lead and out.startswith(lead):
+        out = out[len(lead) :]
+    return out
+
+
+def dispatched_alternation(sources: Sequence[str], starts: str, lead: str = "") -> str:
     """The alternation of `sources`, in their order, for a regex that only matches where
-    the next character is one of `starts`: one group per set of characters that opens the
-    same alternatives, behind a look-ahead on them, so the engine tries at a position only
-    the alternatives that can start there (each one's leading look-ahead says which,
-    `leading_chars`; one without is in every group). The same matches as the plain
-    alternation behind a look-ahead on `starts`."""
+    the next character is one of `starts` (and, when given, `lead` holds just before): one
+    group per set of characters that opens the same alternatives, behind a look-ahead on
+    them, so the engine tries at a position only the alternatives that can start there
+    (each one's leading look-ahead says which, `leading_chars`; one without is in every
+    group). In a group an alternative drops the look-ahead and the `lead` it opens with,
+    as checked already. The same matches as the plain alternation behind a look-ahead on
+    `starts`."""
     firsts = [leading_chars(s) for s in sources]
     groups: dict[tuple[int, ...], list[str]] = {}
     for char in starts:
         key = tuple(i for i, f in enumerate(firsts) if f is None or char in f)
         if key:
             groups.setdefault(key, []).append(char)
-    return "|".join(
-        f"(?=[{''.join(re.escape(c) for c in chars)}])(?:{'|'.join(f'(?:{sources[i]})' for i in key)})"
-        for key, chars in groups.items()
-    )
+    out = []
+    for key, chars in groups.items():
+        alternatives = "|".join(f"(?:{_without_ahead(sources[i], ''.join(chars), lead)})" for i in key)
+        out.append(f"(?=[{''.join(re.escape(c) for c in chars)}])(?:{alternatives})")
+    return "|".join(out)
 
 
 _NOT_BEHIND = re.compile(r"\(\?<!((?:[^()\\]|\\.)+)\)")
