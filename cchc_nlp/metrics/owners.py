@@ -489,8 +489,13 @@ def _is_owner(ctx: ArticleOwners, o: Owner, owners: list[Owner]) -> bool:
         return o.scope in ("unit", "agency") and len(opening) <= FRAME_WINDOW and "," not in opening
     if o.scope == "province":
         for prior in owners:
-            if prior.end <= o.start and prior.scope in ("level", "unit", "agency"):
+            # (the gap's length is checked before it is cut out of the text)
+            if (
+                prior.end <= o.start
+                and o.start - prior.end <= QUALIFIER_GAP
+                and prior.scope in ("level", "unit", "agency")
+            ):
                 gap = text[prior.end : o.start]
-                if len(gap) <= QUALIFIER_GAP and re.fullmatch(r"[\s,]*(?:(?:của|trên địa bàn|thuộc)\s*)?", gap):
+                if re.fullmatch(r"[\s,]*(?:(?:của|trên địa bàn|thuộc)\s*)?", gap):
                     return False  # "các xã, phường của tỉnh", "huyện Mỹ Xuyên, tỉnh Sóc Trăng"
     return True

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 
 from cchc_nlp.resources import read_csv
 from cchc_nlp.text.phrases import dispatched_alternation, grouped_alternation
@@ -303,6 +303,7 @@ def _parse_token(token: str, after_ok_for_dot: bool) -> tuple[tuple[Decimal, boo
     return single, None
 
 
+@lru_cache(maxsize=4096)  # the same figures recur ("100%", "2023"); the result is immutable
 def _build(token: str, sign: str | None, pct: str | None, scale: str | None, dot_ok: bool):
     """(value, numerator, denominator, scale, is_percent) or None."""
     parsed = _parse_token(token, dot_ok)
