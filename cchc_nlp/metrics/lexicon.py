@@ -237,6 +237,22 @@ def at_word_start(phrases) -> str:
     return f"{_WORD_START}(?:{alternation})"
 
 
+def finditer_at_words(pattern: re.Pattern, text: str, start: int, end: int, first_words: frozenset[str]):
+    """What pattern.finditer(text, start, end) yields, for a pattern whose every match starts
+    at a word (`PhraseMatcher.tokens`) whose lowercased form is one of `first_words`: the
+    pattern is tried at those words only (they are found by a scan that runs in C)."""
+    tokens = PhraseMatcher.tokens(text, start, end)
+    last = start
+    for i in compress(range(len(tokens)), map(first_words.__contains__, map(_WORD_OF, tokens))):
+        at = tokens[i][0]
+        if at < last:
+            continue  # inside the last match
+        m = pattern.match(text, at, end)
+        if m is not None:
+            yield m
+            last = m.end()
+
+
 def _alternation(phrases) -> str:
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
     if ordered and all(phrase_pattern(p).startswith(_WORD_START) for p in ordered):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from cchc_nlp.metrics.context import find_holders
+from cchc_nlp.metrics.lexicon import finditer_at_words, phrase_key
 from cchc_nlp.resources import read_csv
 from cchc_nlp.tag.gazetteer import districts_named, province, province_aliases, province_units
 from cchc_nlp.text.phrases import grouped_alternation, word_start_alternation
@@ -392,6 +393,23 @@ def _merge(text: str, owners: list[Owner]) -> list[Owner]:
     return out
 
 
+@cache
+def _anaphor_first_words() -> frozenset[str] | None:
+    """The lowercased first words of the anaphors (every match of the case-sensitive pattern
+    opens with one), or None when one does not open with a letter or digit."""
+    phrases = _phrases("anaphor")
+    if not all(p[:1].isalnum() for p in phrases):
+        return None
+    return frozenset(phrase_key(p).split(" ")[0] for p in phrases)
+
+
+def _anaphor_matches(text: str, limit: int):
+    firsts = _anaphor_first_words()
+    if firsts is None:
+        return owner_patterns()["anaphor"].finditer(text, 0, limit)
+    return finditer_at_words(owner_patterns()["anaphor"], text, 0, limit, firsts)
+
+
 def _anaphor_owners(ctx: ArticleOwners, antecedents: list[Owner], found: list[Owner]) -> list[Owner]:
     """Unit words without a name ("huyện tiếp nhận", "Sở đã", "Trung tâm tiếp nhận")."""
     text = ctx.text
@@ -401,7 +419,7 @@ def _anaphor_owners(ctx: ArticleOwners, antecedents: list[Owner], found: list[Ow
     for o in found:
         taken[o.start : o.end] = b"\x01" * (o.end - o.start)
     out = []
-    for m in pats["anaphor"].finditer(text, 0, ctx.limit):
+    for m in _anaphor_matches(text, ctx.limit):
         if taken[m.start()]:
             continue
         word = m.group(1)
