@@ -357,13 +357,16 @@ def _holder_patterns() -> tuple[PhraseMatcher, dict[str, tuple[str, str | None]]
     return named_re, {**named, **units}, unit_re
 
 
+_NAME_WORD = re.compile(r"\s*([^\s,;:.()]+)")
+
+
 def _proper_name_end(text: str, pos: int, limit: int) -> int:
     """End of the run of capitalised words (or a number: "Phường 2") starting at pos."""
     end = pos
-    for m in re.finditer(r"\s*([^\s,;:.()]+)", text[pos:limit]):
+    for m in _NAME_WORD.finditer(text, pos, limit):  # (not a copy of the rest of the text)
         word = m.group(1)
         if word[0].isupper() or (end == pos and word.isdigit()) or (end > pos and word in ("-", "–")):
-            end = pos + m.end()
+            end = m.end()
         else:
             break
     return end

@@ -100,7 +100,8 @@ _RATE = re.compile(r"(?i)(?<!\w)t[ỷỉ]\s+lệ(?!\w)")
 _IMAGE_LINE = re.compile(r"!\[[^\]\n]*\]\(\w+://")
 _LINK_PARAGRAPH = re.compile(r"\s*!?\[[^\]\n]*\]\(\w+://[^)\s]*\)\s*\Z")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_TEASER_END = re.compile(r"\s*(?:\.\.\.|…)\s*\Z")
+# \s*(?:\.\.\.|…)\s*\Z, opening with a class of its first characters (a fast scan)
+_TEASER_END = re.compile(r"[\s.…](?:(?<=\s)\s*(?:\.\.\.|…)|(?<=\.)\.\.|(?<=…))\s*\Z")
 TEASER_MIN = 30  # characters a teaser must repeat of a later paragraph
 DUPLICATE_MIN = 80  # a paragraph this long that repeats an earlier one word for word is a copy
 # words of the strong index names (metric_lexicon.csv, index.*, priority >= STRONG_INDEX_NAME): a sentence

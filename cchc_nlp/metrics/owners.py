@@ -340,20 +340,22 @@ def _named_province(
     return _province_ref_owner(ctx, start, end, ctx.text[start:end], canonical)
 
 
+_NAME_AFTER = re.compile(
+    r"\s+((?:tỉnh|thành phố|TP\.|huyện|thị xã|quận|đặc khu|xã|phường)\s+)?([A-ZĐ][^\W\d]*(?:\s+[A-ZĐ][^\W\d]*)*)"
+)
+
+
 def _agency_owner(ctx: ArticleOwners, start: int, end: int, written: str, level: str | None) -> Owner | None:
     text = ctx.text
     subject = _clean(written)
     if owner_patterns()["not_owner"].match(subject):
         return None
     # "Công an tỉnh Sơn La", "Trung tâm ... đặc khu Vân Đồn": the name after the agency
-    tail = re.match(
-        r"\s+((?:tỉnh|thành phố|TP\.|huyện|thị xã|quận|đặc khu|xã|phường)\s+)?([A-ZĐ][^\W\d]*(?:\s+[A-ZĐ][^\W\d]*)*)",
-        text[end:],
-    )
+    tail = _NAME_AFTER.match(text, end)  # (not a copy of the rest of the text)
     unit_tail = None
     if tail and (tail.group(1) or subject.endswith(("tỉnh", "huyện"))):
         unit_tail = ((tail.group(1) or "") + tail.group(2)).strip()
-        end += tail.end()
+        end = tail.end()
         subject = f"{subject} {tail.group(2)}" if not tail.group(1) else f"{subject} {unit_tail}"
     if owner_patterns()["one_stop"].match(subject):
         if unit_tail and not unit_tail.lower().startswith("tỉnh"):
