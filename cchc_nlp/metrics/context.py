@@ -388,9 +388,11 @@ def find_holders(
     """
     named_re, table, unit_re = _holder_patterns()
     found: list[Holder] = []
-    taken: list[tuple[int, int]] = list(reserved or [])
+    reserved = reserved or []
+    taken: list[tuple[int, int]] = list(reserved)
     for m_start, m_end, key in named_re.finditer(text, start, end, tokens):
-        if any(a <= m_start and m_end <= b for a, b in taken):
+        # (the names found do not overlap: no earlier one holds this one, only a reserved span can)
+        if reserved and any(a <= m_start and m_end <= b for a, b in reserved):
             continue
         kind, scope = table[key]
         subject = text[m_start:m_end] if kind == "agency" else None
