@@ -148,8 +148,10 @@ _PERCENT = r"\s?%|\s+phần\s+trăm(?!\w)"
 _NUMBER_WORD_ALT = _alternation(_WORDS)
 
 # A numeric token: digits with inner . , / : separators. Not glued on the left to a
-# word or to a "code/" or "code-" prefix; not glued on the right to letters.
-_TOKEN = r"(?<!\w)(?<!\w[/:])(?<![^\W\d_]-)\d+(?:[.,/:]\d+)*(?![^\W\d_])"
+# word or to a "code/" or "code-" prefix; not glued on the right to letters. (In the
+# mention regex it follows a word start or a space: no (?<!\w) of its own; a look-ahead on
+# the digit first, so a word that is no qualifier fails at once.)
+_TOKEN = r"(?=\d)(?<!\w[/:])(?<![^\W\d_]-)\d+(?:[.,/:]\d+)*(?![^\W\d_])"
 
 _DIGIT_MENTION_RE = re.compile(
     rf"(?<!\w)(?=[0-9{_first_chars(_qualifiers())}])"
@@ -160,7 +162,7 @@ _DIGIT_MENTION_RE = re.compile(
 _WORD_MENTION_RE = re.compile(
     rf"(?<!\w)(?=[{_first_chars(list(_qualifiers()) + list(_WORDS))}])"
     rf"(?:(?P<qual>{_QUAL})\s+)?"
-    rf"(?<!\w)(?P<words>(?:{_NUMBER_WORD_ALT})(?:\s+(?:{_NUMBER_WORD_ALT}))*)(?!\w)"
+    rf"(?P<words>(?:{_NUMBER_WORD_ALT})(?:\s+(?:{_NUMBER_WORD_ALT}))*)(?!\w)"  # at a word start or after a space
     rf"(?P<pct>\s+phần\s+trăm(?!\w))?",
     re.IGNORECASE,
 )
