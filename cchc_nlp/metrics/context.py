@@ -345,7 +345,7 @@ def _holder_patterns() -> tuple[PhraseMatcher, dict[str, tuple[str, str | None]]
     # ahead from that letter, is group 1. A scan skips the matches inside the last holder.
     holder = (
         r"(?:(?:UBND|Ủy ban nhân dân)\s+)?("
-        + grouped_alternation(unit_words, lambda u: re.escape(u).replace(r"\ ", r"\s+"))
+        + grouped_alternation(unit_words, lambda u: re.escape(u).replace(r"\ ", r"\s+"), ignorecase=True)
         + r")(?=\s|$)"
     )
     variants = [None if c.isspace() else case_variants(c) for c in {u[0] for u in unit_words} | {"U", "Ủ"}]

@@ -254,13 +254,15 @@ def finditer_at_words(pattern: re.Pattern, text: str, start: int, end: int, firs
 
 
 def _alternation(phrases) -> str:
+    """The phrases' alternation, longest first, for case-insensitive patterns only (every
+    lexicon pattern is)."""
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
     if ordered and all(phrase_pattern(p).startswith(_WORD_START) for p in ordered):
         # every phrase opens at a word start: a class of their first letters, then the phrases
         return word_start_alternation(
-            [(p, "") for p in ordered], lambda p: phrase_pattern(p)[len(_WORD_START) :], _WORD_START
+            [(p, "") for p in ordered], lambda p: phrase_pattern(p)[len(_WORD_START) :], _WORD_START, ignorecase=True
         )
-    return grouped_alternation(ordered, phrase_pattern)
+    return grouped_alternation(ordered, phrase_pattern, ignorecase=True)
 
 
 def _split(value: str) -> frozenset[str]:
@@ -431,4 +433,4 @@ def _gap_first(phrases: list[str]) -> re.Pattern | None:
         firsts.add(words[0].rstrip(",") if len(words[0]) > 1 else words[0])
     if not firsts:
         return None
-    return re.compile(grouped_alternation(sorted(firsts, key=lambda w: (-len(w), w))), re.IGNORECASE)
+    return re.compile(grouped_alternation(sorted(firsts, key=lambda w: (-len(w), w)), ignorecase=True), re.IGNORECASE)

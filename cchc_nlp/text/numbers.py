@@ -103,9 +103,10 @@ class NumberMention:
 
 
 def _alternation(phrases) -> str:
-    """A regex alternation, longest phrase first, inner spaces matching any space run."""
+    """A regex alternation, longest phrase first, inner spaces matching any space run; for
+    case-insensitive patterns only (every one of this module)."""
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
-    return grouped_alternation(ordered, lambda p: r"\s+".join(re.escape(part) for part in p.split()))
+    return grouped_alternation(ordered, lambda p: r"\s+".join(re.escape(part) for part in p.split()), ignorecase=True)
 
 
 def _first_chars(phrases) -> str:

@@ -29,7 +29,7 @@ def case_variants(char: str) -> str | None:
     return "".join(sorted(found))
 
 
-def _first_consumed(group: Sequence[str], sources: list[str]) -> str | None:
+def _first_consumed(group: Sequence[str], sources: list[str], ignorecase: bool = False) -> str | None:
     """The group as one regex that reads the first character with a character class (the
     engine skips a class that cannot match at once, and a pattern that opens with one is
     searched for by a fast scan) and then checks it, in the caller's case mode, with a
@@ -43,12 +43,16 @@ def _first_consumed(group: Sequence[str], sources: list[str]) -> str | None:
     if not all(s.startswith(lead + escaped) for s in sources):
         return None
     rests = "|".join(f"(?:{s[len(lead) + len(escaped) :]})" for s in sources)
-    # (?<!\w) before the first character is (?<!\w[\s\S]) after it
+    # (?<!\w) before the first character is (?<!\w[\s\S]) after it; a case-insensitive
+    # caller needs no check of the letter: the class is exactly what it matches
     behind = r"(?<!\w[\s\S])" if lead else ""
-    return f"(?-i:[{''.join(re.escape(c) for c in variants)}]){behind}(?<={escaped})(?:{rests})"
+    check = "" if ignorecase else f"(?<={escaped})"
+    return f"(?-i:[{''.join(re.escape(c) for c in variants)}]){behind}{check}(?:{rests})"
 
 
-def grouped_alternation(phrases: Sequence[str], source: Callable[[str], str] = re.escape) -> str:
+def grouped_alternation(
+    phrases: Sequence[str], source: Callable[[str], str] = re.escape, ignorecase: bool = False
+) -> str:
     """The regex alternation of `source(p)` for the phrases, in their order, grouped by
     first letter: the engine tries one group at a position instead of every phrase, and
     matches exactly what the flat alternation matches (only the phrases of one group can
@@ -57,7 +61,9 @@ def grouped_alternation(phrases: Sequence[str], source: Callable[[str], str] = r
 
     A group whose phrases all open with the same character reads it with a character
     class (its letter in every case) and checks it with a look-behind in the caller's
-    case mode; any other group sits behind a look-ahead on its first letters."""
+    case mode (none when `ignorecase`: the caller matches case-insensitively, and the class
+    holds exactly the characters the letter matches then); any other group sits behind a
+    look-ahead on its first letters."""
     groups: dict[str, list[str]] = {}
     for phrase in phrases:
         groups.setdefault(phrase[0].lower() if phrase else "", []).append(phrase)
@@ -71,7 +77,7 @@ def grouped_alternation(phrases: Sequence[str], source: Callable[[str], str] = r
     out = []
     for group in groups.values():
         sources = [source(p) for p in group]
-        consumed = _first_consumed(group, sources)
+        consumed = _first_consumed(group, sources, ignorecase)
         if consumed is not None:
             out.append(consumed)
         elif len(group) == 1:
@@ -175,7 +181,10 @@ _NOT_BEHIND = re.compile(r"\(\?<!((?:[^()\\]|\\.)+)\)")
 
 
 def word_start_alternation(
-    items: Sequence[tuple[str, str]], source: Callable[[str], str] = re.escape, lead: str = r"(?<!\w)"
+    items: Sequence[tuple[str, str]],
+    source: Callable[[str], str] = re.escape,
+    lead: str = r"(?<!\w)",
+    ignorecase: bool = False,
 ) -> str:
     """A regex matching exactly what `lead(?:source(p1)tail1|source(p2)tail2|…)` matches (the
     (phrase, tail) items in their order; lead one or more negative look-behinds such as (?<!\\w)),
@@ -184,7 +193,8 @@ def word_start_alternation(
     engine's fast scan), where the look-behind and the phrases are then checked (the first
     letter, in the caller's case mode, by a look-behind after it). Each phrase's source must
     open with its first character as re.escape writes it; otherwise, or outside the Latin
-    letters, the plain form is returned."""
+    letters, the plain form is returned. `ignorecase`: the caller matches case-insensitively,
+    and one look-behind per first letter tells the groups apart."""
     plain = lead + "(?:" + "|".join(f"(?:{source(p)}{tail})" for p, tail in items) + ")"
     behinds = _NOT_BEHIND.findall(lead)
     variants = [case_variants(p[0]) if p else None for p, _ in items]
@@ -209,7 +219,11 @@ def word_start_alternation(
                 runs[-1][1].append(rest)
             else:
                 runs.append((phrase[0], [rest]))
-        out.append("|".join(f"(?<={re.escape(c)})(?:{'|'.join(f'(?:{r})' for r in rests)})" for c, rests in runs))
+        if ignorecase:  # the letters of one group match each other: one check of the letter
+            rests = "|".join(f"(?:{r})" for _, group_rests in runs for r in group_rests)
+            out.append(f"(?<={re.escape(runs[0][0])})(?:{rests})")
+        else:
+            out.append("|".join(f"(?<={re.escape(c)})(?:{'|'.join(f'(?:{r})' for r in rests)})" for c, rests in runs))
     chars = "".join(re.escape(c) for c in sorted({c for v in variants for c in v}))
     # the lead's look-behinds at the phrase's start are one character further back after it
     after = "".join(f"(?<!{b}[\\s\\S])" for b in behinds)
