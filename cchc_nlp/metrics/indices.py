@@ -133,10 +133,11 @@ def ordinal_numbers(text: str, start: int, end: int) -> list[NumberMention]:
     out = []
     for m in ORDINAL_RE.finditer(text, start, end):
         before = text[max(start, m.start() - ORDINAL_LOOKBACK) : m.start()]
-        if not _RANK_VERB_BEFORE.search(before) and not _NEXT_IN_RANKING.match(text, m.end(), end):
+        # without a rank verb, "; thứ hai là Văn phòng UBND tỉnh 95,43 điểm" only after "… dẫn đầu với …"
+        if not _RANK_VERB_BEFORE.search(before) and not (
+            _NEXT_IN_RANKING.match(text, m.end(), end) and _RANKING_LEAD.search(text, start, m.start())
+        ):
             continue
-        if not _RANK_VERB_BEFORE.search(before) and not _RANKING_LEAD.search(text, start, m.start()):
-            continue  # "; thứ hai là Văn phòng UBND tỉnh 95,43 điểm" only after "… dẫn đầu với …"
         if re.match(r"\s*,", text[m.end() : m.end() + 2]) and re.search(r"(?:^|[:;,])\s*\Z", before):
             continue
         value = _ORDINAL_WORDS[m.group(1).lower()]
