@@ -252,10 +252,11 @@ def analyze_text(
         named_here = index_of.get(sentence.index)
         if named_here is None and last_named is not None and _anaphor(text, sentence, last_named):
             antecedent = last_named  # "Ở chỉ số này, tỉnh A dẫn đầu với 90,61%": the index just named
-        paragraph_index = named_here or named_only.get(sentence.index) or paragraph_index
-        last_named = named_here or named_only.get(sentence.index) or last_named
+        named_any = named_here or named_only.get(sentence.index)  # named with figures or without
+        paragraph_index = named_any or paragraph_index
+        last_named = named_any or last_named
         if not mentions:
-            antecedent = named_here or named_only.get(sentence.index) or antecedent
+            antecedent = named_any or antecedent
             earlier = earlier or (first_index_cue(cues) if named_here else None)
             continue
         analysis.cue_matches[sentence.index] = cues
